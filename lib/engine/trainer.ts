@@ -1,0 +1,268 @@
+import { ACTIVATIONS } from "./activations";
+import { buildDataset, type Dataset, type Split } from "./datasets";
+import { createSeedKernel, type SeedKernel } from "./kernel-221";
+import { createLayout, flattenParams, initParams, type Layout } from "./layout";
+import { LOSSES, type Loss } from "./loss";
+import { isSeedNetwork } from "./names";
+import { Network } from "./network";
+import { Mulberry32, mixSeed, shuffleInPlace } from "./random";
+import { buildTrace, type ExampleTrace, type StepTrace } from "./trace";
+import type { EngineConfig, Hyper } from "./types";
+
+/** Where training stands: enough, with the config, to continue bit-identically. */
+export interface TrainerState {
+  /** Updates applied so far. */
+  step: number;
+  /** Completed passes over the training split. */
+  epoch: number;
+  /** Position in the current epoch's example order. */
+  cursor: number;
+  /** θ in layout order. */
+  params: Float64Array;
+  hyper: Hyper;
+}
+
+/** Loss and accuracy of the current parameters over one split. */
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+/**
+ * Trains one network by SGD on one dataset. `step()` is the allocation-free hot path; `stepTraced()`
+ * runs the same arithmetic and also records everything a student might look at.
+ */
+export class Trainer {
+  readonly layout: Layout;
+  readonly net: Network;
+  readonly data: Dataset;
+  readonly loss: Loss;
+  /** Current parameters θ (replaced, not mutated, by the general path's update). */
+  theta: Float64Array;
+  hyper: Hyper;
+  step = 0;
+  epoch = 0;
+  cursor = 0;
+  /** Mean data loss of the last accepted step's batch. */
+  lastLoss = NaN;
+  /** Step number whose update was rejected as non-finite, or null. */
+  divergedAt: number | null = null;
+  /** Example order of every epoch (indices into the training split). */
+  readonly order: Int32Array;
+  private next: Float64Array;
+  private readonly grad: Float64Array;
+  private readonly seedKernel: SeedKernel | null;
+
+  constructor(
+    readonly config: EngineConfig,
+    options: { specialise?: boolean } = {},
+  ) {
+    this.layout = createLayout(config.layers);
+    this.net = new Network(this.layout, ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]);
+    this.loss = LOSSES[config.loss];
+    this.data = buildDataset(config.dataset);
+    if (this.data.train.n === 0) throw new Error("dataset: the training split is empty");
+    this.theta = config.params ? flattenParams(this.layout, config.params) : initParams(this.layout, config.init);
+    this.next = new Float64Array(this.layout.count);
+    this.grad = new Float64Array(this.layout.count);
+    this.hyper = { learningRate: config.learningRate, batchSize: config.batchSize, regularization: { ...config.regularization } };
+    this.order = new Int32Array(this.data.train.n);
+    this.shuffleOrder();
+    const canSpecialise = options.specialise !== false && isSeedNetwork(config.layers);
+    this.seedKernel = canSpecialise ? createSeedKernel(this.net.hidden, this.net.output, this.loss) : null;
+  }
+
+  /** Rebuilds a trainer at a saved state (checkpoint) of the same config. */
+  static restore(config: EngineConfig, state: TrainerState): Trainer {
+    const t = new Trainer(config);
+    if (state.params.length !== t.layout.count) throw new Error(`restore: expected ${t.layout.count} params, got ${state.params.length}`);
+    t.theta.set(state.params);
+    t.hyper = { ...state.hyper, regularization: { ...state.hyper.regularization } };
+    t.step = state.step;
+    t.epoch = state.epoch;
+    t.cursor = state.cursor;
+    return t;
+  }
+
+  /** A copy of the state, for checkpoints. */
+  exportState(): TrainerState {
+    return { step: this.step, epoch: this.epoch, cursor: this.cursor, params: this.theta.slice(), hyper: { ...this.hyper, regularization: { ...this.hyper.regularization } } };
+  }
+
+  /** Changes hyperparameters from the next step on. */
+  setHyper(change: Partial<Hyper>): void {
+    const hyper = { ...this.hyper, ...change };
+    if (!(hyper.learningRate > 0) || !Number.isFinite(hyper.learningRate)) throw new Error(`learningRate: must be a positive finite number, got ${hyper.learningRate}`);
+    if (!Number.isInteger(hyper.batchSize) || hyper.batchSize < 1 || hyper.batchSize > this.data.train.n) {
+      throw new Error(`batchSize: must be an integer in 1..${this.data.train.n}, got ${hyper.batchSize}`);
+    }
+    this.hyper = hyper;
+    this.divergedAt = null;
+  }
+
+  /** Examples in the next step's batch (the last batch of an epoch may be smaller). */
+  nextBatchSize(): number {
+    return Math.min(this.hyper.batchSize, this.data.train.n - this.cursor);
+  }
+
+  /** One SGD step (the hot path: no allocation). Returns false, changing nothing, if it diverged. */
+  stepOnce(): boolean {
+    const { hyper } = this;
+    if (this.usesSeedKernel()) {
+      const loss = this.seedKernel!(this.theta, this.data.train.x, this.data.train.y, this.order[this.cursor], hyper.learningRate);
+      if (loss !== loss) return this.reject();
+      this.lastLoss = loss;
+      this.advance(1);
+      return true;
+    }
+    return this.runBatch(null);
+  }
+
+  /** Runs up to `count` steps, stopping at divergence; returns how many were applied. */
+  run(count: number): number {
+    if (!this.usesSeedKernel()) {
+      for (let k = 0; k < count; k++) if (!this.stepOnce()) return k;
+      return count;
+    }
+    // Same arithmetic as stepOnce, with the bookkeeping kept in locals.
+    const kernel = this.seedKernel!;
+    const { x, y, n } = this.data.train;
+    const lr = this.hyper.learningRate;
+    const order = this.order;
+    const theta = this.theta;
+    let cursor = this.cursor;
+    let loss = this.lastLoss;
+    let done = 0;
+    while (done < count) {
+      const l = kernel(theta, x, y, order[cursor], lr);
+      if (l !== l) break;
+      loss = l;
+      done++;
+      if (++cursor === n) {
+        cursor = 0;
+        this.epoch++;
+      }
+    }
+    this.step += done;
+    this.cursor = cursor;
+    this.lastLoss = loss;
+    if (done < count) this.reject();
+    else if (done > 0) this.divergedAt = null;
+    return done;
+  }
+
+  private usesSeedKernel(): boolean {
+    return this.seedKernel !== null && this.hyper.batchSize === 1 && this.hyper.regularization.kind === "none";
+  }
+
+  /** One step that also returns its full trace (same numbers as `stepOnce`). */
+  stepTraced(): StepTrace {
+    const before = this.theta.slice();
+    const records: ExampleTrace[] = [];
+    const ok = this.runBatch(records);
+    return buildTrace(this, before, records, ok);
+  }
+
+  /** Mean loss and accuracy of the current parameters over the train or test split. */
+  evaluate(which: "train" | "test"): Evaluation {
+    const split: Split = this.data[which];
+    if (split.n === 0) return { loss: NaN, accuracy: NaN };
+    const { inputDim, targetDim } = this.data;
+    let lossSum = 0;
+    let correct = 0;
+    for (let e = 0; e < split.n; e++) {
+      const out = this.net.forward(this.theta, split.x, e * inputDim);
+      for (let k = 0; k < targetDim; k++) lossSum += this.loss.fn(out[k], split.y[e * targetDim + k]);
+      if (isCorrect(out, split.y, e * targetDim)) correct++;
+    }
+    return { loss: lossSum / split.n, accuracy: correct / split.n };
+  }
+
+  /** Data gradient (mean over the batch) and regularisation term for θ, written by the last general step. */
+  get lastGradient(): Float64Array {
+    return this.grad;
+  }
+
+  private runBatch(records: ExampleTrace[] | null): boolean {
+    const { theta, grad, next, net, loss } = this;
+    const { train, inputDim, targetDim } = this.data;
+    const { learningRate: lr, regularization: reg } = this.hyper;
+    const batch = this.nextBatchSize();
+    grad.fill(0);
+    let lossSum = 0;
+    for (let b = 0; b < batch; b++) {
+      const e = this.order[this.cursor + b];
+      net.forward(theta, train.x, e * inputDim);
+      const exampleLoss = net.backward(theta, train.y, e * targetDim, loss, grad);
+      lossSum += exampleLoss;
+      if (records) records.push(recordExample(net, e, train, inputDim, targetDim, exampleLoss));
+    }
+    const meanLoss = lossSum / batch;
+    const isWeight = this.layout.isWeight;
+    let check = meanLoss * 0; // x·0 is NaN exactly when x is NaN or ±Infinity
+    for (let k = 0; k < theta.length; k++) {
+      let g = grad[k] / batch;
+      grad[k] = g;
+      if (isWeight[k] === 1 && reg.kind !== "none") g += reg.kind === "l2" ? reg.rate * theta[k] : reg.rate * Math.sign(theta[k]);
+      const v = theta[k] - lr * g;
+      next[k] = v;
+      check += v * 0;
+    }
+    if (check !== 0) {
+      if (records) this.lastLoss = meanLoss;
+      return this.reject();
+    }
+    this.next = theta;
+    this.theta = next;
+    this.lastLoss = meanLoss;
+    this.advance(batch);
+    return true;
+  }
+
+  private reject(): boolean {
+    this.divergedAt = this.step + 1;
+    return false;
+  }
+
+  private advance(batch: number): void {
+    this.step++;
+    this.cursor += batch;
+    this.divergedAt = null;
+    if (this.cursor >= this.data.train.n) {
+      this.cursor = 0;
+      this.epoch++;
+    }
+  }
+
+  /** The example order: one permutation of the training split drawn from the init seed, fixed for every epoch. */
+  private shuffleOrder(): void {
+    const order = this.order;
+    for (let k = 0; k < order.length; k++) order[k] = k;
+    shuffleInPlace(order, new Mulberry32(mixSeed(this.config.init.seed, 0x0de5)));
+  }
+}
+
+/** Single output: ŷ ≥ 0.5 predicts class 1. Several outputs: the largest output names the class. */
+function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
+  if (out.length === 1) return out[0] >= 0.5 === y[yOff] >= 0.5;
+  let best = 0;
+  let target = 0;
+  for (let k = 1; k < out.length; k++) {
+    if (out[k] > out[best]) best = k;
+    if (y[yOff + k] > y[yOff + target]) target = k;
+  }
+  return best === target;
+}
+
+function recordExample(net: Network, e: number, split: Split, inputDim: number, targetDim: number, loss: number): ExampleTrace {
+  return {
+    index: e,
+    x: Array.from(split.x.subarray(e * inputDim, (e + 1) * inputDim)),
+    y: Array.from(split.y.subarray(e * targetDim, (e + 1) * targetDim)),
+    z: net.z.map((z, l) => (l === 0 ? [] : Array.from(z))),
+    a: net.a.map((a) => Array.from(a)),
+    loss,
+    dLdyhat: Array.from(net.dLdyhat),
+    delta: net.delta.map((d, l) => (l === 0 ? [] : Array.from(d))),
+  };
+}

@@ -1,0 +1,148 @@
+import { z } from "zod";
+import { ACTIVATION_NAMES, type ActivationName } from "./engine/activations";
+import { datasetShape } from "./engine/datasets";
+import type { DatasetName, DatasetSpec, EngineConfig } from "./engine/types";
+
+/** Largest layer. */
+export const MAX_LAYER_SIZE = 64;
+/** Most layers, input and output included. */
+export const MAX_LAYERS = 8;
+/** Most points in a dataset. */
+export const MAX_POINTS = 2000;
+
+/** Names of the built-in datasets, in menu order. */
+export const DATASET_NAMES = ["xor", "and", "or", "nand", "circle", "xor-cloud", "gaussian", "spiral"] as const satisfies readonly DatasetName[];
+
+const seedSchema = z.int("must be an integer").min(0, "must be ≥ 0").max(2 ** 32 - 1, "must be < 2^32");
+const finite = (what = "must be a finite number") => z.number(what);
+
+/** An activation name. */
+export const activationNameSchema = z.enum(ACTIVATION_NAMES as [ActivationName, ...ActivationName[]], {
+  error: `must be one of ${ACTIVATION_NAMES.join(", ")}`,
+});
+
+/** Weight regularisation; off by default. */
+export const regularizationSchema = z.strictObject({
+  kind: z.enum(["none", "l1", "l2"], { error: "must be none, l1 or l2" }).default("none"),
+  rate: finite().min(0, "must be ≥ 0").max(10, "must be ≤ 10").default(0),
+});
+
+/** Weight initialisation: a scheme and its seed. */
+export const initSchema = z.strictObject({
+  scheme: z.enum(["xavier", "he", "uniform"], { error: "must be xavier, he or uniform" }).default("xavier"),
+  seed: seedSchema.default(42),
+  range: finite().gt(0, "must be > 0").max(10, "must be ≤ 10").default(0.5),
+});
+
+const vector = z.array(finite(), "must be an array of finite numbers").max(MAX_LAYER_SIZE, `at most ${MAX_LAYER_SIZE} values`);
+
+/** Explicit initial parameters: weights[l][i][j], biases[l][i]. */
+export const paramsSchema = z.strictObject({
+  weights: z.array(z.array(vector).max(MAX_LAYER_SIZE), "must be an array of matrices").max(MAX_LAYERS - 1),
+  biases: z.array(vector, "must be an array of vectors").max(MAX_LAYERS - 1),
+});
+
+/** One labelled point. */
+export const pointSchema = z.strictObject({
+  x: vector.min(1, "needs at least one input"),
+  y: vector.min(1, "needs at least one target"),
+});
+
+/** A dataset: `{ name, seed?, size?, noise?, testRatio? }` or `{ points, seed?, testRatio? }`. */
+export const datasetSchema = z
+  .strictObject({
+    name: z.enum(DATASET_NAMES, { error: `must be one of ${DATASET_NAMES.join(", ")}` }).optional(),
+    points: z.array(pointSchema, "must be an array of { x, y } points").min(1, "needs at least one point").max(MAX_POINTS, `at most ${MAX_POINTS} points`).optional(),
+    seed: seedSchema.default(7),
+    size: z.int("must be an integer").min(4, "must be ≥ 4").max(MAX_POINTS, `must be ≤ ${MAX_POINTS}`).optional(),
+    noise: finite().min(0, "must be ≥ 0").max(0.5, "must be ≤ 0.5").default(0),
+    testRatio: finite().min(0, "must be ≥ 0").max(0.9, "must be ≤ 0.9").optional(),
+  })
+  .superRefine((d, ctx) => {
+    if (d.points && d.name) ctx.addIssue({ code: "custom", path: ["name"], message: "give either name or points, not both" });
+    if (d.points && d.size !== undefined) ctx.addIssue({ code: "custom", path: ["size"], message: "size applies to generated datasets only" });
+    if (!d.points) return;
+    const [first] = d.points;
+    d.points.forEach((p, k) => {
+      if (p.x.length !== first.x.length) ctx.addIssue({ code: "custom", path: ["points", k, "x"], message: `expected ${first.x.length} inputs like points[0], got ${p.x.length}` });
+      if (p.y.length !== first.y.length) ctx.addIssue({ code: "custom", path: ["points", k, "y"], message: `expected ${first.y.length} targets like points[0], got ${p.y.length}` });
+    });
+  })
+  .transform((d): DatasetSpec =>
+    d.points
+      ? { points: d.points, seed: d.seed, testRatio: d.testRatio }
+      : { name: d.name ?? "xor", seed: d.seed, size: d.size, noise: d.noise, testRatio: d.testRatio },
+  );
+
+/** Hyperparameters that can change while a session runs. */
+export const hyperSchema = z.strictObject({
+  learningRate: finite().gt(0, "must be > 0").max(10, "must be ≤ 10"),
+  batchSize: z.int("must be an integer").min(1, "must be ≥ 1"),
+  regularization: regularizationSchema,
+});
+
+/** The engine config. `{}` is the seed's 2-2-1 sigmoid network on XOR. */
+export const engineConfigSchema = z
+  .strictObject({
+    layers: z
+      .array(z.int("must be an integer").min(1, "must be ≥ 1").max(MAX_LAYER_SIZE, `must be ≤ ${MAX_LAYER_SIZE}`), "must be an array of layer sizes")
+      .min(2, "needs at least 2 layers (input and output)")
+      .max(MAX_LAYERS, `at most ${MAX_LAYERS} layers`)
+      .default([2, 2, 1]),
+    activation: z
+      .strictObject({ hidden: activationNameSchema.default("sigmoid"), output: activationNameSchema.default("sigmoid") })
+      .prefault({}),
+    loss: z.enum(["mse"], { error: "must be mse" }).default("mse"),
+    learningRate: hyperSchema.shape.learningRate.default(0.5),
+    batchSize: hyperSchema.shape.batchSize.default(1),
+    regularization: regularizationSchema.prefault({}),
+    init: initSchema.prefault({}),
+    params: paramsSchema.optional(),
+    dataset: datasetSchema.prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const shape = datasetShape(c.dataset);
+    const last = c.layers.length - 1;
+    if (c.layers[0] !== shape.inputDim) ctx.addIssue({ code: "custom", path: ["layers", 0], message: `must equal the data's input dimension ${shape.inputDim}, got ${c.layers[0]}` });
+    if (c.layers[last] !== shape.targetDim) ctx.addIssue({ code: "custom", path: ["layers", last], message: `must equal the data's target dimension ${shape.targetDim}, got ${c.layers[last]}` });
+    if (shape.trainSize < 1) ctx.addIssue({ code: "custom", path: ["dataset", "testRatio"], message: "leaves no training examples" });
+    else if (c.batchSize > shape.trainSize) ctx.addIssue({ code: "custom", path: ["batchSize"], message: `must be ≤ the training split size ${shape.trainSize}, got ${c.batchSize}` });
+    if (c.params) checkParamShapes(c.layers, c.params, ctx);
+  }) satisfies z.ZodType<EngineConfig, unknown>;
+
+/** Input of the engine config (every field optional). */
+export type EngineConfigInput = z.input<typeof engineConfigSchema>;
+
+function checkParamShapes(layers: number[], params: z.infer<typeof paramsSchema>, ctx: z.RefinementCtx): void {
+  const links = layers.length - 1;
+  if (params.weights.length !== links) ctx.addIssue({ code: "custom", path: ["params", "weights"], message: `expected ${links} weight matrices for layers [${layers}], got ${params.weights.length}` });
+  if (params.biases.length !== links) ctx.addIssue({ code: "custom", path: ["params", "biases"], message: `expected ${links} bias vectors for layers [${layers}], got ${params.biases.length}` });
+  for (let l = 0; l < Math.min(links, params.weights.length); l++) {
+    const rows = params.weights[l];
+    if (rows.length !== layers[l + 1]) ctx.addIssue({ code: "custom", path: ["params", "weights", l], message: `expected ${layers[l + 1]} rows, got ${rows.length}` });
+    rows.forEach((row, i) => {
+      if (row.length !== layers[l]) ctx.addIssue({ code: "custom", path: ["params", "weights", l, i], message: `expected ${layers[l]} values, got ${row.length}` });
+    });
+  }
+  for (let l = 0; l < Math.min(links, params.biases.length); l++) {
+    if (params.biases[l].length !== layers[l + 1]) ctx.addIssue({ code: "custom", path: ["params", "biases", l], message: `expected ${layers[l + 1]} values, got ${params.biases[l].length}` });
+  }
+}
+
+/** Renders a zod error as "field: rule" lines, e.g. `layers[0]: must be ≤ 64`. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ");
+}
+
+/** Formats a zod path like `dataset.points[3].x`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(root)";
+  return path.map((p, k) => (typeof p === "number" ? `[${p}]` : k === 0 ? String(p) : `.${String(p)}`)).join("");
+}
+
+/** Parses an engine config or throws one Error whose message names every bad field and its rule. */
+export function parseEngineConfig(input: unknown): EngineConfig {
+  const result = engineConfigSchema.safeParse(input);
+  if (!result.success) throw new Error(formatIssues(result.error));
+  return result.data;
+}
