@@ -1,0 +1,85 @@
+import type { LossName } from "../engine/loss";
+import type { ExampleTrace } from "../engine/trace";
+import { aName, dOutName, eq, type ExplainContext } from "./context";
+
+/** How each loss is written, given the printed forms of y and ŷ (names or numbers). */
+const NOTATION: Record<LossName, { loss(y: string, yhat: string): string; der(y: string, yhat: string): string }> = {
+  mse: { loss: (y, yhat) => `(${y} − ${yhat})²`, der: (y, yhat) => `2(${yhat} − ${y})` },
+  "mse-seed-sign": { loss: (y, yhat) => `(${y} − ${yhat})²`, der: (y, yhat) => `2(${y} − ${yhat})` },
+};
+
+/** The one note about the seed document's sign slip, for the correct loss. */
+const SEED_SLIP_NOTE =
+  "> **A note on the seed document.** It writes dL/dŷ = 2(y − ŷ). Differentiating L = (y − ŷ)² by ŷ gives " +
+  "−2(y − ŷ) = 2(ŷ − y), so the seed's version has the wrong sign: plugged into θ ← θ − η·∂L/∂θ it moves " +
+  "every parameter uphill and the loss climbs. Every number here uses the correct 2(ŷ − y).";
+
+/** The same note when the run uses the slip on purpose (loss `mse-seed-sign`). */
+const SEED_SLIP_DEMO_NOTE =
+  "> **This run uses the seed document's sign slip on purpose** (loss `mse-seed-sign`): it takes dL/dŷ = 2(y − ŷ), " +
+  "the wrong sign, so this step climbs the loss. The correct derivative of (y − ŷ)² is 2(ŷ − y).";
+
+/** Section "Loss": each example's loss with numbers, the batch mean, and the regularisation penalty. */
+export function explainLoss(ctx: ExplainContext, n: number): string {
+  const { trace, fmt } = ctx;
+  const out = [ctx.heading(1, `${n}. Loss`)];
+  const batched = trace.examples.length > 1;
+  out.push(batched ? `Each example's squared error, then the mean over the batch of ${trace.examples.length}:` : "The squared error of the prediction:");
+  out.push(trace.examples.map((ex) => `- ${batched ? `example #${ex.index}: ` : ""}${eq(lossEquation(ctx, ex))}`).join("\n"));
+  if (batched) {
+    const sum = trace.examples.map((ex) => fmt.term(ex.loss)).join(" + ");
+    out.push(`Mean: ${eq(`L = (${sum}) / ${trace.examples.length} = ${fmt.num(trace.loss)}`)}`);
+  }
+  const penalty = penaltyEquation(ctx);
+  if (penalty) out.push(penalty);
+  return out.join("\n\n");
+}
+
+/** Section "Gradient at the output": ∂L/∂ŷ = 2(ŷ − y) with numbers, and the seed's sign slip, once. */
+export function explainOutputGradient(ctx: ExplainContext, n: number): string {
+  const { trace, fmt, sizes, last } = ctx;
+  const notation = NOTATION[ctx.config.loss];
+  const batched = trace.examples.length > 1;
+  const out = [ctx.heading(1, `${n}. How the loss changes with the output`)];
+  const lines: string[] = [];
+  for (const ex of trace.examples) {
+    for (let k = 0; k < sizes[last]; k++) {
+      const symbolic = notation.der(yName(ctx, k), aName(ctx, last, k));
+      const numeric = notation.der(fmt.term(ex.y[k]), fmt.term(ex.a[last][k]));
+      lines.push(`- ${batched ? `example #${ex.index}: ` : ""}${eq(`${dOutName(ctx, k)} = ${symbolic} = ${numeric} = ${fmt.num(ex.dLdyhat[k])}`)}`);
+    }
+  }
+  out.push(lines.join("\n"));
+  out.push(ctx.config.loss === "mse" ? SEED_SLIP_NOTE : SEED_SLIP_DEMO_NOTE);
+  return out.join("\n\n");
+}
+
+function lossEquation(ctx: ExplainContext, ex: ExampleTrace): string {
+  const { fmt, sizes, last } = ctx;
+  const notation = NOTATION[ctx.config.loss];
+  const symbolic: string[] = [];
+  const numeric: string[] = [];
+  for (let k = 0; k < sizes[last]; k++) {
+    symbolic.push(notation.loss(yName(ctx, k), aName(ctx, last, k)));
+    numeric.push(notation.loss(fmt.term(ex.y[k]), fmt.term(ex.a[last][k])));
+  }
+  return `L = ${symbolic.join(" + ")} = ${numeric.join(" + ")} = ${fmt.num(ex.loss)}`;
+}
+
+function penaltyEquation(ctx: ExplainContext): string | null {
+  const { trace, fmt } = ctx;
+  const reg = trace.regularization;
+  if (reg.kind === "none") return null;
+  const weights = ctx.params.filter((p) => p.kind === "weight").map((p) => trace.before[p.index]);
+  const lambda = fmt.factor(reg.rate);
+  // L2: ½λΣw² (its gradient is λw); L1: λΣ|w| (its gradient is λ·sign(w)). Biases are not penalised.
+  const equation =
+    reg.kind === "l2"
+      ? `penalty = ½·λ·Σw² = ½·${lambda}·${fmt.factor(weights.reduce((s, w) => s + w * w, 0))} = ${fmt.num(trace.penalty)}`
+      : `penalty = λ·Σ|w| = ${lambda}·${fmt.factor(weights.reduce((s, w) => s + Math.abs(w), 0))} = ${fmt.num(trace.penalty)}`;
+  return `${reg.kind.toUpperCase()} regularisation adds a penalty on the weights (not the biases), so the trainer descends on L + penalty = ${fmt.num(trace.loss + trace.penalty)}:\n\n- ${eq(equation)}`;
+}
+
+function yName(ctx: ExplainContext, k: number): string {
+  return ctx.sizes[ctx.last] === 1 ? "y" : `y${k + 1}`;
+}
