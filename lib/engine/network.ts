@@ -5,7 +5,8 @@ import type { Loss } from "./loss";
 /**
  * A fully connected network's forward and backward passes over preallocated buffers. It holds no
  * parameters: θ is passed in, so the browser can draw with broadcast parameters and the trainer can
- * train with its own.
+ * train with its own. Neuron values of all layers share one flat buffer each (`aFlat`, `zFlat`,
+ * `deltaFlat`, layer l starting at `nOff[l]`); `a`, `z`, `delta` are per-layer views of them.
  */
 export class Network {
   /** a[l][i]: activation of neuron i in layer l (a[0] is the input x). */
@@ -16,38 +17,61 @@ export class Network {
   readonly delta: Float64Array[];
   /** ∂L/∂ŷ_k for the last example passed backward. */
   readonly dLdyhat: Float64Array;
+  private readonly aFlat: Float64Array;
+  private readonly zFlat: Float64Array;
+  private readonly deltaFlat: Float64Array;
+  private readonly sizes: Int32Array;
+  private readonly nOff: Int32Array;
+  private readonly wOff: Int32Array;
+  private readonly bOff: Int32Array;
+  private readonly hiddenFn: (z: number) => number;
+  private readonly hiddenDer: (z: number, a: number) => number;
+  private readonly outputFn: (z: number) => number;
+  private readonly outputDer: (z: number, a: number) => number;
 
   constructor(
     readonly layout: Layout,
     readonly hidden: Activation,
     readonly output: Activation,
   ) {
-    const sizes = layout.sizes;
-    this.a = sizes.map((n) => new Float64Array(n));
-    this.z = sizes.map((n) => new Float64Array(n));
-    this.delta = sizes.map((n) => new Float64Array(n));
-    this.dLdyhat = new Float64Array(sizes[sizes.length - 1]);
+    this.sizes = Int32Array.from(layout.sizes);
+    this.nOff = new Int32Array(layout.sizes.length + 1);
+    layout.sizes.forEach((n, l) => (this.nOff[l + 1] = this.nOff[l] + n));
+    const total = this.nOff[layout.sizes.length];
+    this.aFlat = new Float64Array(total);
+    this.zFlat = new Float64Array(total);
+    this.deltaFlat = new Float64Array(total);
+    const views = (flat: Float64Array) => layout.sizes.map((n, l) => flat.subarray(this.nOff[l], this.nOff[l] + n));
+    this.a = views(this.aFlat);
+    this.z = views(this.zFlat);
+    this.delta = views(this.deltaFlat);
+    this.dLdyhat = new Float64Array(layout.sizes[layout.sizes.length - 1]);
+    this.wOff = layout.wOff;
+    this.bOff = layout.bOff;
+    this.hiddenFn = hidden.fn;
+    this.hiddenDer = hidden.der;
+    this.outputFn = output.fn;
+    this.outputDer = output.der;
   }
 
   /** Forward pass of the input at x[xOff …] with parameters θ; returns the output layer's activations. */
   forward(theta: Float64Array, x: ArrayLike<number>, xOff: number): Float64Array {
-    const { sizes, wOff, bOff } = this.layout;
+    const { sizes, nOff, wOff, bOff, aFlat: a, zFlat: z } = this;
     const last = sizes.length - 1;
-    const input = this.a[0];
-    for (let j = 0; j < sizes[0]; j++) input[j] = x[xOff + j];
+    for (let j = 0; j < sizes[0]; j++) a[j] = x[xOff + j];
     for (let l = 0; l < last; l++) {
-      const f = l === last - 1 ? this.output : this.hidden;
+      const f = l === last - 1 ? this.outputFn : this.hiddenFn;
       const nIn = sizes[l];
-      const aIn = this.a[l];
-      const zOut = this.z[l + 1];
-      const aOut = this.a[l + 1];
-      for (let i = 0; i < sizes[l + 1]; i++) {
+      const nOut = sizes[l + 1];
+      const inOff = nOff[l];
+      const outOff = nOff[l + 1];
+      for (let i = 0; i < nOut; i++) {
         // z_i = b_i + Σ_j w_ij a_j, summed in j order (the order is part of bit-exactness)
         let s = theta[bOff[l] + i];
         const row = wOff[l] + i * nIn;
-        for (let j = 0; j < nIn; j++) s += theta[row + j] * aIn[j];
-        zOut[i] = s;
-        aOut[i] = f.fn(s);
+        for (let j = 0; j < nIn; j++) s += theta[row + j] * a[inOff + j];
+        z[outOff + i] = s;
+        a[outOff + i] = f(s);
       }
     }
     return this.a[last];
@@ -58,37 +82,38 @@ export class Network {
    * ADDS this example's gradient into `grad` (θ layout), and returns this example's loss Σ_k ℓ(ŷ_k, y_k).
    */
   backward(theta: Float64Array, y: ArrayLike<number>, yOff: number, loss: Loss, grad: Float64Array): number {
-    const { sizes, wOff, bOff } = this.layout;
+    const { sizes, nOff, wOff, bOff, aFlat: a, zFlat: z, deltaFlat: delta } = this;
     const last = sizes.length - 1;
-    const yhat = this.a[last];
-    const zOut = this.z[last];
-    const dOut = this.delta[last];
+    const outOff = nOff[last];
     let exampleLoss = 0;
     for (let k = 0; k < sizes[last]; k++) {
-      exampleLoss += loss.fn(yhat[k], y[yOff + k]);
+      const yhat = a[outOff + k];
+      const target = y[yOff + k];
+      exampleLoss += loss.fn(yhat, target);
       // δ_o = ∂L/∂ŷ · f'(z_o)
-      this.dLdyhat[k] = loss.der(yhat[k], y[yOff + k]);
-      dOut[k] = this.dLdyhat[k] * this.output.der(zOut[k], yhat[k]);
+      const dLdyhat = loss.der(yhat, target);
+      this.dLdyhat[k] = dLdyhat;
+      delta[outOff + k] = dLdyhat * this.outputDer(z[outOff + k], yhat);
     }
     for (let l = last - 1; l >= 0; l--) {
       const nIn = sizes[l];
       const nOut = sizes[l + 1];
-      const aIn = this.a[l];
-      const d = this.delta[l + 1];
+      const inOff = nOff[l];
+      const dOff = nOff[l + 1];
+      const w = wOff[l];
       for (let i = 0; i < nOut; i++) {
         // ∂L/∂w_ij = δ_i · a_j ;  ∂L/∂b_i = δ_i
-        const row = wOff[l] + i * nIn;
-        for (let j = 0; j < nIn; j++) grad[row + j] += d[i] * aIn[j];
-        grad[bOff[l] + i] += d[i];
+        const d = delta[dOff + i];
+        const row = w + i * nIn;
+        for (let j = 0; j < nIn; j++) grad[row + j] += d * a[inOff + j];
+        grad[bOff[l] + i] += d;
       }
       if (l === 0) break;
-      const dIn = this.delta[l];
-      const zIn = this.z[l];
       for (let j = 0; j < nIn; j++) {
         // δ_j = (Σ_i w_ij δ_i) · f'(z_j): the error flows back along each outgoing weight
-        let s = theta[wOff[l] + j] * d[0];
-        for (let i = 1; i < nOut; i++) s += theta[wOff[l] + i * nIn + j] * d[i];
-        dIn[j] = s * this.hidden.der(zIn[j], aIn[j]);
+        let s = theta[w + j] * delta[dOff];
+        for (let i = 1; i < nOut; i++) s += theta[w + i * nIn + j] * delta[dOff + i];
+        delta[inOff + j] = s * this.hiddenDer(z[inOff + j], a[inOff + j]);
       }
     }
     return exampleLoss;

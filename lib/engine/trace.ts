@@ -53,7 +53,7 @@ export interface StepTrace {
 const namesCache = new WeakMap<object, string[]>();
 
 /** Assembles the trace of the step the trainer just ran (or rejected). */
-export function buildTrace(t: Trainer, before: Float64Array, examples: ExampleTrace[], ok: boolean): StepTrace {
+export function buildTrace(t: Trainer, before: number[], examples: ExampleTrace[], ok: boolean): StepTrace {
   let names = namesCache.get(t.layout);
   if (!names) {
     names = describeParams(t.layout).map((p) => p.name);
@@ -61,11 +61,10 @@ export function buildTrace(t: Trainer, before: Float64Array, examples: ExampleTr
   }
   const reg = t.hyper.regularization;
   const n = before.length;
-  const gradData = new Array<number>(n);
-  const gradPenalty = new Array<number>(n);
-  const grad = new Array<number>(n);
-  const beforeArr = new Array<number>(n);
-  const after = new Array<number>(n);
+  const gradData: number[] = [];
+  const gradPenalty: number[] = [];
+  const grad: number[] = [];
+  const after: number[] = [];
   let penalty = 0;
   const data = t.lastGradient;
   for (let k = 0; k < n; k++) {
@@ -73,11 +72,10 @@ export function buildTrace(t: Trainer, before: Float64Array, examples: ExampleTr
     const isWeight = t.layout.isWeight[k] === 1 && reg.kind !== "none";
     const p = isWeight ? (reg.kind === "l2" ? reg.rate * w : reg.rate * Math.sign(w)) : 0;
     if (isWeight) penalty += reg.kind === "l2" ? 0.5 * reg.rate * w * w : reg.rate * Math.abs(w);
-    beforeArr[k] = w;
-    gradData[k] = data[k];
-    gradPenalty[k] = p;
-    grad[k] = isWeight ? data[k] + p : data[k];
-    after[k] = ok ? t.theta[k] : w;
+    gradData.push(data[k]);
+    gradPenalty.push(p);
+    grad.push(isWeight ? data[k] + p : data[k]);
+    after.push(ok ? t.theta[k] : w);
   }
   return {
     step: ok ? t.step : t.step + 1,
@@ -90,7 +88,7 @@ export function buildTrace(t: Trainer, before: Float64Array, examples: ExampleTr
     loss: t.lastLoss,
     penalty,
     names,
-    before: beforeArr,
+    before,
     gradData,
     gradPenalty,
     grad,

@@ -157,7 +157,7 @@ export class Trainer {
 
   /** One step that also returns its full trace (same numbers as `stepOnce`). */
   stepTraced(): StepTrace {
-    const before = this.theta.slice();
+    const before = toArray(this.theta);
     const records: ExampleTrace[] = [];
     const ok = this.runBatch(records);
     return buildTrace(this, before, records, ok);
@@ -255,14 +255,30 @@ function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
 }
 
 function recordExample(net: Network, e: number, split: Split, inputDim: number, targetDim: number, loss: number): ExampleTrace {
+  const layers = net.a.length;
+  const z: number[][] = [[]];
+  const a: number[][] = [toArray(net.a[0])];
+  const delta: number[][] = [[]];
+  for (let l = 1; l < layers; l++) {
+    z.push(toArray(net.z[l]));
+    a.push(toArray(net.a[l]));
+    delta.push(toArray(net.delta[l]));
+  }
   return {
     index: e,
-    x: Array.from(split.x.subarray(e * inputDim, (e + 1) * inputDim)),
-    y: Array.from(split.y.subarray(e * targetDim, (e + 1) * targetDim)),
-    z: net.z.map((z, l) => (l === 0 ? [] : Array.from(z))),
-    a: net.a.map((a) => Array.from(a)),
+    x: toArray(split.x, e * inputDim, (e + 1) * inputDim),
+    y: toArray(split.y, e * targetDim, (e + 1) * targetDim),
+    z,
+    a,
     loss,
-    dLdyhat: Array.from(net.dLdyhat),
-    delta: net.delta.map((d, l) => (l === 0 ? [] : Array.from(d))),
+    dLdyhat: toArray(net.dLdyhat),
+    delta,
   };
+}
+
+/** Copies src[from, to) into a plain array (faster than Array.from for small typed arrays). */
+export function toArray(src: ArrayLike<number>, from = 0, to = src.length): number[] {
+  const out: number[] = [];
+  for (let k = from; k < to; k++) out.push(src[k]);
+  return out;
 }
