@@ -18,7 +18,7 @@ export interface TrainerState {
   /** Position in the current epoch's example order. */
   cursor: number;
   /** θ in layout order. */
-  params: Float64Array;
+  params: ArrayLike<number>;
   hyper: Hyper;
 }
 
@@ -75,13 +75,20 @@ export class Trainer {
   /** Rebuilds a trainer at a saved state (checkpoint) of the same config. */
   static restore(config: EngineConfig, state: TrainerState): Trainer {
     const t = new Trainer(config);
-    if (state.params.length !== t.layout.count) throw new Error(`restore: expected ${t.layout.count} params, got ${state.params.length}`);
-    t.theta.set(state.params);
-    t.hyper = { ...state.hyper, regularization: { ...state.hyper.regularization } };
-    t.step = state.step;
-    t.epoch = state.epoch;
-    t.cursor = state.cursor;
+    t.seek(state);
     return t;
+  }
+
+  /** Moves this trainer to a saved state of the same config, without rebuilding the dataset. */
+  seek(state: TrainerState): void {
+    if (state.params.length !== this.layout.count) throw new Error(`seek: expected ${this.layout.count} params, got ${state.params.length}`);
+    if (!(state.cursor >= 0 && state.cursor < this.data.train.n)) throw new Error(`seek: cursor ${state.cursor} outside the training split of ${this.data.train.n}`);
+    this.theta.set(state.params);
+    this.hyper = { ...state.hyper, regularization: { ...state.hyper.regularization } };
+    this.step = state.step;
+    this.epoch = state.epoch;
+    this.cursor = state.cursor;
+    this.divergedAt = null;
   }
 
   /** A copy of the state, for checkpoints. */

@@ -1,0 +1,205 @@
+/**
+ * The wire contract between the session server and its clients: event names (`noun:verb`), payload
+ * types, and one zod schema per incoming payload. Rule IDs (P1, R3…) refer to docs/protocol.md.
+ */
+import { z } from "zod";
+import type { EngineConfig, Hyper, StepTrace } from "./engine";
+import type { ErrorCode } from "./errors";
+import { hyperSchema, regularizationSchema } from "./schemas";
+
+/** Bumped on any incompatible change to events or payloads. */
+export const PROTOCOL_VERSION = 1;
+
+/** Join codes use an alphabet without look-alikes (no 0/O, 1/I/L). */
+export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/** Length of a join code. */
+export const JOIN_CODE_LENGTH = 6;
+/** Longest display name. */
+export const MAX_NAME_LENGTH = 40;
+/** Step summaries sent in a snapshot. */
+export const SNAPSHOT_HISTORY = 500;
+
+/** Where a session stands. */
+export type SessionState = "paused" | "playing" | "diverged" | "finished";
+/** The phases of one step, in order, for walking a class through it. */
+export const PHASES = ["forward", "loss", "backward", "update"] as const;
+/** One phase of a step. */
+export type Phase = (typeof PHASES)[number];
+/** Who a socket is in a session. */
+export type Role = "student" | "instructor";
+
+/** A successful or failed acknowledgement. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+const joinCode = z
+  .string("must be a string")
+  .trim()
+  .toUpperCase()
+  .regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`), `must be ${JOIN_CODE_LENGTH} characters from ${JOIN_CODE_ALPHABET}`);
+
+/** `session:join` payload. */
+export const joinSchema = z.strictObject({
+  joinCode,
+  name: z.string("must be a string").trim().min(1, "must not be empty").max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`),
+  instructorKey: z.string("must be a string").min(1).max(200, "too long").optional(),
+  /** Last step this client has applied, when reconnecting: the server replays what it missed. */
+  lastStep: z.int().min(0).optional(),
+});
+/** Parsed `session:join` payload. */
+export type JoinRequest = z.infer<typeof joinSchema>;
+
+/** `session:control` payload, discriminated by `action`. */
+export const controlSchema = z.discriminatedUnion(
+  "action",
+  [
+    z.strictObject({ action: z.literal("play"), stepsPerSecond: z.int("must be an integer").min(1, "must be ≥ 1").max(60, "must be ≤ 60").default(10) }),
+    z.strictObject({ action: z.literal("pause") }),
+    z.strictObject({ action: z.literal("step"), count: z.int("must be an integer").min(1, "must be ≥ 1").max(1000, "must be ≤ 1000").default(1) }),
+    z.strictObject({ action: z.literal("phase") }),
+    z.strictObject({ action: z.literal("reset"), seed: z.int("must be an integer").min(0).max(2 ** 32 - 1).optional() }),
+    z.strictObject({
+      action: z.literal("set"),
+      learningRate: hyperSchema.shape.learningRate.optional(),
+      batchSize: hyperSchema.shape.batchSize.optional(),
+      regularization: regularizationSchema.optional(),
+    }),
+    z.strictObject({ action: z.literal("fastForward"), epochs: z.int("must be an integer").min(1, "must be ≥ 1").max(10_000, "must be ≤ 10000") }),
+    z.strictObject({ action: z.literal("end") }),
+  ],
+  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end" },
+);
+/** Parsed `session:control` payload. */
+export type Control = z.infer<typeof controlSchema>;
+/** A control's action name. */
+export type ControlAction = Control["action"];
+
+/** `session:trace` payload: recompute one step's full trace (replay and explore). */
+export const traceRequestSchema = z.strictObject({ step: z.int("must be an integer").min(1, "must be ≥ 1") });
+
+/**
+ * One step on the wire, as a flat array to keep it small (≤ 300 bytes for 2-2-1):
+ * [step, epoch, cursor, batch, sentAt, loss, trainLoss, trainAcc, testLoss, testAcc, ...θ after].
+ * `cursor` is the position of the step's first example in the epoch order and `batch` how many it
+ * took, so a client with θ before can recompute the whole trace locally with the shared engine.
+ * The four evaluation fields are null except on the step that completes an epoch.
+ */
+export type StepFrame = [number, number, number, number, number, number, number | null, number | null, number | null, number | null, ...number[]];
+
+/** A decoded step frame. */
+export interface StepInfo {
+  step: number;
+  epoch: number;
+  cursor: number;
+  batch: number;
+  /** Server clock (ms since epoch) when the step was released for broadcast. */
+  sentAt: number;
+  loss: number;
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  testLoss: number | null;
+  testAccuracy: number | null;
+  params: number[];
+}
+
+/** Packs a step into its wire frame. */
+export function encodeStepFrame(s: StepInfo): StepFrame {
+  return [s.step, s.epoch, s.cursor, s.batch, s.sentAt, s.loss, s.trainLoss, s.trainAccuracy, s.testLoss, s.testAccuracy, ...s.params];
+}
+
+/** Unpacks a wire frame. */
+export function decodeStepFrame(f: StepFrame): StepInfo {
+  return {
+    step: f[0],
+    epoch: f[1],
+    cursor: f[2],
+    batch: f[3],
+    sentAt: f[4],
+    loss: f[5],
+    trainLoss: f[6],
+    trainAccuracy: f[7],
+    testLoss: f[8],
+    testAccuracy: f[9],
+    params: f.slice(10) as number[],
+  };
+}
+
+/** One point of the loss curve: [step, epoch, loss, trainLoss, trainAcc, testLoss, testAcc]. */
+export type StepSummary = [number, number, number, number | null, number | null, number | null, number | null];
+
+/** A participant as the instructor's roster shows it. */
+export interface RosterEntry {
+  id: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+}
+
+/** Everything a client needs to draw the session at its current step. */
+export interface SessionSnapshot {
+  protocol: number;
+  sessionId: string;
+  joinCode: string;
+  title: string;
+  role: Role;
+  /** Config of the current run (a reset changes its init seed). */
+  config: EngineConfig;
+  state: SessionState;
+  stepsPerSecond: number;
+  hyper: Hyper;
+  step: number;
+  epoch: number;
+  cursor: number;
+  /** θ after `step`. */
+  params: number[];
+  /** How step `step` was made (θ before it, its cursor and batch), to recompute its trace; null at step 0. */
+  previous: { params: number[]; cursor: number; batch: number } | null;
+  /** Phase being walked through, if any. */
+  phase: { step: number; phase: Phase } | null;
+  divergedAt: number | null;
+  /** Why the session is paused or diverged, when the server paused it. */
+  reason: string | null;
+  /** The last SNAPSHOT_HISTORY step summaries, oldest first. */
+  history: StepSummary[];
+  participants: number;
+  /** Instructor only. */
+  roster?: RosterEntry[];
+}
+
+/** `session:state`: the state machine moved. */
+export interface StateEvent {
+  state: SessionState;
+  step: number;
+  stepsPerSecond: number;
+  hyper: Hyper;
+  divergedAt: number | null;
+  reason: string | null;
+}
+
+/** `session:phase`: the instructor advanced one phase of step `step`. */
+export interface PhaseEvent {
+  step: number;
+  phase: Phase;
+  /** θ before the step and its examples, so every client draws the same numbers. */
+  params: number[];
+  cursor: number;
+  batch: number;
+}
+
+/** What the server emits. */
+export interface ServerToClientEvents {
+  "session:step": (frame: StepFrame) => void;
+  "session:phase": (event: PhaseEvent) => void;
+  "session:state": (event: StateEvent) => void;
+  "session:presence": (event: { count: number }) => void;
+  "session:roster": (roster: RosterEntry[]) => void;
+  "session:snapshot": (snapshot: SessionSnapshot) => void;
+  "session:error": (error: { code: ErrorCode; message: string }) => void;
+}
+
+/** What clients emit. Payloads are `unknown` on purpose: types are not validation (every handler parses). */
+export interface ClientToServerEvents {
+  "session:join": (payload: unknown, ack: (res: Ack<SessionSnapshot>) => void) => void;
+  "session:control": (payload: unknown, ack: (res: Ack<{ step: number; state: SessionState }>) => void) => void;
+  "session:trace": (payload: unknown, ack: (res: Ack<StepTrace>) => void) => void;
+  "session:resync": (payload: unknown, ack: (res: Ack<SessionSnapshot>) => void) => void;
+}
