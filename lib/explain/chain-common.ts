@@ -10,7 +10,7 @@ const HAS_VARIABLE = /\b[az]\b/;
  */
 export function slopeEquation(ctx: ExplainContext, ex: ExampleTrace, l: number, i: number): string {
   const { fmt } = ctx;
-  const [head, rhs] = activationOf(ctx, l).derFormula.split(" = ");
+  const [head, rhs = ""] = activationOf(ctx, l).derFormula.split(" = ");
   const z = zName(ctx, l, i);
   const a = aName(ctx, l, i);
   const parts = [`f'(${z})`];
