@@ -37,14 +37,15 @@ const joinCode = z
   .toUpperCase()
   .regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`), `must be ${JOIN_CODE_LENGTH} characters from ${JOIN_CODE_ALPHABET}`);
 
-/** `session:join` payload. */
+/** `session:join` payload: a live session by join code, or any stored session read-only by id. */
 export const joinSchema = z.strictObject({
-  joinCode,
+  joinCode: joinCode.optional(),
+  sessionId: z.uuid("must be a session id").optional(),
   name: z.string("must be a string").trim().min(1, "must not be empty").max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`),
   instructorKey: z.string("must be a string").min(1).max(200, "too long").optional(),
   /** Last step this client has applied, when reconnecting: the server replays what it missed. */
   lastStep: z.int().min(0).optional(),
-});
+}).refine((j) => (j.joinCode === undefined) !== (j.sessionId === undefined), { message: "give either joinCode or sessionId", path: ["joinCode"] });
 /** Parsed `session:join` payload. */
 export type JoinRequest = z.infer<typeof joinSchema>;
 
@@ -154,7 +155,9 @@ export interface SessionSnapshot {
   /** How step `step` was made (θ before it, its cursor and batch), to recompute its trace; null at step 0. */
   previous: { params: number[]; cursor: number; batch: number } | null;
   /** Phase being walked through, if any. */
-  phase: { step: number; phase: Phase } | null;
+  phase: PhaseEvent | null;
+  /** The hyperparameters apply to steps after this step count (earlier steps used earlier values). */
+  hyperSince: number;
   divergedAt: number | null;
   /** Why the session is paused or diverged, when the server paused it. */
   reason: string | null;
@@ -171,6 +174,8 @@ export interface StateEvent {
   step: number;
   stepsPerSecond: number;
   hyper: Hyper;
+  /** `hyper` applies to the steps after this step count. */
+  hyperSince: number;
   divergedAt: number | null;
   reason: string | null;
 }

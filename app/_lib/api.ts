@@ -1,0 +1,80 @@
+import type { EngineConfig } from "@/lib/engine";
+import type { StepSummary } from "@/lib/protocol";
+
+/** The answer of `POST /api/sessions`. */
+export interface CreatedSession {
+  id: string;
+  joinCode: string;
+  instructorKey: string;
+  joinUrl: string;
+}
+
+/** A session as `GET /api/sessions/:id` describes it (fields this page reads). */
+export interface StoredSession {
+  id: string;
+  title: string;
+  joinCode: string | null;
+  config: EngineConfig;
+  state: string;
+  step: number;
+}
+
+/** An HTTP failure, in words. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+async function request<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) } });
+  } catch {
+    throw new ApiError(0, "Cannot reach the server. Check your network and try again.");
+  }
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  if (!res.ok) {
+    const detail = body?.error?.message;
+    if (res.status === 404) throw new ApiError(404, detail ?? "No such session.");
+    throw new ApiError(res.status, detail ?? `The server answered ${res.status}.`);
+  }
+  return body as T;
+}
+
+/** Starts a session: `POST /api/sessions` with the engine config fields and a title. */
+export function createSession(body: Record<string, unknown>): Promise<CreatedSession> {
+  return request<CreatedSession>("/api/sessions", { method: "POST", body: JSON.stringify(body) });
+}
+
+/** Reads a stored session. */
+export async function fetchSession(id: string): Promise<StoredSession> {
+  const raw = await request<Record<string, unknown>>(`/api/sessions/${encodeURIComponent(id)}`);
+  const s = (raw.session ?? raw) as Record<string, unknown>;
+  return {
+    id: String(s.id ?? id),
+    title: String(s.title ?? ""),
+    joinCode: typeof s.joinCode === "string" ? s.joinCode : null,
+    config: s.config as EngineConfig,
+    state: String(s.state ?? "finished"),
+    step: Number(s.step ?? 0),
+  };
+}
+
+/**
+ * Reads recorded step metrics `[from, to]`. Accepts the rows as StepSummary tuples or as objects
+ * `{ step, epoch, loss, trainLoss, trainAccuracy, testLoss, testAccuracy }`, bare or under `steps`.
+ */
+export async function fetchSteps(id: string, from: number, to: number): Promise<StepSummary[]> {
+  const raw = await request<unknown>(`/api/sessions/${encodeURIComponent(id)}/steps?from=${from}&to=${to}`);
+  const rows = Array.isArray(raw) ? raw : ((raw as { steps?: unknown[] }).steps ?? []);
+  return rows.map((r): StepSummary => {
+    if (Array.isArray(r)) return r as StepSummary;
+    const o = r as Record<string, number | null>;
+    return [Number(o.step), Number(o.epoch ?? 0), Number(o.loss), o.trainLoss ?? null, o.trainAccuracy ?? null, o.testLoss ?? null, o.testAccuracy ?? null];
+  });
+}

@@ -1,0 +1,58 @@
+import type { StepSummary } from "@/lib/protocol";
+
+/**
+ * The loss curve as growing column arrays, uPlot's aligned-data layout: appending a step is O(1)
+ * amortised, so 100,000+ points stay cheap. `version` changes whenever the columns do.
+ */
+export class LossHistory {
+  steps: number[] = [];
+  /** Mean loss of each step's batch (before its update). */
+  batchLoss: number[] = [];
+  /** Loss over the whole training split, on steps that complete an epoch (null elsewhere). */
+  trainLoss: (number | null)[] = [];
+  /** Loss over the test split, on steps that complete an epoch (null elsewhere). */
+  testLoss: (number | null)[] = [];
+  version = 0;
+
+  /** Number of points. */
+  get length(): number {
+    return this.steps.length;
+  }
+
+  /** Appends one step; a step not after the last one is ignored (replays after reconnecting). */
+  append(s: StepSummary): void {
+    const n = this.steps.length;
+    if (n > 0 && s[0] <= this.steps[n - 1]) return;
+    this.steps.push(s[0]);
+    this.batchLoss.push(s[2]);
+    this.trainLoss.push(s[3]);
+    this.testLoss.push(s[5]);
+    this.version++;
+  }
+
+  /**
+   * Merges a snapshot's recent history: points before its first step are kept (a resync after a gap),
+   * everything from there on is replaced. A history that starts before ours replaces it all.
+   */
+  merge(history: readonly StepSummary[]): void {
+    if (history.length === 0) return;
+    const first = history[0][0];
+    let keep = this.steps.length;
+    while (keep > 0 && this.steps[keep - 1] >= first) keep--;
+    this.steps.length = keep;
+    this.batchLoss.length = keep;
+    this.trainLoss.length = keep;
+    this.testLoss.length = keep;
+    for (const s of history) this.append(s);
+    this.version++;
+  }
+
+  /** Forgets every point (a reset starts a new curve). */
+  clear(): void {
+    this.steps = [];
+    this.batchLoss = [];
+    this.trainLoss = [];
+    this.testLoss = [];
+    this.version++;
+  }
+}

@@ -1,0 +1,136 @@
+import { io, type Socket } from "socket.io-client";
+import { decodeStepFrame, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SessionSnapshot, type SessionState } from "@/lib/protocol";
+import type { StepTrace } from "@/lib/engine";
+import { problemFromError, UNREACHABLE } from "./session-problem";
+import type { SessionStore } from "./session-store";
+
+/** How long an acknowledgement may take before it counts as failed. */
+export const ACK_TIMEOUT_MS = 8000;
+/** Failed connection attempts before the page says the server is unreachable. */
+const ATTEMPTS_BEFORE_UNREACHABLE = 3;
+/** Reconnection attempts before giving up and showing "offline" with a retry button. */
+const MAX_RECONNECT_ATTEMPTS = 40;
+
+/** Who joins: a display name, the code, and the instructor key for the console. */
+export interface JoinIdentity {
+  joinCode: string;
+  name: string;
+  instructorKey?: string;
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * One socket to one session: joins (and re-joins with `lastStep` after a reconnect), feeds every
+ * event into the store, and resyncs with a snapshot when a step number is skipped.
+ */
+export class SessionClient {
+  private socket: ClientSocket | null = null;
+  private failedAttempts = 0;
+  private resyncing = false;
+  private stopped = false;
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly identity: JoinIdentity,
+  ) {}
+
+  /** Opens the socket (auto-reconnecting) and joins. */
+  start(): void {
+    this.stopped = false;
+    const socket: ClientSocket = io({ path: "/socket.io", reconnectionAttempts: MAX_RECONNECT_ATTEMPTS, reconnectionDelayMax: 4000 });
+    this.socket = socket;
+    this.store.setConnection("connecting");
+    socket.on("connect", () => this.join());
+    socket.on("disconnect", (reason) => {
+      if (this.stopped) return;
+      // The server closing us (kicked, session ended) does not auto-reconnect.
+      this.store.setConnection(reason === "io server disconnect" ? "offline" : "reconnecting");
+    });
+    socket.on("connect_error", () => {
+      if (++this.failedAttempts >= ATTEMPTS_BEFORE_UNREACHABLE && this.store.getView().problem === null) this.store.setProblem(UNREACHABLE);
+      this.store.setConnection("reconnecting");
+    });
+    socket.io.on("reconnect_failed", () => this.store.setConnection("offline"));
+    socket.on("session:snapshot", (s) => this.store.applySnapshot(s));
+    socket.on("session:step", (frame) => {
+      if (this.resyncing) return;
+      if (this.store.applyFrame(decodeStepFrame(frame)) === "gap") void this.resync();
+    });
+    socket.on("session:state", (e) => this.store.applyState(e));
+    socket.on("session:phase", (e) => this.store.applyPhase(e));
+    socket.on("session:presence", (e) => this.store.setParticipants(e.count));
+    socket.on("session:roster", (r) => this.store.setRoster(r));
+    socket.on("session:error", (e) => this.store.setNotice(e.message));
+  }
+
+  /** Closes the socket for good. */
+  stop(): void {
+    this.stopped = true;
+    this.socket?.removeAllListeners();
+    this.socket?.io.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+
+  /** The "retry" button: reconnects now. */
+  retry(): void {
+    if (!this.socket) return this.start();
+    this.failedAttempts = 0;
+    this.store.setConnection("connecting");
+    this.socket.connect();
+  }
+
+  /** Sends an instructor control; resolves to the ack (failed acks also go to the store's notice). */
+  async control(payload: Record<string, unknown>): Promise<Ack<{ step: number; state: SessionState }>> {
+    const res = await this.emit<{ step: number; state: SessionState }>("session:control", payload);
+    if (!res.ok) this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Asks the server for one step's full trace. */
+  trace(step: number): Promise<Ack<StepTrace>> {
+    return this.emit("session:trace", { step });
+  }
+
+  /** Replaces local state with a fresh snapshot (after a gap in step numbers). */
+  async resync(): Promise<void> {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    try {
+      const res = await this.emit<SessionSnapshot>("session:resync", {});
+      if (res.ok) this.store.applySnapshot(res.data);
+    } finally {
+      this.resyncing = false;
+    }
+  }
+
+  private async join(): Promise<void> {
+    this.failedAttempts = 0;
+    const lastStep = this.store.lastStep();
+    const payload = { ...this.identity, ...(lastStep !== null ? { lastStep } : {}) };
+    const res = await this.emit<SessionSnapshot>("session:join", payload);
+    if (res.ok) {
+      this.store.applySnapshot(res.data);
+      this.store.setConnection("live");
+      return;
+    }
+    const problem = problemFromError(res.error.code, res.error.message, this.identity.joinCode);
+    this.store.setProblem(problem);
+    if (problem.kind === "not-found" || problem.kind === "unauthorized" || problem.kind === "ended") {
+      this.stop();
+      this.store.setConnection("offline");
+    }
+  }
+
+  private emit<T>(event: "session:join" | "session:control" | "session:trace" | "session:resync", payload: unknown): Promise<Ack<T>> {
+    const socket = this.socket;
+    if (!socket || !socket.connected) return Promise.resolve({ ok: false, error: { code: "UNAVAILABLE", message: "not connected to the server" } });
+    return new Promise((resolve) => {
+      // socket.io's timeout() turns a missing ack into an error instead of waiting forever.
+      (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emit(e: string, p: unknown, cb: (err: Error | null, res: Ack<T>) => void): void }).emit(event, payload, (err, res) => {
+        resolve(err ? { ok: false, error: { code: "UNAVAILABLE", message: "the server did not answer in time" } } : res);
+      });
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import type { SessionProblem } from "./session-types";
+
+/** Turns a failed ack (code + server message) into words for the page. */
+export function problemFromError(code: string, message: string, joinCode: string): SessionProblem {
+  if (code === "NOT_FOUND") return { kind: "not-found", message: `There is no session with the code ${joinCode}. Check the code on the projector and try again.` };
+  if (code === "UNAUTHORIZED" || code === "FORBIDDEN") {
+    return { kind: "unauthorized", message: "This console needs the session's instructor key. Open it from the device that started the session, or use its “copy instructor link”." };
+  }
+  if (/ended|finished/i.test(message)) return { kind: "ended", message: "This session has ended." };
+  if (code === "UNAVAILABLE" || code === "LIMIT_REACHED") return { kind: "other", message: `The server is busy: ${message}` };
+  return { kind: "other", message };
+}
+
+/** The problem shown while the server cannot be reached. */
+export const UNREACHABLE: SessionProblem = {
+  kind: "unreachable",
+  message: "Cannot reach the server. Check your network; the page keeps retrying.",
+};

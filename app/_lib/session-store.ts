@@ -1,0 +1,256 @@
+import type { StepTrace } from "@/lib/engine";
+import type { PhaseEvent, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
+import { createFrameScheduler } from "./frame-scheduler";
+import { FrameRing } from "./frame-ring";
+import { LossHistory } from "./loss-history";
+import type { ConnectionState, SessionMeta, SessionProblem, SessionView, StepFocus, StepRecord } from "./session-types";
+import { computeStepTrace, sameParams, type StepOrigin } from "./step-trace";
+
+/** Steps kept for exploring (bounded further for big networks, see `ringCapacity`). */
+export const EXPLORE_FRAMES = 2000;
+/** Parameter numbers the explore buffer may hold in all. */
+const RING_NUMBERS = 4_000_000;
+
+/** What applying a frame did. */
+export type FrameResult = "applied" | "stale" | "gap" | "no-snapshot";
+
+const EMPTY_VIEW: SessionView = {
+  connection: "connecting",
+  problem: null,
+  notice: null,
+  meta: null,
+  state: "paused",
+  stepsPerSecond: 10,
+  hyper: null,
+  divergedAt: null,
+  reason: null,
+  participants: 0,
+  roster: [],
+  phase: null,
+  latest: null,
+  nextCursor: 0,
+  viewStep: null,
+  held: { oldest: 0, newest: 0, count: 0 },
+  version: 0,
+};
+
+/** How many steps the explore buffer holds for a network of `paramCount` parameters. */
+export function ringCapacity(paramCount: number): number {
+  return Math.max(50, Math.min(EXPLORE_FRAMES, Math.floor(RING_NUMBERS / Math.max(1, paramCount))));
+}
+
+/**
+ * The client's copy of a session: snapshot, received steps (a bounded ring), the loss curve and the
+ * connection. Frames are applied as they arrive (cheap), but listeners are told at most once per
+ * animation frame, and a step's trace is recomputed only when someone reads it, once per step.
+ */
+export class SessionStore {
+  readonly history = new LossHistory();
+  private ring = new FrameRing<StepRecord>(EXPLORE_FRAMES);
+  private view: SessionView = EMPTY_VIEW;
+  private draft: SessionView = EMPTY_VIEW;
+  private readonly listeners = new Set<() => void>();
+  private readonly scheduler = createFrameScheduler(() => this.flush());
+  private focusCache: { version: number; focus: StepFocus } | null = null;
+  private readonly traces = new Map<string, StepTrace>();
+
+  /** Registers a listener, told at most once per animation frame; returns the unsubscribe. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The current view (same object until something changes). */
+  getView = (): SessionView => this.view;
+
+  /** The view during server rendering: nothing received yet. */
+  getServerView = (): SessionView => EMPTY_VIEW;
+
+  /** Sets the connection state. */
+  setConnection(connection: ConnectionState): void {
+    this.update({ connection });
+  }
+
+  /** Records what stops the page from following the session (null clears it). */
+  setProblem(problem: SessionProblem | null): void {
+    this.update({ problem });
+  }
+
+  /** Shows a passing message. */
+  setNotice(notice: string | null): void {
+    this.update({ notice });
+  }
+
+  /** Replaces everything with a snapshot (join, resync, reset). */
+  applySnapshot(s: SessionSnapshot): void {
+    const previous = this.draft.latest;
+    const sameRun = previous !== null && this.draft.meta !== null && JSON.stringify(this.draft.meta.config) === JSON.stringify(s.config) && previous.step <= s.step;
+    if (!sameRun) {
+      this.ring = new FrameRing<StepRecord>(ringCapacity(s.params.length));
+      this.history.clear();
+    }
+    this.history.merge(s.history);
+    const meta: SessionMeta = { sessionId: s.sessionId, joinCode: s.joinCode, title: s.title, role: s.role, config: s.config };
+    const summary = s.history.length > 0 && s.history[s.history.length - 1][0] === s.step ? s.history[s.history.length - 1] : null;
+    const latest: StepRecord = {
+      step: s.step,
+      epoch: s.epoch,
+      cursor: s.previous?.cursor ?? s.cursor,
+      batch: s.previous?.batch ?? 0,
+      loss: summary ? summary[2] : NaN,
+      trainLoss: summary ? summary[3] : null,
+      trainAccuracy: summary ? summary[4] : null,
+      testLoss: summary ? summary[5] : null,
+      testAccuracy: summary ? summary[6] : null,
+      params: s.params,
+      before: s.previous?.params ?? null,
+      hyper: s.hyper,
+    };
+    if (s.step > 0 && s.previous) this.ring.push(latest);
+    this.update({
+      meta,
+      problem: s.state === "finished" ? { kind: "ended", message: "This session has ended. You are looking at its final state." } : null,
+      state: s.state,
+      stepsPerSecond: s.stepsPerSecond,
+      hyper: s.hyper,
+      divergedAt: s.divergedAt,
+      reason: s.reason,
+      participants: s.participants,
+      roster: s.roster ?? this.draft.roster,
+      phase: s.phase && s.previous && s.phase.step === s.step ? { step: s.phase.step, phase: s.phase.phase, params: s.previous.params, cursor: s.previous.cursor, batch: s.previous.batch } : null,
+      latest,
+      nextCursor: s.cursor,
+      viewStep: sameRun ? this.draft.viewStep : null,
+    });
+  }
+
+  /** Applies one step frame; a gap in step numbers is reported, not applied (the caller resyncs). */
+  applyFrame(f: StepInfo): FrameResult {
+    const latest = this.draft.latest;
+    const hyper = this.draft.hyper;
+    if (!latest || !hyper) return "no-snapshot";
+    if (f.step <= latest.step) return "stale";
+    if (f.step !== latest.step + 1) return "gap";
+    const record: StepRecord = { ...f, before: latest.params, hyper };
+    this.ring.push(record);
+    this.history.append([f.step, f.epoch, f.loss, f.trainLoss, f.trainAccuracy, f.testLoss, f.testAccuracy]);
+    const phase = this.draft.phase;
+    this.update({ latest: record, nextCursor: f.cursor + f.batch, phase: phase && phase.step >= f.step ? phase : null });
+    return "applied";
+  }
+
+  /** Applies a state-machine change. */
+  applyState(e: StateEvent): void {
+    this.update({ state: e.state, stepsPerSecond: e.stepsPerSecond, hyper: e.hyper, divergedAt: e.divergedAt, reason: e.reason });
+  }
+
+  /** Applies a phase of the walk-through. */
+  applyPhase(e: PhaseEvent): void {
+    this.update({ phase: e });
+  }
+
+  /** Sets the participant count. */
+  setParticipants(participants: number): void {
+    this.update({ participants });
+  }
+
+  /** Sets the instructor's roster. */
+  setRoster(roster: RosterEntry[]): void {
+    this.update({ roster });
+  }
+
+  /** Explore mode: inspect an earlier step (null follows live again). */
+  setViewStep(viewStep: number | null): void {
+    this.update({ viewStep });
+  }
+
+  /** The k-th oldest held step. */
+  heldAt(k: number): StepRecord | undefined {
+    return this.ring.at(k);
+  }
+
+  /** Position of a held step (0 = oldest), or −1. */
+  heldIndexOf(step: number): number {
+    return this.ring.indexOf(step);
+  }
+
+  /** Step number the instructor's next action applies after, for `session:join`'s lastStep. */
+  lastStep(): number | null {
+    return this.draft.latest?.step ?? null;
+  }
+
+  /** The step the panels show, with its trace recomputed (once per step, cached). */
+  focus(view: SessionView = this.view): StepFocus {
+    if (this.focusCache && this.focusCache.version === view.version) return this.focusCache.focus;
+    const focus = this.computeFocus(view);
+    this.focusCache = { version: view.version, focus };
+    return focus;
+  }
+
+  /** Stops the animation-frame notifier. */
+  dispose(): void {
+    this.scheduler.cancel();
+    this.listeners.clear();
+  }
+
+  private computeFocus(view: SessionView): StepFocus {
+    const { meta, latest, phase, hyper } = view;
+    if (!meta || !latest || !hyper) return { kind: "none", step: 0, trace: null, params: [], before: null, phase: null, mismatch: false };
+    const explored = view.viewStep !== null ? this.ring.get(view.viewStep) : undefined;
+    if (explored && explored.before) return this.fromRecord("explore", explored, null);
+    if (phase && phase.step === latest.step + 1) {
+      const origin: StepOrigin = { step: phase.step, epoch: latest.epoch, cursor: phase.cursor, batch: phase.batch, before: phase.params, hyper };
+      const trace = this.trace(meta, origin);
+      return { kind: "pending", step: phase.step, trace, params: phase.params, before: phase.params, phase: phase.phase, mismatch: false };
+    }
+    if (latest.before) return this.fromRecord("live", latest, phase && phase.step === latest.step ? phase.phase : null);
+    const origin: StepOrigin = { step: latest.step + 1, epoch: latest.epoch, cursor: view.nextCursor, batch: hyper.batchSize, before: latest.params, hyper };
+    const trace = this.trace(meta, origin);
+    return { kind: "preview", step: latest.step + 1, trace, params: latest.params, before: latest.params, phase: null, mismatch: false };
+  }
+
+  private fromRecord(kind: "live" | "explore", r: StepRecord, phase: StepFocus["phase"]): StepFocus {
+    const meta = this.view.meta!;
+    const trace = this.trace(meta, { step: r.step, epoch: r.epoch, cursor: r.cursor, batch: r.batch, before: r.before!, hyper: r.hyper });
+    const mismatch = trace !== null && !trace.diverged && !sameParams(trace.after, r.params);
+    if (mismatch && process.env.NODE_ENV !== "production") {
+      console.warn(`step ${r.step}: the locally recomputed θ differs from the broadcast one`, { local: trace!.after, broadcast: r.params });
+    }
+    return { kind, step: r.step, trace, params: r.params, before: r.before, phase, mismatch };
+  }
+
+  private trace(meta: SessionMeta, origin: StepOrigin): StepTrace | null {
+    const key = `${meta.sessionId}:${origin.step}:${origin.cursor}:${origin.batch}:${origin.hyper.learningRate}:${checksum(origin.before)}`;
+    const hit = this.traces.get(key);
+    if (hit) return hit;
+    let trace: StepTrace | null = null;
+    try {
+      trace = computeStepTrace(meta.config, origin);
+    } catch (err) {
+      if (process.env.NODE_ENV !== "production") console.warn(`step ${origin.step}: cannot recompute the trace`, err);
+    }
+    if (trace) {
+      if (this.traces.size >= 8) this.traces.delete(this.traces.keys().next().value!);
+      this.traces.set(key, trace);
+    }
+    return trace;
+  }
+
+  private update(change: Partial<SessionView>): void {
+    const held = this.ring.size > 0 ? { oldest: this.ring.at(0)!.step, newest: this.ring.newest()!.step, count: this.ring.size } : { oldest: 0, newest: 0, count: 0 };
+    this.draft = { ...this.draft, ...change, held, version: this.draft.version + 1 };
+    this.scheduler.request();
+  }
+
+  private flush(): void {
+    this.view = this.draft;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/** A cheap fingerprint of θ for the trace cache (a reset may revisit a step number with other θ). */
+function checksum(theta: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < theta.length; k++) s += theta[k] * (k + 1);
+  return s;
+}

@@ -1,0 +1,86 @@
+import type { EngineConfig, Hyper, StepTrace } from "@/lib/engine";
+import type { Phase, PhaseEvent, Role, RosterEntry, SessionState } from "@/lib/protocol";
+
+/** How the socket stands, as the status bar says it. */
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+
+/** Something that stops the page from following the session, in words a student understands. */
+export interface SessionProblem {
+  kind: "not-found" | "ended" | "unauthorized" | "unreachable" | "other";
+  message: string;
+}
+
+/** What never changes during one run of a session. */
+export interface SessionMeta {
+  sessionId: string;
+  joinCode: string;
+  title: string;
+  role: Role;
+  config: EngineConfig;
+}
+
+/** One received step, with what it takes to recompute its trace. */
+export interface StepRecord {
+  step: number;
+  epoch: number;
+  /** Position of the step's first example in the epoch order. */
+  cursor: number;
+  batch: number;
+  /** Mean loss of the step's batch. */
+  loss: number;
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  testLoss: number | null;
+  testAccuracy: number | null;
+  /** θ after the step. */
+  params: number[];
+  /** θ before the step (the previous record's `params`, shared), or null when unknown. */
+  before: number[] | null;
+  /** Hyperparameters in force when the step was made. */
+  hyper: Hyper;
+}
+
+/** Everything the page draws from, replaced (never mutated) at most once per animation frame. */
+export interface SessionView {
+  connection: ConnectionState;
+  problem: SessionProblem | null;
+  /** A passing message (a rejected control, a server notice). */
+  notice: string | null;
+  meta: SessionMeta | null;
+  state: SessionState;
+  stepsPerSecond: number;
+  hyper: Hyper | null;
+  divergedAt: number | null;
+  reason: string | null;
+  participants: number;
+  roster: RosterEntry[];
+  /** The phase walk in progress, with the inputs of the step it walks. */
+  phase: PhaseEvent | null;
+  /** The newest step received. */
+  latest: StepRecord | null;
+  /** Where the next step's batch starts (from the snapshot), for the step-0 preview. */
+  nextCursor: number;
+  /** Explore mode: the step being inspected, or null to follow live. */
+  viewStep: number | null;
+  /** Steps held for exploring: [oldest, newest] and how many. */
+  held: { oldest: number; newest: number; count: number };
+  /** Changes on every new view. */
+  version: number;
+}
+
+/** The step the panels show and its recomputed numbers. */
+export interface StepFocus {
+  /** live: the newest step; explore: an earlier one; pending: the step a phase walk is about to make; preview: the first step, before it is made. */
+  kind: "live" | "explore" | "pending" | "preview" | "none";
+  /** The step the trace produces. */
+  step: number;
+  trace: StepTrace | null;
+  /** θ shown as each parameter's value: after the step (before it for a pending step). */
+  params: number[];
+  /** θ before the step. */
+  before: number[] | null;
+  /** Phase to highlight. */
+  phase: Phase | null;
+  /** The recomputed θ after the step differs from the broadcast one (never expected). */
+  mismatch: boolean;
+}

@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError, ErrorCode } from "@/lib/errors";
+import { sendError } from "./respond";
+import { createSessionRoute, exportRoute, getSessionRoute, getStepsRoute, type RouteDeps } from "./sessions-routes";
+
+const ROUTES: { method: string; pattern: RegExp; run: (req: IncomingMessage, res: ServerResponse, m: RegExpMatchArray, q: URLSearchParams, d: RouteDeps) => Promise<void> }[] = [
+  { method: "POST", pattern: /^\/api\/sessions\/?$/, run: (req, res, _m, _q, d) => createSessionRoute(req, res, d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/?$/, run: (_req, res, m, _q, d) => getSessionRoute(res, m[1], d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/steps\/?$/, run: (_req, res, m, q, d) => getStepsRoute(res, m[1], q, d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/export\/?$/, run: (_req, res, m, q, d) => exportRoute(res, m[1], q, d) },
+];
+
+/**
+ * The JSON API under /api, served by the Node server itself (it shares memory with the live sessions).
+ * Returns false for any other path, which then goes to Next.js.
+ */
+export function createApiHandler(deps: RouteDeps) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      sendError(res, new AppError(ErrorCode.BAD_REQUEST, "malformed URL"));
+      return true;
+    }
+    if (!url.pathname.startsWith("/api/") && url.pathname !== "/api") return false;
+    const matches = ROUTES.map((r) => ({ r, m: url.pathname.match(r.pattern) })).filter((x) => x.m);
+    const hit = matches.find((x) => x.r.method === req.method);
+    if (!hit) {
+      const err = matches.length > 0 ? new AppError(ErrorCode.METHOD_NOT_ALLOWED, `method ${req.method} is not allowed here`) : new AppError(ErrorCode.NOT_FOUND, `no API route ${url.pathname}`);
+      if (matches.length > 0) res.setHeader("allow", matches.map((x) => x.r.method).join(", "));
+      sendError(res, err);
+      return true;
+    }
+    hit.r.run(req, res, hit.m!, url.searchParams, deps).catch((err) => sendError(res, err));
+    return true;
+  };
+}

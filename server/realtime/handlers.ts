@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import type { Server, Socket } from "socket.io";
+import { AppError, ErrorCode, toAck } from "@/lib/errors";
+import { controlSchema, joinSchema, traceRequestSchema, type Ack, type ClientToServerEvents, type Role, type ServerToClientEvents } from "@/lib/protocol";
+import { formatIssues } from "@/lib/schemas";
+import type { z } from "zod";
+import type { PrismaClient } from "../generated/prisma/client";
+import type { LiveSession } from "../sessions/live-session";
+import { verifyKey } from "../sessions/keys";
+import type { SessionRegistry } from "../sessions/registry";
+import { recomputeStepTrace } from "../sessions/step-trace";
+import type { WriteQueue } from "../sessions/write-queue";
+import type { Limits } from "./limits";
+import { PresenceNotifier } from "./presence";
+import { RateLimiter } from "./rate-limiter";
+import { instructorRoom, sessionRoom } from "./socket-room";
+
+/** What a socket is, once joined. */
+interface SocketData {
+  session?: LiveSession;
+  role?: Role;
+}
+
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const KNOWN_EVENTS = new Set(["session:join", "session:control", "session:trace", "session:resync"]);
+
+/** Wires the session events onto a Socket.IO server. Every handler validates, acks, and never throws. */
+export function registerSessionHandlers(io: IoServer, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits }): void {
+  const presence = new PresenceNotifier(io);
+  io.on("connection", (socket: IoSocket) => {
+    const limiter = new RateLimiter(deps.limits.controlsPerSecond);
+    const handle = <T>(name: string, fn: (payload: unknown) => Promise<T> | T) => (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === "function" ? (ack as (res: Ack<T>) => void) : () => undefined;
+      void (async () => {
+        try {
+          if (!limiter.take()) throw new AppError(ErrorCode.RATE_LIMITED, `too many requests: at most ${deps.limits.controlsPerSecond} per second`);
+          if (payloadBytes(payload) > deps.limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${deps.limits.maxPayloadBytes} bytes`);
+          reply({ ok: true, data: await fn(payload) });
+        } catch (err) {
+          if (!(err instanceof AppError)) console.error(`backprop-live: ${name} failed:`, err);
+          reply(toAck(err));
+        }
+      })();
+    };
+
+    socket.on("session:join", handle("session:join", (payload) => join(socket, parse(joinSchema, payload))));
+    socket.on("session:control", handle("session:control", async (payload) => {
+      const { session } = requireInstructor(socket);
+      return session.control(parse(controlSchema, payload));
+    }));
+    socket.on("session:trace", handle("session:trace", async (payload) => {
+      const session = requireJoined(socket).session;
+      const { step } = parse(traceRequestSchema, payload);
+      return recomputeStepTrace(deps.prisma, session.id, step, session.step);
+    }));
+    socket.on("session:resync", handle("session:resync", () => {
+      const { session, role } = requireJoined(socket);
+      return session.snapshot(role);
+    }));
+    socket.onAny((event: unknown) => {
+      if (typeof event === "string" && KNOWN_EVENTS.has(event)) return;
+      socket.emit("session:error", { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` });
+    });
+    socket.on("disconnect", () => leave(socket));
+  });
+
+  async function join(socket: IoSocket, req: z.infer<typeof joinSchema>) {
+    const session = req.joinCode !== undefined ? deps.registry.byJoinCode(req.joinCode) : await deps.registry.get(req.sessionId!);
+    if (!session) {
+      throw new AppError(ErrorCode.NOT_FOUND, req.joinCode !== undefined ? `no live session has the code ${req.joinCode}; check the code, or the session may have ended` : "no session has this id");
+    }
+    let role: Role = "student";
+    if (req.instructorKey !== undefined) {
+      if (!verifyKey(req.instructorKey, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
+      role = "instructor";
+    }
+    if (socket.data.session === session) leave(socket);
+    else if (socket.data.session) leave(socket);
+    if (session.participants.size >= deps.limits.maxSocketsPerSession) {
+      throw new AppError(ErrorCode.LIMIT_REACHED, `this session is full (${deps.limits.maxSocketsPerSession} connections)`);
+    }
+    const entry = { id: randomUUID(), name: req.name, role, joinedAt: new Date().toISOString() };
+    session.participants.set(socket.id, entry);
+    socket.data.session = session;
+    socket.data.role = role;
+    void socket.join(sessionRoom(session.id));
+    if (role === "instructor") void socket.join(instructorRoom(session.id));
+    void deps.queue.push({ kind: "participant-join", id: entry.id, sessionId: session.id, name: entry.name, role, joinedAt: new Date(entry.joinedAt) }).catch(() => undefined);
+    presence.changed(session);
+    return session.snapshot(role);
+  }
+
+  function leave(socket: IoSocket): void {
+    const session = socket.data.session;
+    if (!session) return;
+    const entry = session.participants.get(socket.id);
+    session.participants.delete(socket.id);
+    void socket.leave(sessionRoom(session.id));
+    void socket.leave(instructorRoom(session.id));
+    socket.data.session = undefined;
+    socket.data.role = undefined;
+    if (entry) void deps.queue.push({ kind: "participant-leave", id: entry.id, leftAt: new Date() }).catch(() => undefined);
+    presence.changed(session);
+  }
+}
+
+function requireJoined(socket: IoSocket): { session: LiveSession; role: Role } {
+  const { session, role } = socket.data;
+  if (!session || !role) throw new AppError(ErrorCode.FORBIDDEN, "join a session first");
+  return { session, role };
+}
+
+function requireInstructor(socket: IoSocket): { session: LiveSession } {
+  const { session, role } = requireJoined(socket);
+  if (role !== "instructor") throw new AppError(ErrorCode.FORBIDDEN, "only the instructor can control the session");
+  return { session };
+}
+
+function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
+  const result = schema.safeParse(payload);
+  if (!result.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(result.error));
+  return result.data;
+}
+
+/** Size of a payload as JSON; anything unserialisable counts as too large. */
+function payloadBytes(payload: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(payload) ?? "");
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,22 @@
+/** Per-process limits on what clients may do; every one is configurable (see server/env.ts). */
+export interface Limits {
+  /** Most sessions that are not finished, per process. */
+  maxLiveSessions: number;
+  /** Most sockets joined to one session. */
+  maxSocketsPerSession: number;
+  /** Largest accepted socket payload, in bytes of JSON. */
+  maxPayloadBytes: number;
+  /** Controls (and other requests) per second per socket, with bursts of the same size. */
+  controlsPerSecond: number;
+  /** Largest accepted HTTP body, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** The defaults the issues ask for. */
+export const DEFAULT_LIMITS: Limits = {
+  maxLiveSessions: 200,
+  maxSocketsPerSession: 2000,
+  maxPayloadBytes: 16 * 1024,
+  controlsPerSecond: 20,
+  maxBodyBytes: 256 * 1024,
+};

@@ -1,0 +1,413 @@
+import { randomInt } from "node:crypto";
+import { Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
+import { AppError, ErrorCode } from "@/lib/errors";
+import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary } from "@/lib/protocol";
+import type { RoomPort } from "../realtime/room";
+import { fastForward } from "./fast-forward";
+import { LOOKAHEAD_S, StepPipeline } from "./step-pipeline";
+import { StepSource, toStepRow, type ScheduledChange } from "./step-source";
+import type { WriteQueue } from "./write-queue";
+
+/** A session as loaded from storage (or just created), at its last durable step. */
+export interface LiveSessionInit {
+  id: string;
+  joinCode: string;
+  title: string;
+  keyHash: string;
+  config: EngineConfig;
+  state: SessionState;
+  trainer: Trainer;
+  controlSeq: number;
+  /** Hyperparameter changes logged for steps beyond the durable one (recovery). */
+  pending: ScheduledChange[];
+  hyperSince: number;
+  history: StepSummary[];
+  previous: SessionSnapshot["previous"];
+}
+
+/** Collaborators of a live session. */
+export interface LiveSessionDeps {
+  queue: WriteQueue;
+  room: RoomPort;
+  /** Called once the session has ended (its join code can be reused). */
+  onEnded?: (session: LiveSession) => void;
+}
+
+interface PhaseWalk {
+  trace: StepTrace;
+  info: StepInfo;
+  index: number;
+}
+
+/**
+ * One training session in memory: the state machine (paused → playing → paused, diverged, finished),
+ * the instructor's controls, and what every client sees. Controls run one at a time; the play loop
+ * releases steps only after they are durable (StepPipeline).
+ */
+export class LiveSession {
+  readonly id: string;
+  readonly joinCode: string;
+  readonly title: string;
+  readonly keyHash: string;
+  config: EngineConfig;
+  state: SessionState;
+  stepsPerSecond = 10;
+  reason: string | null = null;
+  /** Sockets in the session, by socket id. */
+  readonly participants = new Map<string, RosterEntry>();
+  private source: StepSource;
+  private pipeline: StepPipeline;
+  private controlSeq: number;
+  private hyperSince: number;
+  private history: StepSummary[];
+  private previous: SessionSnapshot["previous"];
+  /** The step every client has been sent, and the parameters after it. */
+  private released: { step: number; epoch: number; cursor: number; params: number[] };
+  private walk: PhaseWalk | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private nextTickAt = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private fastForwarding = false;
+  private cancelFastForward = false;
+
+  constructor(
+    init: LiveSessionInit,
+    private readonly deps: LiveSessionDeps,
+  ) {
+    this.id = init.id;
+    this.joinCode = init.joinCode;
+    this.title = init.title;
+    this.keyHash = init.keyHash;
+    this.config = init.config;
+    this.state = init.state;
+    this.controlSeq = init.controlSeq;
+    this.hyperSince = init.hyperSince;
+    this.history = init.history.slice(-SNAPSHOT_HISTORY);
+    this.previous = init.previous;
+    this.source = new StepSource(init.trainer);
+    for (const p of init.pending) this.source.schedule(p);
+    this.pipeline = new StepPipeline(this.id, this.source, deps.queue, () => this.controlSeq);
+    this.released = this.trainerPosition();
+  }
+
+  /** The step every client has been sent. */
+  get step(): number {
+    return this.released.step;
+  }
+
+  /** The session's trainer (ahead of `step` while playing or mid-walk). */
+  get trainer(): Trainer {
+    return this.source.trainer;
+  }
+
+  /** What a client needs to draw the session now. */
+  snapshot(role: Role): SessionSnapshot {
+    const t = this.source.trainer;
+    return {
+      protocol: PROTOCOL_VERSION,
+      sessionId: this.id,
+      joinCode: this.joinCode,
+      title: this.title,
+      role,
+      config: this.config,
+      state: this.state,
+      stepsPerSecond: this.stepsPerSecond,
+      hyper: { ...t.hyper, regularization: { ...t.hyper.regularization } },
+      hyperSince: this.hyperSince,
+      step: this.released.step,
+      epoch: this.released.epoch,
+      cursor: this.released.cursor,
+      params: this.released.params,
+      previous: this.previous,
+      phase: this.walk ? this.phaseEvent(this.walk) : null,
+      divergedAt: this.state === "diverged" ? this.released.step + 1 : null,
+      reason: this.reason,
+      history: this.history.slice(),
+      participants: this.participants.size,
+      roster: role === "instructor" ? this.roster() : undefined,
+    };
+  }
+
+  /** Everyone in the session, for the instructor. */
+  roster(): RosterEntry[] {
+    return [...this.participants.values()];
+  }
+
+  /** Applies an instructor control; resolves with the step and state once it is durable. */
+  control(c: Control): Promise<{ step: number; state: SessionState }> {
+    if (c.action === "pause" && this.fastForwarding) this.cancelFastForward = true;
+    return this.serialize(async () => {
+      if (this.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
+      await this.apply(c);
+      return { step: this.released.step, state: this.state };
+    });
+  }
+
+  /** Server shutdown: stop playing, release what is durable, checkpoint, mark paused. */
+  shutdown(): Promise<void> {
+    return this.serialize(async () => {
+      if (this.state === "finished") return;
+      await this.halt();
+      if (this.state === "playing") this.state = "paused";
+      this.reason = this.state === "paused" ? "the server restarted; the instructor can press play" : this.reason;
+      await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
+      this.broadcastState();
+    });
+  }
+
+  private async apply(c: Control): Promise<void> {
+    switch (c.action) {
+      case "play":
+        return this.play(c.stepsPerSecond);
+      case "pause":
+        if (this.fastForwarding) return;
+        await this.halt();
+        if (this.state === "playing") this.state = "paused";
+        await this.log(c);
+        await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
+        return this.broadcastState();
+      case "step":
+        return this.stepNow(c.count);
+      case "phase":
+        return this.nextPhase();
+      case "reset":
+        return this.reset(c.seed ?? randomInt(0, 2 ** 32 - 1));
+      case "set":
+        return this.set(c);
+      case "fastForward":
+        return this.runFastForward(c.epochs);
+      case "end":
+        await this.halt();
+        await this.commitWalk();
+        await this.log(c);
+        this.state = "finished";
+        this.reason = null;
+        await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
+        this.broadcastState();
+        this.deps.onEnded?.(this);
+    }
+  }
+
+  private async play(stepsPerSecond: number): Promise<void> {
+    const wasPlaying = this.state === "playing";
+    this.stepsPerSecond = stepsPerSecond;
+    await this.commitWalk();
+    await this.log({ action: "play", stepsPerSecond });
+    if (!wasPlaying) {
+      this.pipeline.blocked = false; // from diverged: try again (a changed learning rate may help)
+      this.state = "playing";
+      this.reason = null;
+      void this.persistState();
+      this.nextTickAt = performance.now();
+      this.tick();
+    }
+    this.broadcastState();
+  }
+
+  private tick = (): void => {
+    this.timer = null;
+    if (this.state !== "playing") return;
+    const info = this.pipeline.take();
+    if (info) this.release(info);
+    else if (this.pipeline.blocked && this.pipeline.backlog === 0) {
+      void this.serialize(() => this.enterDiverged());
+      return;
+    }
+    this.pipeline.produce(Math.max(2, Math.ceil(this.stepsPerSecond * LOOKAHEAD_S)));
+    const now = performance.now();
+    this.nextTickAt += 1000 / this.stepsPerSecond;
+    if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up
+    this.timer = setTimeout(this.tick, Math.max(0, this.nextTickAt - now));
+  };
+
+  /** Stops the play loop and releases every computed step (once durable), so clients catch up. */
+  private async halt(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const wasPlaying = this.state === "playing";
+    if (wasPlaying) this.state = "paused";
+    for (const info of await this.pipeline.settle()) this.release(info);
+    if (this.pipeline.blocked && wasPlaying) await this.enterDiverged();
+  }
+
+  private async stepNow(count: number): Promise<void> {
+    if (this.state === "playing") throw new AppError(ErrorCode.CONFLICT, "the session is playing; pause it before stepping");
+    let left = count;
+    if (this.walk) {
+      await this.commitWalk();
+      left--;
+    }
+    await this.log({ action: "step", count });
+    this.pipeline.blocked = false;
+    for (const info of await this.pipeline.run(left)) this.release(info);
+    if (this.pipeline.blocked) return this.enterDiverged();
+    if (this.state === "diverged") {
+      this.state = "paused";
+      this.reason = null;
+      this.broadcastState();
+    }
+  }
+
+  private async nextPhase(): Promise<void> {
+    if (this.state === "playing") throw new AppError(ErrorCode.CONFLICT, "the session is playing; pause it before walking through a step");
+    await this.log({ action: "phase" });
+    if (!this.walk) {
+      this.source.applyDue();
+      const t = this.source.trainer;
+      const cursor = t.cursor;
+      const epoch = t.epoch;
+      const trace = t.stepTraced();
+      if (trace.diverged) return this.enterDiverged();
+      this.walk = { trace, info: this.source.describe(cursor, trace.batchSize, t.epoch !== epoch), index: 0 };
+    } else {
+      this.walk.index++;
+    }
+    const walk = this.walk;
+    if (PHASES[walk.index] === "update") await this.commitWalk();
+    else this.deps.room.broadcast("session:phase", this.phaseEvent(walk));
+  }
+
+  /** Makes the walked step durable and releases it (announcing the update phase first). */
+  private async commitWalk(): Promise<void> {
+    const walk = this.walk;
+    if (!walk) return;
+    await this.deps.queue.push({ kind: "steps", sessionId: this.id, rows: [toStepRow(walk.info)] });
+    this.walk = null;
+    walk.index = PHASES.indexOf("update");
+    this.deps.room.broadcast("session:phase", this.phaseEvent(walk));
+    this.release(walk.info);
+  }
+
+  private async reset(seed: number): Promise<void> {
+    await this.halt();
+    this.walk = null;
+    await this.log({ action: "reset", seed });
+    this.config = { ...this.config, init: { ...this.config.init, seed } };
+    this.source = new StepSource(new Trainer(this.config));
+    this.pipeline = new StepPipeline(this.id, this.source, this.deps.queue, () => this.controlSeq);
+    this.state = "paused";
+    this.reason = null;
+    this.hyperSince = 0;
+    this.history = [];
+    this.previous = null;
+    this.released = this.trainerPosition();
+    await Promise.all([
+      this.deps.queue.push({ kind: "reset", sessionId: this.id, config: this.config }),
+      this.deps.queue.push(this.pipeline.checkpointOp()),
+      this.persistState(),
+    ]);
+    this.deps.room.broadcast("session:snapshot", this.snapshot("student"));
+  }
+
+  private async set(c: Extract<Control, { action: "set" }>): Promise<void> {
+    const { action: _, ...change } = c;
+    const n = this.source.trainer.data.train.n;
+    if (change.batchSize !== undefined && change.batchSize > n) throw new AppError(ErrorCode.BAD_REQUEST, `batchSize: must be ≤ the training split size ${n}, got ${change.batchSize}`);
+    const step = this.source.trainer.step;
+    await this.log(c, step);
+    this.source.schedule({ step, change });
+    this.hyperSince = step;
+    if (this.state === "diverged") {
+      this.state = "paused";
+      this.reason = null;
+      this.pipeline.blocked = false;
+      void this.persistState();
+    }
+    this.broadcastState();
+  }
+
+  private async runFastForward(epochs: number): Promise<void> {
+    await this.halt();
+    await this.commitWalk();
+    await this.log({ action: "fastForward", epochs });
+    this.fastForwarding = true;
+    this.cancelFastForward = false;
+    this.state = "playing";
+    this.reason = `fast-forwarding ${epochs} epochs`;
+    this.broadcastState();
+    try {
+      this.source.applyDue();
+      const rows = await fastForward(this.source.trainer, epochs, () => this.cancelFastForward);
+      const t = this.source.trainer;
+      this.state = t.divergedAt !== null ? "diverged" : "paused";
+      this.reason = this.state === "diverged" ? divergenceReason(t.divergedAt!) : null;
+      await Promise.all([
+        rows.length > 0 ? this.deps.queue.push({ kind: "steps", sessionId: this.id, rows }) : Promise.resolve(),
+        this.deps.queue.push({ kind: "advance", sessionId: this.id, step: t.step }),
+        this.deps.queue.push(this.pipeline.checkpointOp()),
+        this.persistState(),
+      ]);
+      for (const r of rows) this.history.push([r.step, r.epoch, r.loss, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy]);
+      this.history = this.history.slice(-SNAPSHOT_HISTORY);
+      this.previous = null;
+      this.released = this.trainerPosition();
+    } finally {
+      this.fastForwarding = false;
+    }
+    this.deps.room.broadcast("session:snapshot", this.snapshot("student"));
+  }
+
+  private async enterDiverged(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.state = "diverged";
+    this.reason = divergenceReason(this.source.trainer.step + 1);
+    await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
+    this.broadcastState();
+  }
+
+  /** Sends a committed step to everyone. */
+  private release(info: StepInfo): void {
+    info.sentAt = Date.now();
+    this.previous = { params: this.released.params, cursor: info.cursor, batch: info.batch };
+    const n = this.source.trainer.data.train.n;
+    this.released = { step: info.step, epoch: info.epoch, cursor: (info.cursor + info.batch) % n, params: info.params };
+    this.history.push([info.step, info.epoch, info.loss, info.trainLoss, info.trainAccuracy, info.testLoss, info.testAccuracy]);
+    if (this.history.length > SNAPSHOT_HISTORY * 2) this.history = this.history.slice(-SNAPSHOT_HISTORY);
+    this.deps.room.broadcast("session:step", encodeStepFrame(info));
+  }
+
+  private async log(payload: Control | Record<string, unknown>, step = this.released.step): Promise<void> {
+    const { action, ...rest } = payload as { action: string };
+    this.controlSeq++;
+    await this.deps.queue.push({ kind: "control", sessionId: this.id, seq: this.controlSeq, step, action, payload: rest });
+  }
+
+  private persistState(): Promise<void> {
+    return this.deps.queue.push({ kind: "state", sessionId: this.id, state: this.state, ended: this.state === "finished" });
+  }
+
+  private broadcastState(): void {
+    const t = this.source.trainer;
+    const event: StateEvent = {
+      state: this.state,
+      step: this.released.step,
+      stepsPerSecond: this.stepsPerSecond,
+      hyper: { ...t.hyper, regularization: { ...t.hyper.regularization } },
+      hyperSince: this.hyperSince,
+      divergedAt: this.state === "diverged" ? this.released.step + 1 : null,
+      reason: this.reason,
+    };
+    this.deps.room.broadcast("session:state", event);
+  }
+
+  private phaseEvent(walk: PhaseWalk): PhaseEvent {
+    return { step: walk.info.step, phase: PHASES[walk.index], params: walk.trace.before, cursor: walk.info.cursor, batch: walk.info.batch };
+  }
+
+  private trainerPosition() {
+    const t = this.source.trainer;
+    return { step: t.step, epoch: t.epoch, cursor: t.cursor, params: Array.from(t.theta) };
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** What the room is told when a step would diverge. */
+function divergenceReason(step: number): string {
+  return `step ${step} would make the loss or a parameter non-finite (NaN or ±∞), so it was not applied; the parameters stay at step ${step - 1}. Lower the learning rate or reset.`;
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { Trainer, type EngineConfig } from "@/lib/engine";
+import { AppError, ErrorCode } from "@/lib/errors";
+import type { SessionState } from "@/lib/protocol";
+import { parseEngineConfig } from "@/lib/schemas";
+import type { PrismaClient } from "../generated/prisma/client";
+import { getRecentSummaries, loadSessionRecord } from "../data/history";
+import { insertSession, isJoinCodeLive, listUnfinishedSessionIds } from "../data/sessions";
+import type { RoomPort } from "../realtime/room";
+import { generateInstructorKey, generateJoinCode, hashKey } from "./keys";
+import { LiveSession } from "./live-session";
+import { rebuildAt } from "./rebuild";
+import type { WriteQueue } from "./write-queue";
+import { SNAPSHOT_HISTORY } from "@/lib/protocol";
+
+/** Limits of one process. */
+export interface RegistryLimits {
+  /** Most sessions that are not finished. */
+  maxLiveSessions: number;
+}
+
+/** What creating a session returns (the only time the instructor key is ever revealed). */
+export interface CreatedSession {
+  id: string;
+  joinCode: string;
+  instructorKey: string;
+}
+
+/**
+ * The sessions this process holds in memory: creates them, finds them by join code or id, loads
+ * stored ones (recovery at start, read-only replay of finished ones), and stops them at shutdown.
+ */
+export class SessionRegistry {
+  private readonly byId = new Map<string, LiveSession>();
+  private readonly byCode = new Map<string, LiveSession>();
+  private readonly loading = new Map<string, Promise<LiveSession | null>>();
+
+  constructor(
+    private readonly deps: { prisma: PrismaClient; queue: WriteQueue; roomFor: (sessionId: string) => RoomPort; limits: RegistryLimits },
+  ) {}
+
+  /** Sessions that are not finished. */
+  get liveCount(): number {
+    return this.byCode.size;
+  }
+
+  /** Every session in memory. */
+  all(): LiveSession[] {
+    return [...this.byId.values()];
+  }
+
+  /** Creates and stores a session from a validated config. */
+  async create(title: string, config: EngineConfig): Promise<CreatedSession> {
+    if (this.liveCount >= this.deps.limits.maxLiveSessions) {
+      throw new AppError(ErrorCode.LIMIT_REACHED, `this server already runs ${this.deps.limits.maxLiveSessions} live sessions; end one or try again later`);
+    }
+    const trainer = new Trainer(config);
+    const id = randomUUID();
+    const instructorKey = generateInstructorKey();
+    const keyHash = hashKey(instructorKey);
+    for (let attempt = 0; ; attempt++) {
+      const joinCode = generateJoinCode();
+      if (this.byCode.has(joinCode) || (await isJoinCodeLive(this.deps.prisma, joinCode))) continue;
+      try {
+        await insertSession(this.deps.prisma, { id, title, joinCode, keyHash, config, params: trainer.theta.slice(), hyper: trainer.hyper });
+      } catch (err) {
+        if (attempt < 5 && isUniqueViolation(err)) continue; // another process took the code meanwhile
+        throw err;
+      }
+      this.add(new LiveSession({ id, joinCode, title, keyHash, config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null }, this.sessionDeps(id)));
+      return { id, joinCode, instructorKey };
+    }
+  }
+
+  /** The live session with this join code, if any. */
+  byJoinCode(joinCode: string): LiveSession | undefined {
+    return this.byCode.get(joinCode);
+  }
+
+  /** The session with this id, loading it from storage (read-only if finished); null if unknown. */
+  async get(id: string): Promise<LiveSession | null> {
+    const loaded = this.byId.get(id);
+    if (loaded) return loaded;
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.load(id).finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Rebuilds every unfinished session after a restart, paused at its last durable step. */
+  async recoverAll(): Promise<number> {
+    const ids = await listUnfinishedSessionIds(this.deps.prisma);
+    for (const id of ids) await this.get(id);
+    return ids.length;
+  }
+
+  /** Pauses and checkpoints every session (server shutdown). */
+  async shutdown(): Promise<void> {
+    await Promise.all(this.all().map((s) => s.shutdown()));
+  }
+
+  private async load(id: string): Promise<LiveSession | null> {
+    const record = await loadSessionRecord(this.deps.prisma, id);
+    if (!record) return null;
+    const config = parseEngineConfig(record.config);
+    const { trainer, pending, previous } = rebuildAt(config, record, record.step);
+    const history = await getRecentSummaries(this.deps.prisma, id, record.step, SNAPSHOT_HISTORY);
+    const state: SessionState = record.state === "finished" ? "finished" : record.state === "diverged" ? "diverged" : "paused";
+    const session = new LiveSession(
+      { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous },
+      this.sessionDeps(id),
+    );
+    if (record.state === "playing") session.reason = "the server restarted; the instructor can press play";
+    this.add(session);
+    return session;
+  }
+
+  private add(session: LiveSession): void {
+    this.byId.set(session.id, session);
+    if (session.state !== "finished") this.byCode.set(session.joinCode, session);
+  }
+
+  private sessionDeps(id: string) {
+    return {
+      queue: this.deps.queue,
+      room: this.deps.roomFor(id),
+      onEnded: (s: LiveSession) => {
+        if (this.byCode.get(s.joinCode) === s) this.byCode.delete(s.joinCode);
+      },
+    };
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === "P2002" || /unique/i.test(e?.message ?? "");
+}

@@ -1,0 +1,84 @@
+import type { StepInfo } from "@/lib/protocol";
+import type { StepSource } from "./step-source";
+import { toStepRow } from "./step-source";
+import type { WriteQueue } from "./write-queue";
+import type { WriteOp } from "./write-ops";
+
+/** How far (in seconds of play) the pipeline computes and persists ahead of what it has broadcast. */
+export const LOOKAHEAD_S = 0.15;
+/** A checkpoint is written every this many steps (and at every pause). */
+export const CHECKPOINT_EVERY_STEPS = 1000;
+
+/**
+ * The durable-before-broadcast pipeline of one session. Steps are computed a little ahead, written in
+ * batches through the shared write queue, and only handed to `release` (which broadcasts them) once
+ * committed, in order. So no client ever sees a step that a crash could take back.
+ */
+export class StepPipeline {
+  /** Committed, not yet released. */
+  private ready: StepInfo[] = [];
+  /** Computed, write not yet committed. */
+  private writing = 0;
+  private lastWrite: Promise<void> = Promise.resolve();
+  /** The trainer refused the next step (it would diverge). */
+  blocked = false;
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly source: StepSource,
+    private readonly queue: WriteQueue,
+    private readonly controlSeq: () => number,
+  ) {}
+
+  /** Steps computed but not yet released. */
+  get backlog(): number {
+    return this.ready.length + this.writing;
+  }
+
+  /** Computes up to `limit` steps ahead of release and queues their write. */
+  produce(limit: number): void {
+    const infos: StepInfo[] = [];
+    const extra: WriteOp[] = [];
+    while (!this.blocked && this.backlog + infos.length < limit) {
+      const info = this.source.next();
+      if (!info) {
+        this.blocked = true;
+        break;
+      }
+      infos.push(info);
+      if (info.step % CHECKPOINT_EVERY_STEPS === 0) extra.push(this.checkpointOp());
+    }
+    if (infos.length === 0) return;
+    this.writing += infos.length;
+    const committed = this.queue.push({ kind: "steps", sessionId: this.sessionId, rows: infos.map(toStepRow) });
+    for (const op of extra) void this.queue.push(op);
+    this.lastWrite = committed.then(() => {
+      this.writing -= infos.length;
+      this.ready.push(...infos);
+    });
+  }
+
+  /** The next committed step, if any. */
+  take(): StepInfo | undefined {
+    return this.ready.shift();
+  }
+
+  /** Waits for every computed step to be committed; returns them (in order) for release. */
+  async settle(): Promise<StepInfo[]> {
+    while (this.writing > 0) await this.lastWrite;
+    return this.ready.splice(0);
+  }
+
+  /** Computes `count` steps now, commits them, and returns them for release (stops at divergence). */
+  async run(count: number): Promise<StepInfo[]> {
+    this.produce(this.backlog + count);
+    return this.settle();
+  }
+
+  /** A checkpoint of the trainer as it stands now. */
+  checkpointOp(): WriteOp {
+    this.source.applyDue(); // changes logged for this step belong in the checkpoint's hyper
+    const s = this.source.trainer.exportState();
+    return { kind: "checkpoint", sessionId: this.sessionId, step: s.step, epoch: s.epoch, cursor: s.cursor, params: Float64Array.from(s.params), hyper: s.hyper, controlSeq: this.controlSeq() };
+  }
+}

@@ -1,0 +1,29 @@
+import type { Hyper } from "@/lib/engine";
+
+/** Metrics of one step, as stored. */
+export interface StepRow {
+  step: number;
+  epoch: number;
+  loss: number;
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  testLoss: number | null;
+  testAccuracy: number | null;
+}
+
+/** One durable write. The queue applies them in order; a session's writes never reorder. */
+export type WriteOp =
+  /** Per-step metrics; also moves the session's durable step to the last row. */
+  | { kind: "steps"; sessionId: string; rows: StepRow[] }
+  /** Moves the durable step without metrics (fast-forward). */
+  | { kind: "advance"; sessionId: string; step: number }
+  | { kind: "control"; sessionId: string; seq: number; step: number; action: string; payload: unknown }
+  | { kind: "checkpoint"; sessionId: string; step: number; epoch: number; cursor: number; params: Float64Array; hyper: Hyper; controlSeq: number }
+  | { kind: "state"; sessionId: string; state: string; ended: boolean }
+  /** A new run: forget the old run's metrics and checkpoints, store the new config, step 0. */
+  | { kind: "reset"; sessionId: string; config: unknown }
+  | { kind: "participant-join"; id: string; sessionId: string; name: string; role: string; joinedAt: Date }
+  | { kind: "participant-leave"; id: string; leftAt: Date };
+
+/** Applies a batch of ops atomically, in order. */
+export type FlushFn = (ops: WriteOp[]) => Promise<void>;
