@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { Trainer } from "@/lib/engine";
+import { decodeStepFrame, type Control } from "@/lib/protocol";
+import { parseEngineConfig } from "@/lib/schemas";
+import { LiveSession } from "@/server/sessions/live-session";
+import { rebuildAt } from "@/server/sessions/rebuild";
+import { WriteQueue } from "@/server/sessions/write-queue";
+import { FakeRoom, MemoryStore } from "./memory-store";
+
+function setup(raw: unknown = {}) {
+  const config = parseEngineConfig(raw);
+  const trainer = new Trainer(config);
+  const store = new MemoryStore(config, { params: trainer.theta.slice(), hyper: trainer.hyper });
+  const queue = new WriteQueue(store.flush);
+  const room = new FakeRoom();
+  const session = new LiveSession(
+    { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
+    { queue, room },
+  );
+  return { config, store, queue, room, session };
+}
+
+const steps = (room: FakeRoom) => room.of("session:step").map((f) => decodeStepFrame(f));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A trainer that ran `count` steps of `config` without interruption. */
+function reference(raw: unknown, count: number): Float64Array {
+  const t = new Trainer(parseEngineConfig(raw));
+  t.run(count);
+  return t.theta;
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe("LiveSession", () => {
+  it("[R1] step {count} broadcasts every step once, in order, with the parameters of an uninterrupted run", async () => {
+    const { session, room } = setup();
+    await session.control({ action: "step", count: 10 });
+    const got = steps(room);
+    expect(got.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(got.at(-1)!.params).toEqual(Array.from(reference({}, 10)));
+    expect(session.step).toBe(10);
+  });
+
+  it("[R2] a step is broadcast only after its write committed", async () => {
+    const { session, room, store } = setup();
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    await session.control({ action: "play", stepsPerSecond: 60 });
+    store.gate = () => opened; // from now on the database does not answer
+    const before = steps(room).length;
+    await sleep(150);
+    const durable = store.step;
+    expect(steps(room).every((s) => s.step <= durable)).toBe(true);
+    expect(steps(room).length - before).toBeLessThanOrEqual(durable);
+    open();
+    store.gate = null;
+    await session.control({ action: "pause" });
+    const all = steps(room).map((s) => s.step);
+    expect(all).toEqual(Array.from({ length: all.length }, (_, k) => k + 1)); // gap-free, no duplicates
+    expect(store.step).toBe(session.step);
+  });
+
+  it("[R3] play then pause: gap-free steps; the trainer ends exactly at the last broadcast step", async () => {
+    const { session, room, store } = setup();
+    await session.control({ action: "play", stepsPerSecond: 60 });
+    await sleep(250);
+    const ack = await session.control({ action: "pause" });
+    const all = steps(room).map((s) => s.step);
+    expect(all.length).toBeGreaterThan(3);
+    expect(all).toEqual(Array.from({ length: all.length }, (_, k) => k + 1));
+    expect(ack).toEqual({ step: all.length, state: "paused" });
+    expect(session.trainer.step).toBe(session.step);
+    expect(Array.from(session.trainer.theta)).toEqual(Array.from(reference({}, all.length)));
+    expect(store.checkpoints.has(session.step)).toBe(true);
+    expect(room.of("session:state").at(-1)!.state).toBe("paused");
+  });
+
+  it("[R4] walking one step phase by phase broadcasts forward → loss → backward → update, then the step", async () => {
+    const { session, room } = setup();
+    for (let k = 0; k < 4; k++) await session.control({ action: "phase" });
+    expect(room.of("session:phase").map((p) => p.phase)).toEqual(["forward", "loss", "backward", "update"]);
+    expect(room.of("session:phase").every((p) => p.step === 1)).toBe(true);
+    expect(steps(room).map((s) => s.step)).toEqual([1]);
+    const order = room.events.map((e) => e.event).filter((e) => e === "session:phase" || e === "session:step");
+    expect(order.at(-1)).toBe("session:step");
+    expect(steps(room)[0].params).toEqual(Array.from(reference({}, 1)));
+  });
+
+  it("[R5] a snapshot mid-walk carries the phase; step completes the walked step first", async () => {
+    const { session, room } = setup();
+    await session.control({ action: "phase" });
+    await session.control({ action: "phase" });
+    expect(session.snapshot("student").phase?.phase).toBe("loss");
+    expect(session.snapshot("student").step).toBe(0);
+    await session.control({ action: "step", count: 3 });
+    expect(steps(room).map((s) => s.step)).toEqual([1, 2, 3]);
+    expect(session.snapshot("student").phase).toBeNull();
+  });
+
+  it("[R6] set changes the learning rate from the next step, and a rebuild from the log is bit-identical", async () => {
+    const { session, store, config } = setup();
+    await session.control({ action: "step", count: 5 });
+    await session.control({ action: "set", learningRate: 2 });
+    await session.control({ action: "step", count: 5 });
+    await session.control({ action: "set", batchSize: 2 });
+    await session.control({ action: "play", stepsPerSecond: 60 });
+    await sleep(120);
+    await session.control({ action: "set", learningRate: 0.1 }); // while playing: applies at the computed step
+    await sleep(120);
+    await session.control({ action: "pause" });
+    const rebuilt = rebuildAt(config, store.record(), store.step);
+    expect(rebuilt.trainer.step).toBe(session.step);
+    expect(Array.from(rebuilt.trainer.theta)).toEqual(Array.from(session.trainer.theta));
+    expect(rebuilt.trainer.hyper.learningRate).toBe(0.1);
+    expect(rebuilt.trainer.hyper.batchSize).toBe(2);
+  });
+
+  it("[R7] rebuilding at a random earlier step matches what was broadcast at that step", async () => {
+    const { session, store, config, room } = setup({ dataset: { name: "circle", size: 40 }, layers: [2, 3, 1], batchSize: 3 });
+    await session.control({ action: "step", count: 7 });
+    await session.control({ action: "set", learningRate: 1.5 });
+    await session.control({ action: "step", count: 20 });
+    const frames = steps(room);
+    for (const target of [3, 7, 8, 19, 27]) {
+      const r = rebuildAt(config, store.record(target), target);
+      expect(Array.from(r.trainer.theta)).toEqual(frames[target - 1].params);
+      expect(r.previous?.cursor).toBe(frames[target - 1].cursor);
+    }
+  });
+
+  it("[R8] reset starts a new run with the given seed: step 0, empty history, a snapshot for everyone", async () => {
+    const { session, room, store } = setup();
+    await session.control({ action: "step", count: 4 });
+    await session.control({ action: "reset", seed: 123 });
+    expect(session.step).toBe(0);
+    expect(session.config.init.seed).toBe(123);
+    const snap = room.of("session:snapshot").at(-1)!;
+    expect(snap.step).toBe(0);
+    expect(snap.history).toEqual([]);
+    expect(snap.params).toEqual(Array.from(new Trainer(parseEngineConfig({ init: { seed: 123 } })).theta));
+    expect(store.metrics.size).toBe(0);
+    expect(store.controls.at(-1)).toMatchObject({ action: "reset", payload: { seed: 123 } });
+  });
+
+  it("[R9] divergence: the session reports it, keeps the last finite parameters, and recovers after set", async () => {
+    const raw = { layers: [2, 4, 1], activation: { hidden: "linear", output: "linear" }, learningRate: 10, dataset: { points: [{ x: [50, -40], y: [1] }, { x: [-30, 60], y: [0] }] } };
+    const { session, room } = setup(raw);
+    const ack = await session.control({ action: "step", count: 100 });
+    expect(ack.state).toBe("diverged");
+    const state = room.of("session:state").at(-1)!;
+    expect(state.divergedAt).toBe(ack.step + 1);
+    expect(state.reason).toMatch(/non-finite/);
+    expect(session.snapshot("student").params.every(Number.isFinite)).toBe(true);
+    expect(Array.from(session.trainer.theta)).toEqual(Array.from(reference(raw, ack.step)));
+    await session.control({ action: "set", learningRate: 0.001 });
+    expect(session.state).toBe("paused");
+  });
+
+  it("[R10] fast-forward trains whole epochs without per-step frames, then sends one snapshot", async () => {
+    const { session, room, store } = setup();
+    await session.control({ action: "fastForward", epochs: 50 });
+    expect(steps(room)).toEqual([]);
+    expect(session.step).toBe(200);
+    expect(store.step).toBe(200);
+    const snap = room.of("session:snapshot").at(-1)!;
+    expect(snap.history.length).toBe(50);
+    expect(snap.params).toEqual(Array.from(reference({}, 200)));
+    expect(store.checkpoints.has(200)).toBe(true);
+  });
+
+  it("[R11] end makes the session finished and read-only", async () => {
+    const { session } = setup();
+    await session.control({ action: "end" });
+    expect(session.state).toBe("finished");
+    await expect(session.control({ action: "step", count: 1 })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("[R12] stepping while playing is refused with a clear message and changes nothing", async () => {
+    const { session } = setup();
+    await session.control({ action: "play", stepsPerSecond: 5 });
+    await expect(session.control({ action: "step", count: 1 } as Control)).rejects.toThrow(/pause it before stepping/);
+    await expect(session.control({ action: "phase" })).rejects.toThrow(/pause it/);
+    await session.control({ action: "pause" });
+  });
+});
