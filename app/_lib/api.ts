@@ -1,5 +1,6 @@
 import type { EngineConfig } from "@/lib/engine";
 import type { StepSummary } from "@/lib/protocol";
+import type { HyperChange } from "./replayer";
 
 /** The answer of `POST /api/sessions`. */
 export interface CreatedSession {
@@ -77,4 +78,27 @@ export async function fetchSteps(id: string, from: number, to: number): Promise<
     const o = r as Record<string, number | null>;
     return [Number(o.step), Number(o.epoch ?? 0), Number(o.loss), o.trainLoss ?? null, o.trainAccuracy ?? null, o.testLoss ?? null, o.testAccuracy ?? null];
   });
+}
+
+/**
+ * The hyperparameter changes of the session's current run, from the control log of
+ * `GET /api/sessions/:id/export` (the `set` events after the last reset, which restarted at step 0).
+ */
+export async function fetchHyperChanges(id: string): Promise<{ changes: HyperChange[]; hasResets: boolean }> {
+  const data = await request<{ controls?: unknown }>(`/api/sessions/${encodeURIComponent(id)}/export`);
+  return readControls(data.controls);
+}
+
+/** Picks the `set` events after the last reset out of a control log. */
+export function readControls(raw: unknown): { changes: HyperChange[]; hasResets: boolean } {
+  if (!Array.isArray(raw)) return { changes: [], hasResets: false };
+  const log = raw as Array<{ step?: number; action?: string; payload?: Record<string, unknown> }>;
+  const lastReset = log.map((e) => e.action).lastIndexOf("reset");
+  const changes: HyperChange[] = [];
+  for (const e of log.slice(lastReset + 1)) {
+    if (e.action !== "set" || typeof e.step !== "number" || !e.payload) continue;
+    const { learningRate, batchSize, regularization } = e.payload as Partial<HyperChange["change"]>;
+    changes.push({ step: e.step, change: { ...(learningRate !== undefined ? { learningRate } : {}), ...(batchSize !== undefined ? { batchSize } : {}), ...(regularization !== undefined ? { regularization } : {}) } });
+  }
+  return { changes, hasResets: lastReset >= 0 };
 }

@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client";
-import { decodeStepFrame, type Ack, type ClientToServerEvents, type ServerToClientEvents, type SessionSnapshot, type SessionState } from "@/lib/protocol";
+import type { Ack, ClientToServerEvents, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
+import { decodeFrame } from "./wire";
 import type { StepTrace } from "@/lib/engine";
 import { problemFromError, UNREACHABLE } from "./session-problem";
 import type { SessionStore } from "./session-store";
@@ -55,7 +56,7 @@ export class SessionClient {
     socket.on("session:snapshot", (s) => this.store.applySnapshot(s));
     socket.on("session:step", (frame) => {
       if (this.resyncing) return;
-      if (this.store.applyFrame(decodeStepFrame(frame)) === "gap") void this.resync();
+      if (this.store.applyFrame(decodeFrame(frame)) === "gap") void this.resync();
     });
     socket.on("session:state", (e) => this.store.applyState(e));
     socket.on("session:phase", (e) => this.store.applyPhase(e));

@@ -1,4 +1,4 @@
-import type { StepTrace } from "@/lib/engine";
+import type { Hyper, StepTrace } from "@/lib/engine";
 import type { PhaseEvent, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
 import { createFrameScheduler } from "./frame-scheduler";
 import { FrameRing } from "./frame-ring";
@@ -53,6 +53,8 @@ export class SessionStore {
   private readonly scheduler = createFrameScheduler(() => this.flush());
   private focusCache: { version: number; focus: StepFocus } | null = null;
   private readonly traces = new Map<string, StepTrace>();
+  /** Hyperparameters by the step count they apply after, newest last (a change applies to steps > since). */
+  private hypers: { since: number; hyper: Hyper }[] = [];
 
   /** Registers a listener, told at most once per animation frame; returns the unsubscribe. */
   subscribe = (listener: () => void): (() => void) => {
@@ -106,6 +108,9 @@ export class SessionStore {
       before: s.previous?.params ?? null,
       hyper: s.hyper,
     };
+    this.hypers = [{ since: s.hyperSince, hyper: s.hyper }];
+    // A step at or before hyperSince used earlier, unknown values; `fromRecord` infers its learning rate.
+    if (s.step <= s.hyperSince) latest.hyper = { ...s.hyper, learningRate: NaN };
     if (s.step > 0 && s.previous) this.ring.push(latest);
     this.update({
       meta,
@@ -117,7 +122,7 @@ export class SessionStore {
       reason: s.reason,
       participants: s.participants,
       roster: s.roster ?? this.draft.roster,
-      phase: s.phase && s.previous && s.phase.step === s.step ? { step: s.phase.step, phase: s.phase.phase, params: s.previous.params, cursor: s.previous.cursor, batch: s.previous.batch } : null,
+      phase: s.phase,
       latest,
       nextCursor: s.cursor,
       viewStep: sameRun ? this.draft.viewStep : null,
@@ -131,7 +136,7 @@ export class SessionStore {
     if (!latest || !hyper) return "no-snapshot";
     if (f.step <= latest.step) return "stale";
     if (f.step !== latest.step + 1) return "gap";
-    const record: StepRecord = { ...f, before: latest.params, hyper };
+    const record: StepRecord = { ...f, before: latest.params, hyper: this.hyperFor(f.step) ?? hyper };
     this.ring.push(record);
     this.history.append([f.step, f.epoch, f.loss, f.trainLoss, f.trainAccuracy, f.testLoss, f.testAccuracy]);
     const phase = this.draft.phase;
@@ -139,8 +144,12 @@ export class SessionStore {
     return "applied";
   }
 
-  /** Applies a state-machine change. */
+  /** Applies a state-machine change (its hyperparameters apply to steps after `hyperSince`). */
   applyState(e: StateEvent): void {
+    const last = this.hypers[this.hypers.length - 1];
+    if (!last || last.since !== e.hyperSince || JSON.stringify(last.hyper) !== JSON.stringify(e.hyper)) {
+      this.hypers = [...this.hypers.filter((h) => h.since < e.hyperSince).slice(-4), { since: e.hyperSince, hyper: e.hyper }];
+    }
     this.update({ state: e.state, stepsPerSecond: e.stepsPerSecond, hyper: e.hyper, divergedAt: e.divergedAt, reason: e.reason });
   }
 
@@ -187,10 +196,15 @@ export class SessionStore {
     return focus;
   }
 
-  /** Stops the animation-frame notifier. */
+  /** Cancels a pending notification (the page is going away). */
   dispose(): void {
     this.scheduler.cancel();
-    this.listeners.clear();
+  }
+
+  /** The hyperparameters step k was made with, if known. */
+  private hyperFor(k: number): Hyper | null {
+    for (let i = this.hypers.length - 1; i >= 0; i--) if (this.hypers[i].since < k) return this.hypers[i].hyper;
+    return null;
   }
 
   private computeFocus(view: SessionView): StepFocus {
@@ -211,7 +225,14 @@ export class SessionStore {
 
   private fromRecord(kind: "live" | "explore", r: StepRecord, phase: StepFocus["phase"]): StepFocus {
     const meta = this.view.meta!;
-    const trace = this.trace(meta, { step: r.step, epoch: r.epoch, cursor: r.cursor, batch: r.batch, before: r.before!, hyper: r.hyper });
+    const origin: StepOrigin = { step: r.step, epoch: r.epoch, cursor: r.cursor, batch: r.batch, before: r.before!, hyper: r.hyper };
+    let trace = Number.isNaN(r.hyper.learningRate) ? null : this.trace(meta, origin);
+    if (trace === null || (!trace.diverged && !sameParams(trace.after, r.params))) {
+      // Made with hyperparameters this client never saw: η = (θ_before − θ_after)/∂L/∂θ on the steepest parameter.
+      const probe = trace ?? this.trace(meta, { ...origin, hyper: { ...r.hyper, learningRate: 1 } });
+      const learningRate = probe ? inferLearningRate(probe.before, r.params, probe.grad) : NaN;
+      if (learningRate > 0) trace = this.trace(meta, { ...origin, hyper: { ...r.hyper, learningRate } }) ?? trace;
+    }
     const mismatch = trace !== null && !trace.diverged && !sameParams(trace.after, r.params);
     if (mismatch && process.env.NODE_ENV !== "production") {
       console.warn(`step ${r.step}: the locally recomputed θ differs from the broadcast one`, { local: trace!.after, broadcast: r.params });
@@ -246,6 +267,14 @@ export class SessionStore {
     this.view = this.draft;
     for (const listener of this.listeners) listener();
   }
+}
+
+/** The learning rate that moved θ from `before` to `after` along `grad` (its largest component), or NaN. */
+function inferLearningRate(before: ArrayLike<number>, after: ArrayLike<number>, grad: ArrayLike<number>): number {
+  let k = -1;
+  for (let i = 0; i < grad.length; i++) if (k < 0 || Math.abs(grad[i]) > Math.abs(grad[k])) k = i;
+  if (k < 0 || grad[k] === 0) return NaN;
+  return (before[k] - after[k]) / grad[k];
 }
 
 /** A cheap fingerprint of θ for the trace cache (a reset may revisit a step number with other θ). */

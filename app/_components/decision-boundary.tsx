@@ -1,0 +1,109 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import { ACTIVATIONS, createLayout, Network, type EngineConfig, type Point } from "@/lib/engine";
+import { activationRange, cssRgb, divergingRgb } from "@/app/_lib/colour-scale";
+import { paintField, planeBounds, toCanvas, type PlaneBounds } from "@/app/_lib/field";
+import { formatValue } from "@/app/_lib/format";
+import { trainerFor } from "@/app/_lib/trainer-cache";
+
+/** Pixels per side of the computed field (the canvas scales it up smoothly). */
+export const FIELD_SIZE = 64;
+/** Backing-store pixels per side of the visible canvas. */
+const CANVAS_SIZE = 480;
+
+/** Props of the decision-boundary plot. */
+export interface DecisionBoundaryProps {
+  config: EngineConfig;
+  /** θ to draw with (the broadcast parameters; never the field itself over the wire). */
+  params: ArrayLike<number>;
+  /** Training-split index of the example this step used, ringed on the plot. */
+  highlight?: number | null;
+}
+
+/**
+ * The network's output over the input plane, computed in the browser with the shared engine's forward
+ * pass, with the data on top: training points as circles, test points as triangles. Redrawn when θ
+ * changes, which the store limits to once per animation frame.
+ */
+export function DecisionBoundary({ config, params, highlight = null }: DecisionBoundaryProps) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const scratch = useRef<{ canvas: HTMLCanvasElement; pixels: Uint8ClampedArray<ArrayBuffer> } | null>(null);
+  const [showTest, setShowTest] = useState(true);
+  const [discretize, setDiscretize] = useState(false);
+  const twoD = config.layers[0] === 2;
+  const net = useMemo(() => new Network(createLayout(config.layers), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [config.layers, config.activation]);
+  const data = useMemo(() => trainerFor(config).data, [config]);
+  const bounds = useMemo(() => planeBounds([...data.train.points, ...data.test.points]), [data]);
+  const range = useMemo(() => activationRange(config.activation.output), [config.activation.output]);
+
+  useEffect(() => {
+    const ctx = canvas.current?.getContext("2d");
+    if (!ctx || !twoD || params.length === 0) return;
+    const theta = params instanceof Float64Array ? params : Float64Array.from(params);
+    scratch.current ??= createScratch();
+    const { canvas: field, pixels } = scratch.current;
+    paintField(net, theta, bounds, FIELD_SIZE, { range, discretize }, pixels);
+    field.getContext("2d")!.putImageData(new ImageData(pixels, FIELD_SIZE, FIELD_SIZE), 0, 0);
+    ctx.imageSmoothingEnabled = !discretize;
+    ctx.drawImage(field, 0, 0, CANVAS_SIZE, CANVAS_SIZE);
+    drawPoints(ctx, bounds, data.train.points, "circle", highlight);
+    if (showTest) drawPoints(ctx, bounds, data.test.points, "triangle", null);
+  }, [net, params, bounds, range, discretize, showTest, data, highlight, twoD]);
+
+  if (!twoD) return <p className="text-muted">The decision boundary is drawn for networks with two inputs.</p>;
+  return (
+    <figure className="flex flex-col gap-2" data-testid="decision-boundary">
+      <figcaption className="font-semibold">Decision boundary</figcaption>
+      <div className="relative mx-auto aspect-square w-full max-w-[30rem]">
+        <canvas ref={canvas} width={CANVAS_SIZE} height={CANVAS_SIZE} className="h-full w-full rounded-md border border-border" role="img" aria-label="Network output over the input plane, with the data points" />
+        <span className="num absolute bottom-1 left-1 rounded bg-surface/80 px-1 text-xs">{`x1 ${formatValue(bounds.xMin, 2)} … ${formatValue(bounds.xMax, 2)}`}</span>
+        <span className="num absolute top-1 left-1 rounded bg-surface/80 px-1 text-xs">{`x2 ${formatValue(bounds.yMin, 2)} … ${formatValue(bounds.yMax, 2)}`}</span>
+      </div>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={showTest} onChange={(e) => setShowTest(e.target.checked)} data-testid="toggle-test-data" /> show test data
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={discretize} onChange={(e) => setDiscretize(e.target.checked)} data-testid="toggle-discretize" /> discretize output
+        </label>
+      </div>
+      <p className="text-xs text-muted">● training point, ▲ test point; blue = class 1, orange = class 0. The ringed point is this step&apos;s example.</p>
+    </figure>
+  );
+}
+
+/** A field-sized canvas and pixel buffer, reused every redraw, scaled up onto the visible canvas. */
+function createScratch(): { canvas: HTMLCanvasElement; pixels: Uint8ClampedArray<ArrayBuffer> } {
+  const canvas = document.createElement("canvas");
+  canvas.width = FIELD_SIZE;
+  canvas.height = FIELD_SIZE;
+  return { canvas, pixels: new Uint8ClampedArray(FIELD_SIZE * FIELD_SIZE * 4) };
+}
+
+function drawPoints(ctx: CanvasRenderingContext2D, bounds: PlaneBounds, points: Point[], shape: "circle" | "triangle", highlight: number | null): void {
+  const r = points.length > 100 ? 5 : 9;
+  points.forEach((p, k) => {
+    const [x, y] = toCanvas(bounds, CANVAS_SIZE, CANVAS_SIZE, p.x[0], p.x[1]);
+    ctx.beginPath();
+    if (shape === "circle") ctx.arc(x, y, r, 0, 2 * Math.PI);
+    else {
+      ctx.moveTo(x, y - r * 1.2);
+      ctx.lineTo(x + r * 1.1, y + r * 0.8);
+      ctx.lineTo(x - r * 1.1, y + r * 0.8);
+      ctx.closePath();
+    }
+    ctx.fillStyle = cssRgb(divergingRgb(p.y[0] >= 0.5 ? 1 : -1));
+    ctx.fill();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = shape === "circle" ? "#fff" : "#000";
+    ctx.stroke();
+    if (k === highlight) {
+      ctx.beginPath();
+      ctx.arc(x, y, r + 6, 0, 2 * Math.PI);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#000";
+      ctx.stroke();
+    }
+  });
+}

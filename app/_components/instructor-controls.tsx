@@ -1,0 +1,98 @@
+"use client";
+
+import { useState } from "react";
+import type { SessionClient } from "@/app/_lib/session-client";
+import type { SessionStore } from "@/app/_lib/session-store";
+import { useKeyboardShortcuts } from "@/app/_hooks/use-keyboard-shortcuts";
+import { useSessionValue } from "@/app/_hooks/use-session-view";
+import { ConfirmButton } from "./confirm-button";
+
+const BUTTON = "rounded-md border border-border px-3 py-1.5 hover:bg-surface-2 disabled:opacity-50";
+
+/**
+ * The instructor's transport: play/pause, speed, step ×1/×10/×100, next phase, fast-forward, reset and
+ * end, with keyboard shortcuts (space, →, P) shown next to the buttons they press.
+ */
+export function InstructorControls({ store, client }: { store: SessionStore; client: SessionClient | null }) {
+  const state = useSessionValue(store, (v) => v.state);
+  const serverSpeed = useSessionValue(store, (v) => v.stepsPerSecond);
+  const phase = useSessionValue(store, (v) => v.phase?.phase ?? null);
+  const live = useSessionValue(store, (v) => v.connection === "live");
+  const [speed, setSpeed] = useState<number | null>(null);
+  const [epochs, setEpochs] = useState(10);
+  const shownSpeed = speed ?? serverSpeed;
+  const playing = state === "playing";
+  const ended = state === "finished";
+  const disabled = !client || !live || ended;
+
+  const send = (payload: Record<string, unknown>) => void client?.control(payload);
+  const togglePlay = () => send(playing ? { action: "pause" } : { action: "play", stepsPerSecond: shownSpeed });
+  const step = (count: number) => send({ action: "step", count });
+  const nextPhase = () => send({ action: "phase" });
+  useKeyboardShortcuts({ " ": togglePlay, ArrowRight: () => step(1), p: nextPhase }, !disabled);
+
+  return (
+    <section aria-labelledby="controls-title" className="flex flex-col gap-3" data-testid="instructor-controls">
+      <h2 id="controls-title" className="text-lg font-semibold">
+        Controls
+      </h2>
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="button" onClick={togglePlay} disabled={disabled} className={`${BUTTON} min-w-[7.5rem] font-semibold`} data-testid="play-pause" aria-keyshortcuts="Space">
+          {playing ? "⏸ Pause" : "▶ Play"} <kbd>Space</kbd>
+        </button>
+        <button type="button" onClick={() => step(1)} disabled={disabled} className={BUTTON} data-testid="step-1" aria-keyshortcuts="ArrowRight">
+          Step ×1 <kbd>→</kbd>
+        </button>
+        <button type="button" onClick={() => step(10)} disabled={disabled} className={BUTTON} data-testid="step-10">
+          ×10
+        </button>
+        <button type="button" onClick={() => step(100)} disabled={disabled} className={BUTTON} data-testid="step-100">
+          ×100
+        </button>
+        <button type="button" onClick={nextPhase} disabled={disabled} className={BUTTON} data-testid="next-phase" aria-keyshortcuts="P">
+          Next phase{phase ? ` (now: ${phase})` : ""} <kbd>P</kbd>
+        </button>
+      </div>
+      <label className="flex flex-wrap items-center gap-2">
+        <span>Speed</span>
+        <input
+          type="range"
+          min={1}
+          max={60}
+          value={shownSpeed}
+          disabled={disabled}
+          onChange={(e) => setSpeed(Number(e.target.value))}
+          onPointerUp={() => playing && send({ action: "play", stepsPerSecond: shownSpeed })}
+          onKeyUp={() => playing && send({ action: "play", stepsPerSecond: shownSpeed })}
+          className="w-48 max-w-full"
+          data-testid="speed-input"
+          aria-valuetext={`${shownSpeed} steps per second`}
+        />
+        <span className="num inline-block w-[8ch]">{String(shownSpeed).padStart(2, " ")} steps/s</span>
+      </label>
+      <form
+        className="flex flex-wrap items-center gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send({ action: "fastForward", epochs });
+        }}
+      >
+        <label className="flex items-center gap-2">
+          Fast-forward
+          <input type="number" min={1} max={10000} value={epochs} onChange={(e) => setEpochs(Math.max(1, Math.min(10000, Math.round(Number(e.target.value)) || 1)))} className="w-24 rounded border border-border bg-surface px-2 py-1" data-testid="fast-forward-epochs" />
+          epochs
+        </label>
+        <button type="submit" disabled={disabled} className={BUTTON} data-testid="fast-forward">
+          ⏩ Go
+        </button>
+      </form>
+      <div className="flex flex-wrap gap-2">
+        <ConfirmButton label="↺ Reset (new seed)" confirmLabel="Press again to reset" disabled={disabled} onConfirm={() => send({ action: "reset", seed: Math.floor(Math.random() * 2 ** 31) })} testId="reset" />
+        <ConfirmButton label="■ End session" confirmLabel="Press again to end for everyone" disabled={disabled} onConfirm={() => send({ action: "end" })} testId="end-session" />
+      </div>
+      <p className="text-xs text-muted">
+        Shortcuts: <kbd>Space</kbd> play/pause · <kbd>→</kbd> one step · <kbd>P</kbd> next phase (forward → loss → backward → update).
+      </p>
+    </section>
+  );
+}

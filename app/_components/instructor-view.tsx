@@ -1,0 +1,79 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { findSavedSession } from "@/app/_lib/instructor-storage";
+import type { SessionProblem } from "@/app/_lib/session-types";
+import { useInstructorKey } from "@/app/_hooks/use-instructor-key";
+import { useSession } from "@/app/_hooks/use-session";
+import { useSessionValue } from "@/app/_hooks/use-session-view";
+import { HyperControls } from "./hyper-controls";
+import { InstructorControls } from "./instructor-controls";
+import { InstructorLinkButton } from "./instructor-link-button";
+import { JoinQr } from "./join-qr";
+import { ProblemNotice } from "./problem-notice";
+import { RosterList } from "./roster-list";
+import { SessionHeader } from "./session-header";
+import { SessionPanels } from "./session-panels";
+import { StatusBar } from "./status-bar";
+
+const CARD = "rounded-xl border border-border bg-surface p-3 sm:p-4";
+
+const NO_KEY: SessionProblem = {
+  kind: "unauthorized",
+  message: "This browser has no instructor key for this session. Open the console from the device that started it, or use a “copy instructor link” from there.",
+};
+
+/** The instructor's console: QR code to join, controls, live hyperparameters, roster, and the same panels the students see. */
+export function InstructorView({ joinCode }: { joinCode: string }) {
+  const key = useInstructorKey(joinCode);
+  const { store, client } = useSession(key ? { joinCode, name: "Instructor", instructorKey: key } : null);
+  const problem = useSessionValue(store, (v) => v.problem);
+  const joined = useSessionValue(store, (v) => v.meta !== null);
+  const [joinUrl, setJoinUrl] = useState("");
+  const [showQr, setShowQr] = useState(true);
+  useEffect(() => {
+    setJoinUrl(findSavedSession(joinCode)?.joinUrl ?? `${window.location.origin}/s/${joinCode}`);
+  }, [joinCode]);
+
+  if (key === undefined) return <main className="p-4" aria-busy />;
+  if (key === null) {
+    return (
+      <main className="mx-auto max-w-2xl p-4">
+        <ProblemNotice problem={NO_KEY} />
+      </main>
+    );
+  }
+  return (
+    <main className="mx-auto flex max-w-[120rem] flex-col gap-3 p-3 sm:p-4" data-testid="instructor-view">
+      <SessionHeader store={store} joinCode={joinCode} suffix="instructor console" />
+      <StatusBar store={store} onRetry={() => client?.retry()} />
+      {problem ? <ProblemNotice problem={problem} /> : null}
+      <div className="grid grid-cols-1 gap-3 xl:grid-cols-[minmax(20rem,26rem)_1fr] xl:gap-4">
+        <aside className="flex flex-col gap-3">
+          <div className={CARD}>
+            <div className="mb-2 flex items-center justify-between">
+              <h2 className="text-lg font-semibold">Join</h2>
+              <button type="button" className="text-sm underline" onClick={() => setShowQr((s) => !s)} aria-expanded={showQr}>
+                {showQr ? "Hide QR code" : "Show QR code"}
+              </button>
+            </div>
+            {showQr && joinUrl ? <JoinQr url={joinUrl} joinCode={joinCode} /> : <p className="font-mono text-2xl font-bold tracking-widest">{joinCode}</p>}
+            <div className="mt-3">
+              <InstructorLinkButton joinCode={joinCode} instructorKey={key} />
+            </div>
+          </div>
+          <div className={CARD}>
+            <InstructorControls store={store} client={client} />
+          </div>
+          <div className={CARD}>
+            <HyperControls store={store} client={client} />
+          </div>
+          <div className={CARD}>
+            <RosterList store={store} />
+          </div>
+        </aside>
+        <div className="min-w-0">{joined ? <SessionPanels store={store} /> : <p className="text-muted">Connecting to session {joinCode}…</p>}</div>
+      </div>
+    </main>
+  );
+}

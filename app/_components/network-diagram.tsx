@@ -1,0 +1,171 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { ACTIVATIONS, createLayout, Network, type EngineConfig } from "@/lib/engine";
+import { activationRange } from "@/app/_lib/colour-scale";
+import { planeBounds } from "@/app/_lib/field";
+import { formatValue } from "@/app/_lib/format";
+import type { StepFocus } from "@/app/_lib/session-types";
+import { trainerFor } from "@/app/_lib/trainer-cache";
+import { buildDiagramModel, type DiagramEdge, type DiagramNode, type DiagramParam } from "./network-diagram-model";
+import { NeuronHeatmap } from "./neuron-heatmap";
+import { ParamInspector } from "./param-inspector";
+
+/** Edges beyond this count are drawn without name labels (they would overlap). */
+const MAX_LABELLED_EDGES = 12;
+
+/** Props of the network diagram. */
+export interface NetworkDiagramProps {
+  config: EngineConfig;
+  focus: StepFocus;
+  exampleIndex: number;
+  selected: number | null;
+  onSelect(index: number | null): void;
+}
+
+/**
+ * The network as an SVG: neurons coloured by their activation on the current example, weights as
+ * edges (width = |w|, colour AND dash = sign), gradient halos in the backward phase, the selected
+ * parameter's chain-rule path, and a heatmap of what each hidden neuron detects.
+ */
+export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect }: NetworkDiagramProps) {
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [hoveredNode, setHoveredNode] = useState<string | null>(null);
+  const sizes = config.layers;
+  const showBefore = focus.phase !== null && focus.phase !== "update" && focus.before !== null;
+  const params = showBefore ? focus.before! : focus.params;
+  const model = useMemo(
+    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation })),
+    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation],
+  );
+  const net = useMemo(() => new Network(createLayout(sizes), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [sizes, config.activation]);
+  const bounds = useMemo(() => {
+    const data = trainerFor(config).data;
+    return planeBounds([...data.train.points, ...data.test.points]);
+  }, [config]);
+  const hiddenRange = useMemo(() => activationRange(config.activation.hidden), [config.activation.hidden]);
+  if (!model) return <div className="aspect-[16/10] w-full rounded-lg bg-surface-2" aria-hidden />;
+
+  const inspected = hovered ?? selected;
+  const names = focus.trace?.names;
+  const labelled = model.edges.length <= MAX_LABELLED_EDGES;
+  const paramHandlers = (p: DiagramParam) => ({
+    tabIndex: 0,
+    role: "button",
+    "aria-pressed": selected === p.index,
+    "aria-label": `${p.name} = ${formatValue(p.value)}${focus.trace ? `, gradient ${formatValue(focus.trace.grad[p.index])}` : ""}`,
+    "data-testid": `diagram-param-${p.name}`,
+    onMouseEnter: () => setHovered(p.index),
+    onMouseLeave: () => setHovered(null),
+    onFocus: () => setHovered(p.index),
+    onBlur: () => setHovered(null),
+    onClick: () => onSelect(selected === p.index ? null : p.index),
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      onSelect(selected === p.index ? null : p.index);
+    },
+    className: "cursor-pointer",
+  });
+  const enlarged = model.nodes.find((n) => n.id === hoveredNode && n.heatmap);
+
+  return (
+    <figure className="flex flex-col gap-2" data-testid="network-diagram" data-phase={focus.phase ?? "none"}>
+      <svg viewBox={`0 0 ${model.width} ${model.height}`} className="h-auto w-full select-none" role="group" aria-label="Network diagram: neurons and weighted connections">
+        {model.edges.map((e) => (
+          <g key={e.index} {...paramHandlers(e)} data-sign={e.stroke.sign} data-dash={e.stroke.dash ?? "solid"} data-width={e.stroke.width.toFixed(2)}>
+            <EdgeLines edge={e} flow={model.flow} />
+            {labelled ? (
+              <text x={e.x1 + (e.x2 - e.x1) * 0.3} y={e.y1 + (e.y2 - e.y1) * 0.3 - 6} fontSize={13} textAnchor="middle" fill="var(--muted)" className="pointer-events-none">
+                {e.name} {e.stroke.sign}
+              </text>
+            ) : null}
+          </g>
+        ))}
+        {model.nodes.map((n) => (
+          <NodeShape key={n.id} node={n} onHover={setHoveredNode}>
+            {n.heatmap ? (
+              <foreignObject x={n.x - n.r} y={n.y - n.r} width={n.r * 2} height={n.r * 2} className="pointer-events-none">
+                <NeuronHeatmap net={net} params={focus.params} layer={n.layer} neuron={n.index} bounds={bounds} range={hiddenRange} label={n.label} />
+              </foreignObject>
+            ) : null}
+            {n.bias ? <BiasKnob node={n} bias={n.bias} handlers={paramHandlers(n.bias)} /> : null}
+          </NodeShape>
+        ))}
+        {enlarged ? (
+          <foreignObject x={Math.min(model.width - 150, Math.max(0, enlarged.x - 75))} y={Math.min(model.height - 150, Math.max(0, enlarged.y - 75))} width={150} height={150} className="pointer-events-none">
+            <div style={{ width: "100%", height: "100%", border: "2px solid var(--fg)", borderRadius: 8, overflow: "hidden" }}>
+              <NeuronHeatmap net={net} params={focus.params} layer={enlarged.layer} neuron={enlarged.index} bounds={bounds} range={hiddenRange} label={`${enlarged.label} (enlarged)`} />
+            </div>
+          </foreignObject>
+        ) : null}
+      </svg>
+      <ParamInspector name={inspected !== null && names ? names[inspected] : inspected !== null ? (model.edges.find((e) => e.index === inspected)?.name ?? model.nodes.find((n) => n.bias?.index === inspected)?.bias?.name ?? null) : null} index={inspected} focus={focus} pinned={inspected !== null && inspected === selected} />
+      <figcaption className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted">
+        <span>
+          <svg width="28" height="8" aria-hidden className="mr-1 inline">
+            <line x1="0" y1="4" x2="28" y2="4" stroke="var(--pos)" strokeWidth="3" />
+          </svg>
+          positive weight (solid)
+        </span>
+        <span>
+          <svg width="28" height="8" aria-hidden className="mr-1 inline">
+            <line x1="0" y1="4" x2="28" y2="4" stroke="var(--neg)" strokeWidth="3" strokeDasharray="7 5" />
+          </svg>
+          negative weight (dashed)
+        </span>
+        <span>thicker = larger |w|</span>
+        {focus.phase === "backward" ? <span className="text-grad">glow = |∂L/∂w|</span> : null}
+      </figcaption>
+    </figure>
+  );
+}
+
+function EdgeLines({ edge: e, flow }: { edge: DiagramEdge; flow: "forward" | "backward" | null }) {
+  const line = { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 };
+  return (
+    <>
+      <line {...line} className="hit" stroke="transparent" strokeWidth={18} />
+      {e.gradShare > 0 ? <line {...line} stroke="var(--grad)" strokeOpacity={0.25 + 0.5 * e.gradShare} strokeWidth={e.stroke.width + 14 * e.gradShare} strokeLinecap="round" /> : null}
+      {e.onPath ? <line {...line} stroke="var(--path)" strokeOpacity={0.45} strokeWidth={e.stroke.width + 8} strokeLinecap="round" /> : null}
+      <line {...line} stroke={e.stroke.colour} strokeOpacity={e.stroke.opacity} strokeWidth={e.stroke.width} strokeDasharray={e.stroke.dash ?? undefined} />
+      {flow ? <line {...line} stroke="var(--fg)" strokeOpacity={0.55} strokeWidth={2} strokeDasharray="2 10" className={flow === "forward" ? "flow-forward" : "flow-backward"} /> : null}
+    </>
+  );
+}
+
+function NodeShape({ node: n, onHover, children }: { node: DiagramNode; onHover(id: string | null): void; children: React.ReactNode }) {
+  const ring = n.onPath ? "var(--path)" : "var(--fg)";
+  return (
+    <g data-testid={`neuron-${n.label}`} onMouseEnter={() => onHover(n.id)} onMouseLeave={() => onHover(null)} onClick={() => onHover(n.id)}>
+      {n.heatmap ? (
+        <rect x={n.x - n.r - 3} y={n.y - n.r - 3} width={n.r * 2 + 6} height={n.r * 2 + 6} rx={5} fill={n.fill} stroke={ring} strokeWidth={n.onPath ? 3 : 1.5} />
+      ) : (
+        <circle cx={n.x} cy={n.y} r={n.r} fill={n.fill} stroke={ring} strokeWidth={n.onPath ? 3 : 1.5} />
+      )}
+      {children}
+      <text x={n.x} y={n.heatmap ? n.y - n.r - 8 : n.y + 5} fontSize={15} fontWeight={600} textAnchor="middle" fill={n.heatmap ? "var(--fg)" : "#111"} stroke={n.heatmap ? "none" : "#fff"} strokeWidth={3} paintOrder="stroke" className="pointer-events-none">
+        {n.label}
+      </text>
+      <text x={n.x} y={n.y + n.r + 17} fontSize={13} textAnchor="middle" fill="var(--fg)" className="num pointer-events-none" data-testid={`neuron-value-${n.label}`}>
+        {n.value === null ? "" : formatValue(n.value, 3)}
+      </text>
+    </g>
+  );
+}
+
+function BiasKnob({ node: n, bias, handlers }: { node: DiagramNode; bias: DiagramParam; handlers: Record<string, unknown> }) {
+  const r = Math.max(6, n.r * 0.42);
+  const cx = n.x + n.r * 0.9;
+  const cy = n.y - n.r * 0.9 - 4;
+  return (
+    <g {...handlers} data-sign={bias.stroke.sign}>
+      <circle className="hit" cx={cx} cy={cy} r={r + 6} fill="transparent" />
+      {bias.gradShare > 0 ? <circle cx={cx} cy={cy} r={r + 2 + 8 * bias.gradShare} fill="var(--grad)" fillOpacity={0.45} /> : null}
+      <circle cx={cx} cy={cy} r={r} fill="var(--surface)" stroke={bias.onPath ? "var(--path)" : bias.stroke.colour} strokeWidth={bias.onPath ? 3 : 2} strokeDasharray={bias.stroke.dash ? "3 2" : undefined} />
+      <text x={cx} y={cy + 4} fontSize={11} textAnchor="middle" fill="var(--fg)" className="pointer-events-none">
+        {bias.stroke.sign}
+      </text>
+    </g>
+  );
+}

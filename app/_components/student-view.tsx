@@ -1,0 +1,55 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { loadDisplayName, saveDisplayName } from "@/app/_lib/instructor-storage";
+import { useSession } from "@/app/_hooks/use-session";
+import { useSessionValue } from "@/app/_hooks/use-session-view";
+import { ExploreBar } from "./explore-bar";
+import { NameForm } from "./name-form";
+import { ProblemNotice } from "./problem-notice";
+import { SessionHeader } from "./session-header";
+import { SessionPanels } from "./session-panels";
+import { StatusBar } from "./status-bar";
+
+/** A student following a session live (and exploring earlier steps) on a phone or a laptop. */
+export function StudentView({ joinCode }: { joinCode: string }) {
+  const [name, setName] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    const fromQuery = new URLSearchParams(window.location.search).get("name")?.trim();
+    setName(fromQuery || loadDisplayName() || null);
+  }, []);
+  const { store, client } = useSession(name ? { joinCode, name } : null);
+  const problem = useSessionValue(store, (v) => v.problem);
+  const joined = useSessionValue(store, (v) => v.meta !== null);
+
+  if (name === undefined) return <main className="p-4" aria-busy />;
+  if (name === null) {
+    return (
+      <main className="p-4">
+        <NameForm
+          joinCode={joinCode}
+          initial=""
+          onName={(n) => {
+            saveDisplayName(n);
+            setName(n);
+          }}
+        />
+      </main>
+    );
+  }
+  return (
+    <main className="mx-auto flex max-w-[120rem] flex-col gap-3 p-3 sm:p-4" data-testid="student-view">
+      <SessionHeader store={store} joinCode={joinCode} />
+      <StatusBar store={store} onRetry={() => client?.retry()} />
+      {problem ? <ProblemNotice problem={problem} action={problem.kind === "unreachable" ? <button type="button" className="underline" onClick={() => client?.retry()}>Retry now</button> : null} /> : null}
+      {joined ? (
+        <>
+          <ExploreBar store={store} />
+          <SessionPanels store={store} />
+        </>
+      ) : problem ? null : (
+        <p className="text-muted">Joining session {joinCode}…</p>
+      )}
+    </main>
+  );
+}
