@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { Trainer } from "@/lib/engine";
+import { parseEngineConfig } from "@/lib/schemas";
+import { readControls } from "@/app/_lib/api";
+import { REPLAY_CHECKPOINT_EVERY, Replayer } from "@/app/_lib/replayer";
+
+describe("replayer", () => {
+  const config = parseEngineConfig({});
+
+  it("recomputes any step, forwards and backwards, bit for bit like a straight run", () => {
+    const r = new Replayer(config);
+    const straight = new Trainer(config);
+    const at = REPLAY_CHECKPOINT_EVERY + 37;
+    straight.run(at - 1);
+    const expected = straight.stepTraced();
+    expect(r.traceStep(at)!.trace.after).toEqual(expected.after);
+    expect(r.traceStep(3)!.trace.after).toEqual(new Replayer(config).traceStep(3)!.trace.after);
+    expect(r.traceStep(at)!.trace.grad).toEqual(expected.grad);
+  });
+
+  it("applies the recorded hyperparameter changes at their steps", () => {
+    const r = new Replayer(config, [{ step: 10, change: { learningRate: 2 } }]);
+    expect(r.traceStep(10)!.trace.learningRate).toBe(0.5);
+    expect(r.traceStep(11)!.trace.learningRate).toBe(2);
+    const straight = new Trainer(config);
+    straight.run(10);
+    straight.setHyper({ learningRate: 2 });
+    straight.run(5);
+    expect(r.stateAfter(15)!.params).toEqual(straight.theta);
+  });
+
+  it("reads the set events of the last run from an export's control log", () => {
+    const log = [
+      { seq: 1, step: 4, action: "set", payload: { action: "set", learningRate: 1 } },
+      { seq: 2, step: 9, action: "reset", payload: { seed: 3 } },
+      { seq: 3, step: 2, action: "set", payload: { action: "set", batchSize: 2 } },
+      { seq: 4, step: 5, action: "play", payload: {} },
+    ];
+    expect(readControls(log)).toEqual({ changes: [{ step: 2, change: { batchSize: 2 } }], hasResets: true });
+  });
+});

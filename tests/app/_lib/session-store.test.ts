@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { Trainer, type EngineConfig } from "@/lib/engine";
+import type { SessionSnapshot, StepInfo } from "@/lib/protocol";
+import { parseEngineConfig } from "@/lib/schemas";
+import { SessionStore } from "@/app/_lib/session-store";
+
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 25));
+
+function snapshotOf(config: EngineConfig, t: Trainer, extra: Partial<SessionSnapshot> = {}): SessionSnapshot {
+  return {
+    protocol: 1, sessionId: "s1", joinCode: "ABC234", title: "t", role: "student", config, state: "paused", stepsPerSecond: 10,
+    hyper: t.hyper, hyperSince: 0, step: t.step, epoch: t.epoch, cursor: t.cursor, params: Array.from(t.theta), previous: null,
+    phase: null, divergedAt: null, reason: null, history: [], participants: 1, ...extra,
+  };
+}
+
+/** Runs one step on the "server" trainer and returns its frame. */
+function serverStep(t: Trainer): StepInfo {
+  const cursor = t.cursor;
+  const batch = t.nextBatchSize();
+  t.stepOnce();
+  return { step: t.step, epoch: t.epoch, cursor, batch, sentAt: 0, loss: t.lastLoss, trainLoss: null, trainAccuracy: null, testLoss: null, testAccuracy: null, params: Array.from(t.theta) };
+}
+
+describe("session store", () => {
+  const config = parseEngineConfig({ params: { weights: [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], biases: [[0.1, 0.1], [0.2]] } });
+
+  it("recomputes each received step's trace locally, bit for bit equal to the broadcast θ", async () => {
+    const server = new Trainer(config);
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, server));
+    for (let k = 0; k < 9; k++) expect(store.applyFrame(serverStep(server))).toBe("applied");
+    await nextFrame();
+    const focus = store.focus();
+    expect(focus.kind).toBe("live");
+    expect(focus.step).toBe(9);
+    expect(focus.mismatch).toBe(false);
+    expect(focus.trace!.after).toEqual(Array.from(server.theta));
+    expect(store.history.length).toBe(9);
+  });
+
+  it("reports a gap in step numbers instead of applying it, and ignores replays", () => {
+    const server = new Trainer(config);
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, server));
+    const first = serverStep(server);
+    serverStep(server);
+    const third = serverStep(server);
+    expect(store.applyFrame(first)).toBe("applied");
+    expect(store.applyFrame(third)).toBe("gap");
+    expect(store.applyFrame(first)).toBe("stale");
+    expect(store.lastStep()).toBe(1);
+  });
+
+  it("keeps earlier steps for exploring and shows any of them", async () => {
+    const server = new Trainer(config);
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, server));
+    const thetas: number[][] = [];
+    for (let k = 0; k < 20; k++) {
+      store.applyFrame(serverStep(server));
+      thetas.push(Array.from(server.theta));
+    }
+    store.setViewStep(5);
+    await nextFrame();
+    const focus = store.focus();
+    expect(focus.kind).toBe("explore");
+    expect(focus.params).toEqual(thetas[4]);
+    expect(focus.trace!.after).toEqual(thetas[4]);
+    expect(store.getView().held).toEqual({ oldest: 1, newest: 20, count: 20 });
+  });
+
+  it("stamps steps with the hyperparameters in force when they were made (hyperSince)", async () => {
+    const server = new Trainer(config);
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, server));
+    const f1 = serverStep(server);
+    // The server changed η after step 2 and says so before step 2's frame arrives.
+    const f2 = serverStep(server);
+    server.setHyper({ learningRate: 2 });
+    const f3 = serverStep(server);
+    store.applyFrame(f1);
+    store.applyState({ state: "playing", step: 2, stepsPerSecond: 10, hyper: server.hyper, hyperSince: 2, divergedAt: null, reason: null });
+    store.applyFrame(f2);
+    store.applyFrame(f3);
+    store.setViewStep(2);
+    await nextFrame();
+    expect(store.focus().mismatch).toBe(false);
+    expect(store.focus().trace!.learningRate).toBe(0.5);
+    store.setViewStep(null);
+    await nextFrame();
+    expect(store.focus().trace!.learningRate).toBe(2);
+    expect(store.focus().mismatch).toBe(false);
+  });
+
+  it("previews the first step before it is made, and walks a pending phase", async () => {
+    const server = new Trainer(config);
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, server));
+    await nextFrame();
+    expect(store.focus().kind).toBe("preview");
+    const probe = new Trainer(config);
+    const expected = probe.stepTraced();
+    expect(store.focus().trace!.grad).toEqual(expected.grad);
+    store.applyPhase({ step: 1, phase: "backward", params: Array.from(server.theta), cursor: 0, batch: 1 });
+    await nextFrame();
+    expect(store.focus().kind).toBe("pending");
+    expect(store.focus().phase).toBe("backward");
+    expect(store.focus().trace!.grad).toEqual(expected.grad);
+  });
+
+  it("starts over on a reset snapshot (step back to 0)", () => {
+    const server = new Trainer(config);
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, server));
+    for (let k = 0; k < 5; k++) store.applyFrame(serverStep(server));
+    const fresh = new Trainer(config);
+    store.applySnapshot(snapshotOf(config, fresh));
+    expect(store.history.length).toBe(0);
+    expect(store.lastStep()).toBe(0);
+    expect(store.applyFrame(serverStep(fresh))).toBe("applied");
+  });
+});
