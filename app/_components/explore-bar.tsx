@@ -30,7 +30,7 @@ export function ExploreBar({ store }: { store: SessionStore }) {
     return (
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <button type="button" disabled={count < 1} onClick={() => store.setViewStep(newest)} className="rounded-md border border-border px-3 py-1.5 hover:bg-surface-2 disabled:opacity-50" data-testid="explore-toggle">
-          ⏪ Explore earlier steps
+          ◀◀ Explore earlier steps
         </button>
         <span className="text-muted">Following live.</span>
       </div>

@@ -38,7 +38,7 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
       </h2>
       <div className="flex flex-wrap items-center gap-2">
         <button type="button" onClick={togglePlay} disabled={disabled} className={`${BUTTON} min-w-[7.5rem] font-semibold`} data-testid="play-pause" aria-keyshortcuts="Space">
-          {playing ? "⏸ Pause" : "▶ Play"} <kbd>Space</kbd>
+          {playing ? "‖ Pause" : "▶ Play"} <kbd>Space</kbd>
         </button>
         <button type="button" onClick={() => step(1)} disabled={disabled} className={BUTTON} data-testid="step-1" aria-keyshortcuts="ArrowRight">
           Step ×1 <kbd>→</kbd>
@@ -83,7 +83,7 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
           epochs
         </label>
         <button type="submit" disabled={disabled} className={BUTTON} data-testid="fast-forward">
-          ⏩ Go
+          ▶▶ Go
         </button>
       </form>
       <div className="flex flex-wrap gap-2">

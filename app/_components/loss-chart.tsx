@@ -46,8 +46,8 @@ export function LossChart({ source }: { source: HistorySource }) {
       series: [
         { label: "step" },
         { label: "batch loss", stroke: cssVar("--muted"), width: 1, points: { show: false } },
-        { label: "train loss", stroke: cssVar("--pos"), width: 2.5, spanGaps: true, points: { show: true, size: 4 } },
-        { label: "test loss", stroke: cssVar("--neg"), width: 2.5, dash: [8, 5], spanGaps: true, points: { show: true, size: 4 } },
+        { label: "train loss", stroke: cssVar("--pos"), width: 2.5, spanGaps: true },
+        { label: "test loss", stroke: cssVar("--neg"), width: 2.5, dash: [8, 5], spanGaps: true },
       ],
     };
     const chart = new uPlot(opts, [h.steps, h.batchLoss, h.trainLoss, h.testLoss], el);

@@ -123,7 +123,7 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
   const tallest = Math.max(...sizes);
   const padX = 56;
   const padY = 34;
-  const r = Math.max(5, Math.min(26, (height - 2 * padY) / (tallest * 2.6)));
+  const r = Math.max(5, Math.min(26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
   const pos = (l: number, i: number): [number, number] => {
     const x = padX + (l * (width - 2 * padX)) / Math.max(1, last);
     const gap = (height - 2 * padY) / sizes[l];

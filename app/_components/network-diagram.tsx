@@ -1,12 +1,13 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { ACTIVATIONS, createLayout, Network, type EngineConfig } from "@/lib/engine";
 import { activationRange } from "@/app/_lib/colour-scale";
 import { planeBounds } from "@/app/_lib/field";
 import { formatValue } from "@/app/_lib/format";
 import type { StepFocus } from "@/app/_lib/session-types";
 import { trainerFor } from "@/app/_lib/trainer-cache";
+import { useElementWidth } from "@/app/_hooks/use-element-width";
 import { buildDiagramModel, type DiagramEdge, type DiagramNode, type DiagramParam } from "./network-diagram-model";
 import { NeuronHeatmap } from "./neuron-heatmap";
 import { ParamInspector } from "./param-inspector";
@@ -31,12 +32,17 @@ export interface NetworkDiagramProps {
 export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect }: NetworkDiagramProps) {
   const [hovered, setHovered] = useState<number | null>(null);
   const [hoveredNode, setHoveredNode] = useState<string | null>(null);
+  const box = useRef<HTMLElement>(null);
+  // One viewBox unit ≈ one CSS pixel, so labels keep their size from a phone to a projector.
+  const measured = useElementWidth(box, 640);
+  const width = Math.max(300, Math.min(760, measured));
+  const height = Math.round(Math.max(250, Math.min(420, width * 0.6)));
   const sizes = config.layers;
   const showBefore = focus.phase !== null && focus.phase !== "update" && focus.before !== null;
   const params = showBefore ? focus.before! : focus.params;
   const model = useMemo(
-    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation })),
-    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation],
+    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, width, height })),
+    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, width, height],
   );
   const net = useMemo(() => new Network(createLayout(sizes), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [sizes, config.activation]);
   const bounds = useMemo(() => {
@@ -44,11 +50,11 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
     return planeBounds([...data.train.points, ...data.test.points]);
   }, [config]);
   const hiddenRange = useMemo(() => activationRange(config.activation.hidden), [config.activation.hidden]);
-  if (!model) return <div className="aspect-[16/10] w-full rounded-lg bg-surface-2" aria-hidden />;
+  if (!model) return <figure ref={box} className="aspect-[16/10] w-full rounded-lg bg-surface-2" aria-hidden />;
 
   const inspected = hovered ?? selected;
   const names = focus.trace?.names;
-  const labelled = model.edges.length <= MAX_LABELLED_EDGES;
+  const labelled = model.edges.length <= MAX_LABELLED_EDGES && model.width >= 480;
   const paramHandlers = (p: DiagramParam) => ({
     tabIndex: 0,
     role: "button",
@@ -70,7 +76,7 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   const enlarged = model.nodes.find((n) => n.id === hoveredNode && n.heatmap);
 
   return (
-    <figure className="flex flex-col gap-2" data-testid="network-diagram" data-phase={focus.phase ?? "none"}>
+    <figure ref={box} className="flex flex-col gap-2" data-testid="network-diagram" data-phase={focus.phase ?? "none"}>
       <svg viewBox={`0 0 ${model.width} ${model.height}`} className="h-auto w-full select-none" role="group" aria-label="Network diagram: neurons and weighted connections">
         {model.edges.map((e) => (
           <g key={e.index} {...paramHandlers(e)} data-sign={e.stroke.sign} data-dash={e.stroke.dash ?? "solid"} data-width={e.stroke.width.toFixed(2)}>

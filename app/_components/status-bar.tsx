@@ -38,7 +38,7 @@ export function StatusBar({ store, onRetry }: { store: SessionStore; onRetry?: (
         Epoch <b className="num inline-block min-w-[5ch] text-right" data-testid="epoch-number">{formatCount(epoch)}</b>
       </span>
       <span data-testid="session-state" data-state={state} className={state === "diverged" ? "font-semibold text-bad" : ""}>
-        {state === "playing" ? `▶ playing · ${speed}/s` : state === "paused" ? "⏸ paused" : state === "diverged" ? "⚠ diverged" : `■ ${STATE_TEXT[state] ?? state}`}
+        {state === "playing" ? `▶ playing · ${speed}/s` : state === "paused" ? "‖ paused" : state === "diverged" ? "⚠ diverged" : `■ ${STATE_TEXT[state] ?? state}`}
       </span>
       <span className="flex items-center gap-1.5" data-testid="connection-state" data-connection={connection}>
         <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${CONNECTION_DOT[connection]}`} />

@@ -6,8 +6,8 @@ import type { StepSummary } from "@/lib/protocol";
  */
 export class LossHistory {
   steps: number[] = [];
-  /** Mean loss of each step's batch (before its update). */
-  batchLoss: number[] = [];
+  /** Mean loss of each step's batch (before its update); null where it was not finite. */
+  batchLoss: (number | null)[] = [];
   /** Loss over the whole training split, on steps that complete an epoch (null elsewhere). */
   trainLoss: (number | null)[] = [];
   /** Loss over the test split, on steps that complete an epoch (null elsewhere). */
@@ -24,9 +24,10 @@ export class LossHistory {
     const n = this.steps.length;
     if (n > 0 && s[0] <= this.steps[n - 1]) return;
     this.steps.push(s[0]);
-    this.batchLoss.push(s[2]);
-    this.trainLoss.push(s[3]);
-    this.testLoss.push(s[5]);
+    // The chart cannot scale to NaN or ±∞ (an empty test split, a diverged step): they become gaps.
+    this.batchLoss.push(finiteOrNull(s[2]));
+    this.trainLoss.push(finiteOrNull(s[3]));
+    this.testLoss.push(finiteOrNull(s[5]));
     this.version++;
   }
 
@@ -55,4 +56,8 @@ export class LossHistory {
     this.testLoss = [];
     this.version++;
   }
+}
+
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
 }

@@ -25,7 +25,7 @@ export class ReplayHistory {
     let hi = steps.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (steps[mid] === step) return batchLoss[mid];
+      if (steps[mid] === step) return batchLoss[mid] ?? undefined;
       if (steps[mid] < step) lo = mid + 1;
       else hi = mid - 1;
     }

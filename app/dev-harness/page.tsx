@@ -1,0 +1,4 @@
+import { Harness } from "./harness";
+export default function Page() {
+  return <Harness />;
+}
