@@ -32,7 +32,9 @@ export function ReplayView({ id }: { id: string }) {
   const [divergesAt, setDivergesAt] = useState<number | null>(null);
   const replayer = useRef<Replayer | null>(null);
   const target = useRef(0);
-  const [scheduler] = useState(() => createFrameScheduler(() => show(target.current)));
+  // The scheduler outlives renders, so it calls the newest `show` (which sees the loaded session).
+  const showRef = useRef<(k: number) => void>(() => undefined);
+  const [scheduler] = useState(() => createFrameScheduler(() => showRef.current(target.current)));
 
   function show(k: number) {
     const r = replayer.current;
@@ -80,9 +82,11 @@ export function ReplayView({ id }: { id: string }) {
   }, [session, recorded]);
 
   useEffect(() => {
+    showRef.current = show;
+  });
+  useEffect(() => {
     target.current = step;
     scheduler.request();
-    // `show` reads the latest session through the scheduler; the step is what changes.
   }, [step, session, scheduler]);
 
   if (problem && !session) {

@@ -5,11 +5,13 @@ import { useEffect, useRef } from "react";
 /** A key (as `KeyboardEvent.key`, letters lower-case) and what it does. */
 export type Shortcuts = Record<string, () => void>;
 
-/** True when a key press belongs to a control being typed in or pressed, not to the page. */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
+/** True when a key press belongs to the focused control (typing, or Space/Enter pressing a button), not to the page. */
+function belongsToControl(target: EventTarget | null, key: string): boolean {
+  if (!(target instanceof Element)) return false;
   const tag = target.tagName;
-  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || tag === "BUTTON" || target.isContentEditable;
+  if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target instanceof HTMLElement && target.isContentEditable)) return true;
+  const pressable = tag === "BUTTON" || tag === "A" || target.getAttribute("role") === "button";
+  return pressable && (key === " " || key === "Enter");
 }
 
 /** Page-wide shortcuts (space, arrows, letters), ignored while typing or with a modifier key held. */
@@ -21,7 +23,7 @@ export function useKeyboardShortcuts(shortcuts: Shortcuts, enabled = true): void
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || belongsToControl(e.target, e.key)) return;
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
       const run = ref.current[key];
       if (!run) return;

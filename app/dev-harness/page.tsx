@@ -1,4 +1,0 @@
-import { Harness } from "./harness";
-export default function Page() {
-  return <Harness />;
-}
