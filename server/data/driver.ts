@@ -1,0 +1,26 @@
+import type { PrismaConfig } from "prisma/config";
+import type { Env } from "../env";
+import type { MigrationConnection } from "./migrate";
+import { openPgliteDriver } from "./pglite-driver";
+import { openPostgresDriver } from "./postgres-driver";
+
+/** Which database engine backs the app. */
+export type DatabaseKind = "pglite" | "postgres";
+
+/** A Prisma driver adapter factory as the CLI takes it (PrismaClient accepts it too). */
+export type AdapterFactory = Awaited<ReturnType<Extract<PrismaConfig, { engine: "js" }>["adapter"]>>;
+
+/** An open database: a Prisma adapter for queries plus a raw connection for migrations. */
+export interface DatabaseDriver {
+  kind: DatabaseKind;
+  /** Passed to `new PrismaClient({ adapter })` and to the Prisma CLI (prisma.config.ts). */
+  adapter: AdapterFactory;
+  /** A dedicated connection for the migrator; `release` returns or drops it. */
+  connectForMigrations(): Promise<MigrationConnection & { release(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite under DATA_DIR. */
+export function openDriver(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): Promise<DatabaseDriver> {
+  return env.DATABASE_URL ? openPostgresDriver(env.DATABASE_URL) : openPgliteDriver(env.DATA_DIR);
+}
