@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { Server as EngineServer } from "engine.io";
+import { Server as SocketServer } from "socket.io";
+import type { Database } from "./db";
+import { describeError } from "./describe-error";
+import type { Env } from "./env";
+import { prepareNext, type NextHandlers } from "./next-handlers";
+
+/** Where Socket.IO is served (the client's default). */
+export const SOCKET_IO_PATH = "/socket.io/";
+
+/** How long close() lets open HTTP requests finish before cutting them off. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
+/** Handles a request before Next; resolves true when it has answered it. */
+export type RequestHook = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+/** Registers socket handlers on the Socket.IO server. */
+export type SocketServerHook = (io: SocketServer) => void | Promise<void>;
+/** Flushes or stops something while the app closes. */
+export type ShutdownHook = () => void | Promise<void>;
+
+/** Extension points; push onto these lists before `listen()`. */
+export interface AppHooks {
+  /** Tried in order for every HTTP request outside Socket.IO; the first to return true wins. */
+  onRequest: RequestHook[];
+  /** Called once, in order, by `listen()` before the port opens. */
+  onSocketServer: SocketServerHook[];
+  /** Called by `close()` after the port stops accepting, before Socket.IO and Next close. */
+  onShutdown: ShutdownHook[];
+}
+
+/** What `createApp` needs. */
+export interface AppOptions {
+  env: Env;
+  db: Database;
+  dev: boolean;
+  /** Serve the UI through Next (default true); false gives a fast API/socket-only server for tests. */
+  next?: boolean;
+  hooks?: Partial<AppHooks>;
+}
+
+/** The HTTP server, Socket.IO and Next, wired together. */
+export interface App {
+  server: ReturnType<typeof createServer>;
+  io: SocketServer;
+  db: Database;
+  hooks: AppHooks;
+  /** Runs the socket hooks, then listens on HOST:PORT (PORT 0 picks a free port). */
+  listen(): Promise<{ port: number; url: string }>;
+  /** Stops accepting, runs shutdown hooks, disconnects sockets, closes Next. Leaves the db open. */
+  close(): Promise<void>;
+}
+
+/** Builds the app without listening yet. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { env, db, dev } = options;
+  const hooks: AppHooks = {
+    onRequest: [...(options.hooks?.onRequest ?? [])],
+    onSocketServer: [...(options.hooks?.onSocketServer ?? [])],
+    onShutdown: [...(options.hooks?.onShutdown ?? [])],
+  };
+  const nextHandlers = options.next === false ? null : await prepareNext({ dev, hostname: env.HOST, port: env.PORT });
+  // Socket.IO over an engine we feed ourselves, so it adds no request or upgrade listener of its own.
+  const engine = new EngineServer();
+  const io = new SocketServer({ path: SOCKET_IO_PATH, serveClient: false });
+  io.bind(engine);
+
+  const server = createServer((req, res) => {
+    if (isSocketIoRequest(req)) return engine.handleRequest(req, res);
+    void handleHttp(req, res, hooks.onRequest, nextHandlers);
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isSocketIoRequest(req)) return engine.handleUpgrade(req, socket, head);
+    if (nextHandlers && req.url?.startsWith("/_next/") && nextHandlers.upgrade(req, socket, head)) return;
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    io,
+    db,
+    hooks,
+    async listen() {
+      for (const hook of hooks.onSocketServer) await hook(io);
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(env.PORT, env.HOST, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      const { port } = server.address() as AddressInfo;
+      return { port, url: `http://${displayHost(env.HOST)}:${port}` };
+    },
+    close() {
+      closing ??= closeApp(server, io, nextHandlers, hooks.onShutdown);
+      return closing;
+    },
+  };
+}
+
+async function handleHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestHooks: RequestHook[],
+  nextHandlers: NextHandlers | null,
+): Promise<void> {
+  try {
+    for (const hook of requestHooks) if (await hook(req, res)) return;
+    if (nextHandlers) return await nextHandlers.handle(req, res);
+    sendError(res, 404, "NOT_FOUND", `no route for ${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`);
+  } catch (error) {
+    console.error(`backprop-live: ${req.method} ${req.url} failed: ${describeError(error)}`);
+    if (!res.headersSent) sendError(res, 500, "INTERNAL", "internal server error");
+    else res.destroy();
+  }
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ ok: false, error: { code, message } });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+async function closeApp(
+  server: App["server"],
+  io: SocketServer,
+  nextHandlers: NextHandlers | null,
+  shutdownHooks: ShutdownHook[],
+): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+  const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  try {
+    for (const hook of shutdownHooks) {
+      await Promise.resolve()
+        .then(hook)
+        .catch((error) => console.error(`backprop-live: shutdown hook failed: ${describeError(error)}`));
+    }
+    await io.close();
+    await nextHandlers?.close();
+    server.closeIdleConnections();
+    await stopped;
+  } finally {
+    clearTimeout(grace);
+  }
+}
+
+function isSocketIoRequest(req: IncomingMessage): boolean {
+  return req.url?.startsWith(SOCKET_IO_PATH) ?? false;
+}
+
+function displayHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,48 @@
+import { createApp } from "./app";
+import { openDatabase } from "./db";
+import { describeError } from "./describe-error";
+import { loadEnv } from "./env";
+
+// Wiring only: configuration, database, Next + Socket.IO, and shutdown on SIGTERM/SIGINT.
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const dev = env.NODE_ENV !== "production";
+  const db = await openDatabase(env).catch(rethrowAs("cannot open database"));
+  try {
+    const app = await createApp({ env, db, dev }).catch(rethrowAs("cannot start Next.js"));
+    const { url } = await app.listen().catch(rethrowAs(`cannot listen on ${env.HOST}:${env.PORT}`));
+    console.log(`backprop-live: ready on ${url} (${dev ? "development" : "production"}, ${db.kind} database)`);
+    if (db.migrations.modified.length > 0) {
+      console.warn(`backprop-live: migrations edited after being applied: ${db.migrations.modified.join(", ")}`);
+    }
+    let stopping = false;
+    const shutDown = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`backprop-live: ${signal}, shutting down`);
+      app
+        .close()
+        .then(() => db.close())
+        .then(() => process.exit(0))
+        .catch((error) => exitWith(`shutdown failed: ${describeError(error)}`));
+    };
+    process.on("SIGTERM", shutDown);
+    process.on("SIGINT", shutDown);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function rethrowAs(what: string): (error: unknown) => never {
+  return (error) => {
+    throw new Error(`${what}: ${describeError(error)}`);
+  };
+}
+
+function exitWith(line: string): never {
+  process.stderr.write(`backprop-live: ${line}\n`);
+  process.exit(1);
+}
+
+main().catch((error) => exitWith(describeError(error)));
