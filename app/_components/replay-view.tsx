@@ -12,6 +12,13 @@ import { ReplayTimeline } from "./replay-timeline";
 import { SessionPanels } from "./session-panels";
 import { ThemeToggle } from "./theme-toggle";
 
+/** Stored metrics come back through the database's decimal text form, which may drop a double's last bit. */
+const LOSS_TOLERANCE = 1e-12;
+
+function sameLoss(recorded: number, local: number): boolean {
+  return Math.abs(recorded - local) <= LOSS_TOLERANCE * Math.max(1, Math.abs(local));
+}
+
 /** Recorded metric rows fetched per request. */
 const STEPS_PAGE = 5000;
 /** Recorded points loaded for the chart at most. */
@@ -45,7 +52,7 @@ export function ReplayView({ id }: { id: string }) {
     store.setConnection("live");
     const recordedLoss = recorded.lossAt(k);
     const local = k > 0 ? store.focus(store.getView()).trace?.loss : undefined;
-    if (recordedLoss !== undefined && local !== undefined && !Object.is(recordedLoss, local)) setDivergesAt((d) => (d === null ? k : Math.min(d, k)));
+    if (recordedLoss !== undefined && local !== undefined && !sameLoss(recordedLoss, local)) setDivergesAt((d) => (d === null ? k : Math.min(d, k)));
   }
 
   useEffect(() => {
