@@ -29,6 +29,7 @@ export function StatusBar({ store, onRetry }: { store: SessionStore; onRetry?: (
   const connection = useSessionValue(store, (v) => v.connection);
   const participants = useSessionValue(store, (v) => v.participants);
   const speed = useSessionValue(store, (v) => v.stepsPerSecond);
+  const reason = useSessionValue(store, (v) => v.reason);
   return (
     <div role="status" aria-live="off" className="flex flex-wrap items-center gap-x-5 gap-y-1 rounded-lg border border-border bg-surface px-3 py-2 text-sm">
       <span>
@@ -55,6 +56,11 @@ export function StatusBar({ store, onRetry }: { store: SessionStore; onRetry?: (
         </span>{" "}
         {participants === 1 ? "participant" : "participants"}
       </span>
+      {reason ? (
+        <span className={`basis-full ${state === "diverged" ? "text-bad" : "text-muted"}`} data-testid="state-reason">
+          {reason}
+        </span>
+      ) : null}
     </div>
   );
 }

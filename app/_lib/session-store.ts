@@ -1,6 +1,7 @@
 import type { Hyper, StepTrace } from "@/lib/engine";
 import type { PhaseEvent, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
 import { createFrameScheduler } from "./frame-scheduler";
+import { ENDED } from "./session-problem";
 import { FrameRing } from "./frame-ring";
 import { LossHistory } from "./loss-history";
 import type { ConnectionState, SessionMeta, SessionProblem, SessionView, StepFocus, StepRecord } from "./session-types";
@@ -114,7 +115,7 @@ export class SessionStore {
     if (s.step > 0 && s.previous) this.ring.push(latest);
     this.update({
       meta,
-      problem: s.state === "finished" ? { kind: "ended", message: "This session has ended. You are looking at its final state." } : null,
+      problem: s.state === "finished" ? ENDED : null,
       state: s.state,
       stepsPerSecond: s.stepsPerSecond,
       hyper: s.hyper,
@@ -150,7 +151,7 @@ export class SessionStore {
     if (!last || last.since !== e.hyperSince || JSON.stringify(last.hyper) !== JSON.stringify(e.hyper)) {
       this.hypers = [...this.hypers.filter((h) => h.since < e.hyperSince).slice(-4), { since: e.hyperSince, hyper: e.hyper }];
     }
-    this.update({ state: e.state, stepsPerSecond: e.stepsPerSecond, hyper: e.hyper, divergedAt: e.divergedAt, reason: e.reason });
+    this.update({ state: e.state, stepsPerSecond: e.stepsPerSecond, hyper: e.hyper, divergedAt: e.divergedAt, reason: e.reason, ...(e.state === "finished" ? { problem: ENDED } : {}) });
   }
 
   /** Applies a phase of the walk-through. */
