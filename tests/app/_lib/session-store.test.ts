@@ -93,6 +93,25 @@ describe("session store", () => {
     expect(store.focus().mismatch).toBe(false);
   });
 
+  it("infers the learning rate of a snapshot's step made before a change it cannot see (step ≤ hyperSince)", async () => {
+    const server = new Trainer(config);
+    for (let k = 0; k < 3; k++) serverStep(server);
+    const before = Array.from(server.theta);
+    const cursor = server.cursor;
+    const made = serverStep(server);
+    server.setHyper({ learningRate: 0.1 });
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, server, { hyperSince: 4, previous: { params: before, cursor, batch: made.batch } }));
+    await nextFrame();
+    const focus = store.focus();
+    expect(focus.kind).toBe("live");
+    expect(focus.trace!.learningRate).toBeCloseTo(0.5, 12);
+    const reference = new Trainer(config);
+    reference.run(3);
+    expect(focus.trace!.grad).toEqual(reference.stepTraced().grad);
+    expect(Math.max(...focus.trace!.after.map((v, k) => Math.abs(v - made.params[k])))).toBeLessThan(1e-15);
+  });
+
   it("previews the first step before it is made, and walks a pending phase", async () => {
     const server = new Trainer(config);
     const store = new SessionStore();
