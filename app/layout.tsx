@@ -1,11 +1,13 @@
 import type { Metadata, Viewport } from "next";
 import "./globals.css";
 
+/** Title and description of every page unless a page sets its own. */
 export const metadata: Metadata = {
   title: "Backprop Live",
   description: "Watch a neural network learn, step by step, together with your class.",
 };
 
+/** Phones render at device width (no zoomed-out desktop layout). */
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,

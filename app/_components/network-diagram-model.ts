@@ -8,8 +8,9 @@ export const POSITIVE_STROKE = "var(--pos)";
 export const NEGATIVE_STROKE = "var(--neg)";
 /** Dash pattern of a negative weight (positive weights are solid), so colour never carries the sign alone. */
 export const NEGATIVE_DASH = "7 5";
-/** Thinnest and thickest edge, in viewBox units. */
+/** Thinnest edge (w = 0), in viewBox units. */
 export const MIN_EDGE_WIDTH = 1;
+/** Thickest edge (|w| → ∞), in viewBox units. */
 export const MAX_EDGE_WIDTH = 9;
 
 /** How one weight is stroked. */

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ReplayView } from "@/app/_components/replay-view";
 
+/** Tab title. */
 export const metadata: Metadata = { title: "Backprop Live — replay" };
 
 /** `/replay/ID`: scrub through any step of a stored session. */

@@ -3,6 +3,7 @@ import { BadCode } from "@/app/_components/bad-code";
 import { StudentView } from "@/app/_components/student-view";
 import { isJoinCode, normaliseJoinCode } from "@/app/_lib/join-code";
 
+/** Tab title. */
 export const metadata: Metadata = { title: "Backprop Live — session" };
 
 /** `/s/CODE`: a student follows the session live. */
