@@ -50,13 +50,13 @@ export function ParameterTable({ names, focus, selected, onSelect }: ParameterTa
                     {name}
                   </button>
                 </th>
-                <td className="num py-0.5 pr-2 text-right" data-testid={`param-value-${name}`}>
+                <td className="num min-w-[9ch] py-0.5 pr-2 text-right" data-testid={`param-value-${name}`}>
                   {formatFixed(focus.params[k])}
                 </td>
-                <td className="num py-0.5 pr-2 text-right" data-testid={`param-grad-${name}`}>
+                <td className="num min-w-[9ch] py-0.5 pr-2 text-right" data-testid={`param-grad-${name}`}>
                   {trace ? formatFixed(trace.grad[k]) : "        —"}
                 </td>
-                <td className="num py-0.5 text-right" data-testid={`param-delta-${name}`}>
+                <td className="num min-w-[9ch] py-0.5 text-right" data-testid={`param-delta-${name}`}>
                   {trace ? formatFixed(trace.after[k] - trace.before[k]) : "        —"}
                 </td>
               </tr>
