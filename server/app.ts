@@ -11,6 +11,9 @@ import { prepareNext, type NextHandlers } from "./next-handlers";
 /** Where Socket.IO is served (the client's default). */
 export const SOCKET_IO_PATH = "/socket.io/";
 
+/** Socket.IO frames above this close the connection (handlers refuse payloads above the configured limit). */
+export const MAX_SOCKET_FRAME_BYTES = 100_000;
+
 /** How long close() lets open HTTP requests finish before cutting them off. */
 export const SHUTDOWN_GRACE_MS = 5_000;
 
@@ -63,8 +66,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const nextHandlers = options.next === false ? null : await prepareNext({ dev, hostname: env.HOST, port: env.PORT });
   // Socket.IO over an engine we feed ourselves, so it adds no request or upgrade listener of its own.
-  const engine = new EngineServer();
-  const io = new SocketServer({ path: SOCKET_IO_PATH, serveClient: false });
+  const engine = new EngineServer({ maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES });
+  const io = new SocketServer({
+    path: SOCKET_IO_PATH,
+    serveClient: false,
+    // A client back within two minutes gets the packets it missed and its rooms, without re-joining.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
+  });
   io.bind(engine);
 
   const server = createServer((req, res) => {

@@ -17,6 +17,8 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).prefault("development"),
   /** The address students reach the server at (join links, QR codes), when not the request's own. */
   PUBLIC_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  /** "false" serves only the API and Socket.IO (no Next.js UI): for tests and headless nodes. */
+  SERVE_UI: z.enum(["true", "false"], { error: "must be true or false" }).prefault("true").transform((v) => v === "true"),
   // Overrides of DEFAULT_LIMITS (server/realtime/limits.ts); unset keeps the default.
   MAX_LIVE_SESSIONS: optionalPositiveInt,
   MAX_SOCKETS_PER_SESSION: optionalPositiveInt,

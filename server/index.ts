@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { openDatabase } from "./db";
 import { describeError } from "./describe-error";
 import { loadEnv } from "./env";
+import { attachLiveSessions } from "./live";
 
 // Wiring only: configuration, database, Next + Socket.IO, and shutdown on SIGTERM/SIGINT.
 async function main(): Promise<void> {
@@ -9,9 +10,10 @@ async function main(): Promise<void> {
   const dev = env.NODE_ENV !== "production";
   const db = await openDatabase(env).catch(rethrowAs("cannot open database"));
   try {
-    const app = await createApp({ env, db, dev }).catch(rethrowAs("cannot start Next.js"));
+    const app = await createApp({ env, db, dev, next: env.SERVE_UI }).catch(rethrowAs("cannot start Next.js"));
+    attachLiveSessions(app, env);
     const { url } = await app.listen().catch(rethrowAs(`cannot listen on ${env.HOST}:${env.PORT}`));
-    console.log(`backprop-live: ready on ${url} (${dev ? "development" : "production"}, ${db.kind} database)`);
+    console.log(`backprop-live: ready on ${url} (${dev ? "development" : "production"}, ${db.kind} database${env.SERVE_UI ? "" : ", API and sockets only"})`);
     if (db.migrations.modified.length > 0) {
       console.warn(`backprop-live: migrations edited after being applied: ${db.migrations.modified.join(", ")}`);
     }

@@ -19,6 +19,7 @@ import { instructorRoom, sessionRoom } from "./socket-room";
 interface SocketData {
   session?: LiveSession;
   role?: Role;
+  name?: string;
 }
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -27,9 +28,12 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 const KNOWN_EVENTS = new Set(["session:join", "session:control", "session:trace", "session:resync"]);
 
 /** Wires the session events onto a Socket.IO server. Every handler validates, acks, and never throws. */
-export function registerSessionHandlers(io: IoServer, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits }): void {
-  const presence = new PresenceNotifier(io);
+export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits }): void {
+  const io = server as unknown as IoServer;
+  const presence = new PresenceNotifier(server);
   io.on("connection", (socket: IoSocket) => {
+    // Connection state recovery gave back this socket's rooms and data: count it in again.
+    if (socket.recovered && socket.data.session) rejoin(socket);
     const limiter = new RateLimiter(deps.limits.controlsPerSecond);
     const handle = <T>(name: string, fn: (payload: unknown) => Promise<T> | T) => (payload: unknown, ack: unknown) => {
       const reply = typeof ack === "function" ? (ack as (res: Ack<T>) => void) : () => undefined;
@@ -85,11 +89,20 @@ export function registerSessionHandlers(io: IoServer, deps: { registry: SessionR
     session.participants.set(socket.id, entry);
     socket.data.session = session;
     socket.data.role = role;
+    socket.data.name = req.name;
     void socket.join(sessionRoom(session.id));
     if (role === "instructor") void socket.join(instructorRoom(session.id));
     void deps.queue.push({ kind: "participant-join", id: entry.id, sessionId: session.id, name: entry.name, role, joinedAt: new Date(entry.joinedAt) }).catch(() => undefined);
     presence.changed(session);
     return session.snapshot(role);
+  }
+
+  function rejoin(socket: IoSocket): void {
+    const { session, role } = socket.data;
+    if (!session || !role || session.state === "finished") return;
+    const entry = { id: randomUUID(), name: socket.data.name ?? "", role, joinedAt: new Date().toISOString() };
+    session.participants.set(socket.id, entry);
+    presence.changed(session);
   }
 
   function leave(socket: IoSocket): void {

@@ -8,7 +8,8 @@ export const sessionRoom = (sessionId: string) => `s:${sessionId}`;
 export const instructorRoom = (sessionId: string) => `i:${sessionId}`;
 
 /** The session's RoomPort on a Socket.IO server: one broadcast encodes the packet once for the room. */
-export function socketRoom(io: Server<ClientToServerEvents, ServerToClientEvents>, sessionId: string): RoomPort {
+export function socketRoom(server: Server, sessionId: string): RoomPort {
+  const io = server as unknown as Server<ClientToServerEvents, ServerToClientEvents>;
   return {
     broadcast: (event, ...args) => io.to(sessionRoom(sessionId)).emit(event, ...args),
     toInstructors: (event, ...args) => io.to(instructorRoom(sessionId)).emit(event, ...args),

@@ -1,0 +1,52 @@
+import type { App } from "./app";
+import { createFlush } from "./data/write-ops";
+import { describeError } from "./describe-error";
+import type { Env } from "./env";
+import { createApiHandler } from "./http/router";
+import { registerSessionHandlers } from "./realtime/handlers";
+import { DEFAULT_LIMITS, type Limits } from "./realtime/limits";
+import { socketRoom } from "./realtime/socket-room";
+import { SessionRegistry } from "./sessions/registry";
+import { WriteQueue } from "./sessions/write-queue";
+
+/** The live-session service attached to an app. */
+export interface LiveService {
+  registry: SessionRegistry;
+  queue: WriteQueue;
+  limits: Limits;
+}
+
+/** The limits in force: the defaults, overridden by environment variables. */
+export function limitsFromEnv(env: Env): Limits {
+  return {
+    maxLiveSessions: env.MAX_LIVE_SESSIONS ?? DEFAULT_LIMITS.maxLiveSessions,
+    maxSocketsPerSession: env.MAX_SOCKETS_PER_SESSION ?? DEFAULT_LIMITS.maxSocketsPerSession,
+    maxPayloadBytes: env.MAX_PAYLOAD_BYTES ?? DEFAULT_LIMITS.maxPayloadBytes,
+    controlsPerSecond: env.CONTROLS_PER_SECOND ?? DEFAULT_LIMITS.controlsPerSecond,
+    maxBodyBytes: env.MAX_BODY_BYTES ?? DEFAULT_LIMITS.maxBodyBytes,
+  };
+}
+
+/**
+ * Plugs the training sessions into the app: the JSON API before Next, the socket handlers, recovery
+ * of unfinished sessions before the port opens, and a flush of everything at shutdown.
+ */
+export function attachLiveSessions(app: App, env: Env): LiveService {
+  const limits = limitsFromEnv(env);
+  const prisma = app.db.prisma;
+  const queue = new WriteQueue(createFlush(prisma), {
+    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err)}`),
+  });
+  const registry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id), limits });
+  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null }));
+  app.hooks.onSocketServer.push(async (io) => {
+    registerSessionHandlers(io, { registry, prisma, queue, limits });
+    const recovered = await registry.recoverAll();
+    if (recovered > 0) console.log(`backprop-live: recovered ${recovered} unfinished session(s), paused at their last stored step`);
+  });
+  app.hooks.onShutdown.push(async () => {
+    await registry.shutdown();
+    await queue.close();
+  });
+  return { registry, queue, limits };
+}
