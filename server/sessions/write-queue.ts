@@ -13,11 +13,17 @@ export interface WriteQueueOptions {
   /** First retry delay after a failed flush; doubles up to `maxRetryMs`. */
   retryMs: number;
   maxRetryMs: number;
+  /**
+   * Wait this long before each flush so that ops pushed meanwhile share its transaction. It matters on
+   * PGlite, which runs inside this thread: without it, the next flush starts before any timer could
+   * push, and every transaction carries one op.
+   */
+  lingerMs: number;
   /** Called with the error each time a flush fails (the ops stay queued and are retried). */
   onError?: (err: unknown) => void;
 }
 
-const DEFAULTS: WriteQueueOptions = { maxBatch: 2000, retryMs: 50, maxRetryMs: 2000 };
+const DEFAULTS: WriteQueueOptions = { maxBatch: 5000, retryMs: 50, maxRetryMs: 2000, lingerMs: 4 };
 
 /**
  * Batches durable writes off the step loop: `push` returns at once with a promise that resolves when
@@ -82,6 +88,7 @@ export class WriteQueue {
   private async flushLoop(): Promise<void> {
     let delay = this.options.retryMs;
     while (this.queue.length > 0) {
+      if (this.options.lingerMs > 0) await new Promise((r) => setTimeout(r, this.options.lingerMs));
       const batch = this.queue.slice(0, this.options.maxBatch);
       try {
         await this.flushFn(batch.map((p) => p.op));
