@@ -7,26 +7,9 @@ import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
 import { hyperSchema, regularizationSchema } from "./schemas";
 
-/** Bumped on any incompatible change to events or payloads. */
-export const PROTOCOL_VERSION = 1;
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
-/** Join codes use an alphabet without look-alikes (no 0/O, 1/I/L). */
-export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-/** Length of a join code. */
-export const JOIN_CODE_LENGTH = 6;
-/** Longest display name. */
-export const MAX_NAME_LENGTH = 40;
-/** Step summaries sent in a snapshot. */
-export const SNAPSHOT_HISTORY = 500;
-
-/** Where a session stands. */
-export type SessionState = "paused" | "playing" | "diverged" | "finished";
-/** The phases of one step, in order, for walking a class through it. */
-export const PHASES = ["forward", "loss", "backward", "update"] as const;
-/** One phase of a step. */
-export type Phase = (typeof PHASES)[number];
-/** Who a socket is in a session. */
-export type Role = "student" | "instructor";
+export * from "./wire";
 
 /** A successful or failed acknowledgement. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
@@ -76,56 +59,6 @@ export type ControlAction = Control["action"];
 
 /** `session:trace` payload: recompute one step's full trace (replay and explore). */
 export const traceRequestSchema = z.strictObject({ step: z.int("must be an integer").min(1, "must be ≥ 1") });
-
-/**
- * One step on the wire, as a flat array to keep it small (≤ 300 bytes for 2-2-1):
- * [step, epoch, cursor, batch, sentAt, loss, trainLoss, trainAcc, testLoss, testAcc, ...θ after].
- * `cursor` is the position of the step's first example in the epoch order and `batch` how many it
- * took, so a client with θ before can recompute the whole trace locally with the shared engine.
- * The four evaluation fields are null except on the step that completes an epoch.
- */
-export type StepFrame = [number, number, number, number, number, number, number | null, number | null, number | null, number | null, ...number[]];
-
-/** A decoded step frame. */
-export interface StepInfo {
-  step: number;
-  epoch: number;
-  cursor: number;
-  batch: number;
-  /** Server clock (ms since epoch) when the step was released for broadcast. */
-  sentAt: number;
-  loss: number;
-  trainLoss: number | null;
-  trainAccuracy: number | null;
-  testLoss: number | null;
-  testAccuracy: number | null;
-  params: number[];
-}
-
-/** Packs a step into its wire frame. */
-export function encodeStepFrame(s: StepInfo): StepFrame {
-  return [s.step, s.epoch, s.cursor, s.batch, s.sentAt, s.loss, s.trainLoss, s.trainAccuracy, s.testLoss, s.testAccuracy, ...s.params];
-}
-
-/** Unpacks a wire frame. */
-export function decodeStepFrame(f: StepFrame): StepInfo {
-  return {
-    step: f[0],
-    epoch: f[1],
-    cursor: f[2],
-    batch: f[3],
-    sentAt: f[4],
-    loss: f[5],
-    trainLoss: f[6],
-    trainAccuracy: f[7],
-    testLoss: f[8],
-    testAccuracy: f[9],
-    params: f.slice(10) as number[],
-  };
-}
-
-/** One point of the loss curve: [step, epoch, loss, trainLoss, trainAcc, testLoss, testAcc]. */
-export type StepSummary = [number, number, number, number | null, number | null, number | null, number | null];
 
 /** A participant as the instructor's roster shows it. */
 export interface RosterEntry {

@@ -1,29 +1,16 @@
 /**
- * The few runtime values of lib/protocol.ts the student page needs, mirrored here because importing
- * lib/protocol.ts also builds its zod schemas, which would put zod in every student's bundle.
- * tests/app/_lib/wire.test.ts checks they stay equal to the originals.
+ * What the browser needs from the wire contract, from lib/wire.ts (zod-free, unlike lib/protocol.ts,
+ * which would put zod in every student's bundle).
  */
-import type { Phase, StepFrame, StepInfo } from "@/lib/protocol";
+import { MAX_NAME_LENGTH, PHASES, decodeStepFrame, type Phase, type StepFrame, type StepInfo } from "@/lib/wire";
 
-/** The phases of one step, in order (= lib/protocol PHASES). */
-export const STEP_PHASES: readonly Phase[] = ["forward", "loss", "backward", "update"];
+/** The phases of one step, in order. */
+export const STEP_PHASES: readonly Phase[] = PHASES;
 
-/** Longest display name (= lib/protocol MAX_NAME_LENGTH). */
-export const NAME_MAX_LENGTH = 40;
+/** Longest display name. */
+export const NAME_MAX_LENGTH = MAX_NAME_LENGTH;
 
-/** Unpacks a wire frame exactly as lib/protocol's `decodeStepFrame` does. */
+/** Unpacks a wire frame. */
 export function decodeFrame(f: StepFrame): StepInfo {
-  return {
-    step: f[0],
-    epoch: f[1],
-    cursor: f[2],
-    batch: f[3],
-    sentAt: f[4],
-    loss: f[5],
-    trainLoss: f[6],
-    trainAccuracy: f[7],
-    testLoss: f[8],
-    testAccuracy: f[9],
-    params: f.slice(10) as number[],
-  };
+  return decodeStepFrame(f);
 }

@@ -68,6 +68,24 @@ for (const kind of ["pglite", "postgres"] as const) {
       expect(decodeStepFrame(lateFrames[0]).step).toBe(6);
     });
 
+    it("a 2-2-1 step frame is at most 300 bytes on the wire (measured on the client's transport)", async () => {
+      const s = await createSession(server.url);
+      const teacher = await client();
+      await join(teacher, { joinCode: s.joinCode, name: "T", instructorKey: s.instructorKey });
+      const sizes: number[] = [];
+      teacher.io.engine.on("packet", (packet: { type: string; data?: unknown }) => {
+        if (packet.type === "message" && typeof packet.data === "string" && packet.data.startsWith('2["session:step"')) {
+          const payload = Buffer.byteLength(packet.data) + 1; // + the engine.io packet type byte
+          sizes.push(payload + (payload < 126 ? 2 : 4)); // + the WebSocket frame header (server → client, unmasked)
+        }
+      });
+      await request(teacher, "session:control", { action: "step", count: 400 });
+      await waitFor(() => sizes.length === 400, 10_000, "400 frames");
+      const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
+      console.log(`session:step on the wire, 2-2-1 XOR: max ${Math.max(...sizes)} B, mean ${mean.toFixed(1)} B`);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(300);
+    });
+
     it("[R4] a phase walk reaches every client, then the step", async () => {
       const s = await createSession(server.url);
       const teacher = await client();
