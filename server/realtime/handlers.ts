@@ -116,6 +116,7 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
     socket.data.role = undefined;
     if (entry) void deps.queue.push({ kind: "participant-leave", id: entry.id, leftAt: new Date() }).catch(() => undefined);
     presence.changed(session);
+    deps.registry.unloadIfIdle(session);
   }
 }
 

@@ -89,6 +89,11 @@ export class SessionRegistry {
     return pending;
   }
 
+  /** Forgets a finished session nobody is watching (it is reloaded from storage if someone asks). */
+  unloadIfIdle(session: LiveSession): void {
+    if (session.state === "finished" && session.participants.size === 0 && this.byId.get(session.id) === session) this.byId.delete(session.id);
+  }
+
   /** Rebuilds every unfinished session after a restart, paused at its last durable step. */
   async recoverAll(): Promise<number> {
     const ids = await listUnfinishedSessionIds(this.deps.prisma);
