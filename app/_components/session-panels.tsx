@@ -28,7 +28,8 @@ export function SessionPanels({ store, history }: { store: SessionStore; history
   const exampleIndex = Math.min(example, Math.max(0, (focus.trace?.examples.length ?? 1) - 1));
   const highlight = focus.trace?.examples[exampleIndex]?.index ?? null;
   return (
-    <div className="grid grid-cols-1 gap-3 lg:grid-cols-12 lg:gap-4">
+    // Row 2 takes the height the equations add (1fr), so no card stretches around empty space.
+    <div className="grid grid-cols-1 gap-3 lg:grid-cols-12 lg:grid-rows-[auto_1fr_auto] lg:gap-4">
       <div className={`${CARD} lg:col-span-7`}>
         <h2 className="mb-2 text-lg font-semibold">Network</h2>
         <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} />
@@ -37,12 +38,15 @@ export function SessionPanels({ store, history }: { store: SessionStore; history
       <div className={`${CARD} lg:col-span-5 lg:row-span-2`}>
         <EquationPanel config={config} focus={focus} exampleIndex={exampleIndex} onExampleIndex={setExample} selected={selected} />
       </div>
-      <div className={`${CARD} lg:col-span-4`}>
-        <DecisionBoundary config={config} params={focus.params} highlight={highlight} />
-      </div>
-      <div className={`${CARD} lg:col-span-3`}>
-        <h2 className="mb-2 text-lg font-semibold">Parameters</h2>
-        <ParameterTable names={names} focus={focus} selected={selected} onSelect={setSelected} />
+      {/* The table keeps its natural width (every column visible); the plot takes the rest, or wraps above it. */}
+      <div className="flex flex-wrap content-start gap-3 lg:col-span-7 lg:gap-4">
+        <div className={`${CARD} min-w-0 flex-[1_1_16rem]`}>
+          <DecisionBoundary config={config} params={focus.params} highlight={highlight} />
+        </div>
+        <div className={`${CARD} min-w-0 flex-[1_1_auto]`}>
+          <h2 className="mb-2 text-lg font-semibold">Parameters</h2>
+          <ParameterTable names={names} focus={focus} selected={selected} onSelect={setSelected} />
+        </div>
       </div>
       <div className={`${CARD} lg:col-span-12`}>
         <LossChart source={history ?? store} />
