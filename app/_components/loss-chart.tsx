@@ -15,6 +15,9 @@ export interface HistorySource {
   subscribe(listener: () => void): () => void;
 }
 
+/** Tick spacings of the step axis: whole steps only (1, 2, 5, 10, 20, 50 …), never 2.5 or 1.25. */
+const STEP_INCREMENTS = Array.from({ length: 30 }, (_, k) => [1, 2, 5][k % 3] * 10 ** Math.floor(k / 3));
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
@@ -40,7 +43,7 @@ export function LossChart({ source }: { source: HistorySource }) {
       width: Math.max(200, el.clientWidth),
       height: LOSS_CHART_HEIGHT,
       scales: { x: { time: false }, y: log ? { distr: 3 } : { range: (_u, _min, max) => [0, Math.max(max, 1e-6) * 1.05] } },
-      axes: [{ ...axis, label: "step" }, { ...axis, size: 60 }],
+      axes: [{ ...axis, label: "step", incrs: STEP_INCREMENTS }, { ...axis, size: 60 }],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
