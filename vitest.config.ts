@@ -1,13 +1,20 @@
 import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
+const E2E = "tests/e2e/**/*.test.ts";
+
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
   test: {
-    include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "unit+integration", include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"], exclude: [E2E], sequence: { groupOrder: 0 } } },
+      // Chromium and the Next build would starve the timing-sensitive integration tests (rate limits,
+      // recovery): the browser tests run once everything else has finished.
+      { extends: true, test: { name: "e2e", include: [E2E], sequence: { groupOrder: 1 } } },
+    ],
   },
 });
