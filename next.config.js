@@ -3,6 +3,8 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // The build type-checks only what it bundles (app/ and lib/); `npm run typecheck` checks everything.
+  typescript: { tsconfigPath: "tsconfig.next.json" },
 };
 
 export default nextConfig;

@@ -40,7 +40,10 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // never leave a half-started server behind
+      reject(new Error(`server did not start:\n${out}`));
+    }, 60_000);
     const check = () => {
       if (out.includes("ready on")) {
         clearTimeout(timer);
