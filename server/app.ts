@@ -70,8 +70,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const io = new SocketServer({
     path: SOCKET_IO_PATH,
     serveClient: false,
-    // A client back within two minutes gets the packets it missed and its rooms, without re-joining.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
+    // A client back within 30 s gets the packets it missed and its rooms, without re-joining. The
+    // adapter keeps every broadcast that long, so the window (and the live network size, see
+    // limits.ts) bounds that memory; later, clients resync from a snapshot.
+    connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: true },
   });
   io.bind(engine);
 

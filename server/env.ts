@@ -25,6 +25,7 @@ export const envSchema = z.object({
   MAX_PAYLOAD_BYTES: optionalPositiveInt,
   CONTROLS_PER_SECOND: optionalPositiveInt,
   MAX_BODY_BYTES: optionalPositiveInt,
+  MAX_LIVE_PARAMS: optionalPositiveInt,
 });
 
 /** Parsed, typed server environment. */

@@ -24,6 +24,7 @@ export function limitsFromEnv(env: Env): Limits {
     maxPayloadBytes: env.MAX_PAYLOAD_BYTES ?? DEFAULT_LIMITS.maxPayloadBytes,
     controlsPerSecond: env.CONTROLS_PER_SECOND ?? DEFAULT_LIMITS.controlsPerSecond,
     maxBodyBytes: env.MAX_BODY_BYTES ?? DEFAULT_LIMITS.maxBodyBytes,
+    maxLiveParams: env.MAX_LIVE_PARAMS ?? DEFAULT_LIMITS.maxLiveParams,
   };
 }
 

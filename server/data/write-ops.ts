@@ -21,6 +21,7 @@ export function createFlush(prisma: PrismaClient): FlushFn {
           prisma.stepMetric.deleteMany({ where: { sessionId: op.sessionId } }),
           prisma.checkpoint.deleteMany({ where: { sessionId: op.sessionId } }),
           prisma.session.update({ where: { id: op.sessionId }, data: { config: op.config as Prisma.InputJsonValue, step: 0 } }),
+          ...statementsFor(prisma, [op.checkpoint]), // in the same transaction: a run never lacks its step-0 checkpoint
         );
       } else part.push(op);
     }
@@ -69,7 +70,8 @@ function statementsFor(prisma: PrismaClient, ops: WriteOp[]): Query[] {
   const q: Query[] = [];
   if (metrics.length > 0) q.push(insertMetrics(prisma, metrics));
   if (durableStep.size > 0) q.push(updateSteps(prisma, durableStep));
-  if (controls.length > 0) q.push(prisma.controlEvent.createMany({ data: controls }));
+  // skipDuplicates: a batch retried after a commit whose acknowledgement was lost must not fail forever
+  if (controls.length > 0) q.push(prisma.controlEvent.createMany({ data: controls, skipDuplicates: true }));
   for (const op of checkpoints.values()) {
     const data = { epoch: op.epoch, cursor: op.cursor, params: encodeParams(op.params), hyper: op.hyper as unknown as Prisma.InputJsonValue, controlSeq: op.controlSeq };
     q.push(prisma.checkpoint.upsert({ where: { sessionId_step: { sessionId: op.sessionId, step: op.step } }, create: { sessionId: op.sessionId, step: op.step, ...data }, update: data }));

@@ -16,8 +16,8 @@ export const MAX_STEPS_PER_REQUEST = 10_000;
 const titleSchema = z.string("must be a string").trim().min(1, "must not be empty").max(120, "at most 120 characters").default("Untitled session");
 const uuidSchema = z.uuid();
 const stepsQuerySchema = z.strictObject({
-  from: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").default(0),
-  to: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").optional(),
+  from: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").default(0),
+  to: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").optional(),
 });
 
 /** What the routes need. */
@@ -38,6 +38,11 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
   if (!title.success) throw new AppError(ErrorCode.BAD_REQUEST, `title: ${title.error.issues[0].message}`);
   const config = engineConfigSchema.safeParse(rawConfig);
   if (!config.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(config.error));
+  const layers = config.data.layers;
+  const params = layers.slice(1).reduce((sum, n, l) => sum + n * (layers[l] + 1), 0);
+  if (params > deps.limits.maxLiveParams) {
+    throw new AppError(ErrorCode.BAD_REQUEST, `layers: a live session's network may have at most ${deps.limits.maxLiveParams} parameters; [${layers}] has ${params}`);
+  }
   const created = await deps.registry.create(title.data, config.data);
   const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
   sendJson(res, 201, { ...created, joinUrl: `${base.replace(/\/$/, "")}/s/${created.joinCode}` });
@@ -47,7 +52,7 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
 export async function getSessionRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const summary = await getSessionSummary(deps.prisma, requireUuid(id));
   if (!summary) throw notFound();
-  const live = await deps.registry.get(summary.id);
+  const live = deps.registry.loaded(summary.id);
   sendJson(res, 200, { ...summary, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.participants.size ?? 0 });
 }
 
@@ -58,7 +63,7 @@ export async function getStepsRoute(res: ServerResponse, id: string, query: URLS
   const q = stepsQuerySchema.safeParse(Object.fromEntries(query));
   if (!q.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(q.error));
   const from = q.data.from;
-  const to = q.data.to ?? from + MAX_STEPS_PER_REQUEST - 1;
+  const to = q.data.to ?? Math.min(2 ** 31 - 1, from + MAX_STEPS_PER_REQUEST - 1);
   if (to < from) throw new AppError(ErrorCode.BAD_REQUEST, "to: must be ≥ from");
   const steps = await getStepSummaries(deps.prisma, summary.id, from, to, MAX_STEPS_PER_REQUEST);
   sendJson(res, 200, { from, to, columns: ["step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy"], steps });

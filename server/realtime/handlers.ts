@@ -3,6 +3,7 @@ import type { Server, Socket } from "socket.io";
 import { AppError, ErrorCode, toAck } from "@/lib/errors";
 import { controlSchema, joinSchema, traceRequestSchema, type Ack, type ClientToServerEvents, type Role, type ServerToClientEvents } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
+import type { StepTrace } from "@/lib/engine";
 import type { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { LiveSession } from "../sessions/live-session";
@@ -54,10 +55,17 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
       const { session } = requireInstructor(socket);
       return session.control(parse(controlSchema, payload));
     }));
+    let tracing = false;
     socket.on("session:trace", handle("session:trace", async (payload) => {
       const session = requireJoined(socket).session;
       const { step } = parse(traceRequestSchema, payload);
-      return recomputeStepTrace(deps.prisma, session.id, step, session.step);
+      if (tracing) throw new AppError(ErrorCode.RATE_LIMITED, "one trace at a time: wait for the previous answer");
+      tracing = true;
+      try {
+        return limitTraceSize(await recomputeStepTrace(deps.prisma, session.id, step, session.step));
+      } finally {
+        tracing = false;
+      }
     }));
     socket.on("session:resync", handle("session:resync", () => {
       const { session, role } = requireJoined(socket);
@@ -67,7 +75,8 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
       if (typeof event === "string" && KNOWN_EVENTS.has(event)) return;
       socket.emit("session:error", { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` });
     });
-    socket.on("disconnect", () => leave(socket));
+    // Keep socket.data: connection state recovery restores it (by reference) if the client comes back.
+    socket.on("disconnect", () => leave(socket, { keepData: true }));
   });
 
   async function join(socket: IoSocket, req: z.infer<typeof joinSchema>) {
@@ -99,25 +108,42 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
 
   function rejoin(socket: IoSocket): void {
     const { session, role } = socket.data;
-    if (!session || !role || session.state === "finished") return;
+    if (!session || !role) return;
+    const stillHere = deps.registry.byJoinCode(session.joinCode) === session || session.state === "finished";
+    if (!stillHere || session.participants.size >= deps.limits.maxSocketsPerSession) {
+      leave(socket);
+      socket.emit("session:error", { code: ErrorCode.CONFLICT, message: "please join the session again" });
+      return;
+    }
     const entry = { id: randomUUID(), name: socket.data.name ?? "", role, joinedAt: new Date().toISOString() };
     session.participants.set(socket.id, entry);
     presence.changed(session);
   }
 
-  function leave(socket: IoSocket): void {
+  function leave(socket: IoSocket, options: { keepData?: boolean } = {}): void {
     const session = socket.data.session;
     if (!session) return;
     const entry = session.participants.get(socket.id);
     session.participants.delete(socket.id);
-    void socket.leave(sessionRoom(session.id));
-    void socket.leave(instructorRoom(session.id));
-    socket.data.session = undefined;
-    socket.data.role = undefined;
+    if (!options.keepData) {
+      void socket.leave(sessionRoom(session.id));
+      void socket.leave(instructorRoom(session.id));
+      socket.data.session = undefined;
+      socket.data.role = undefined;
+    }
     if (entry) void deps.queue.push({ kind: "participant-leave", id: entry.id, leftAt: new Date() }).catch(() => undefined);
     presence.changed(session);
     deps.registry.unloadIfIdle(session);
   }
+}
+
+/** Most examples a trace sent over the wire lists (a batch can have 2,000). */
+const MAX_TRACE_EXAMPLES = 32;
+
+/** Keeps a trace's size bounded: only the first MAX_TRACE_EXAMPLES examples of a large batch. */
+function limitTraceSize(trace: StepTrace): StepTrace & { examplesOmitted: number } {
+  const omitted = Math.max(0, trace.examples.length - MAX_TRACE_EXAMPLES);
+  return { ...trace, examples: omitted > 0 ? trace.examples.slice(0, MAX_TRACE_EXAMPLES) : trace.examples, examplesOmitted: omitted };
 }
 
 function requireJoined(socket: IoSocket): { session: LiveSession; role: Role } {

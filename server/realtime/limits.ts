@@ -10,6 +10,8 @@ export interface Limits {
   controlsPerSecond: number;
   /** Largest accepted HTTP body, in bytes. */
   maxBodyBytes: number;
+  /** Most parameters of a live session's network (every step frame carries them all). */
+  maxLiveParams: number;
 }
 
 /** The defaults the issues ask for. */
@@ -19,4 +21,5 @@ export const DEFAULT_LIMITS: Limits = {
   maxPayloadBytes: 16 * 1024,
   controlsPerSecond: 20,
   maxBodyBytes: 256 * 1024,
+  maxLiveParams: 2048,
 };

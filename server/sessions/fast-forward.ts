@@ -1,24 +1,49 @@
-import type { Trainer } from "@/lib/engine";
+import type { StepSource } from "./step-source";
 import type { StepRow } from "./write-ops";
 
 /** Longest stretch of training before yielding to the event loop (keeps sockets responsive). */
 const SLICE_MS = 12;
+/** Most multiply-adds in one uninterrupted run (bounds the time between cancellation checks). */
+const CHUNK_WORK = 2_000_000;
+
+/** Callbacks of a fast-forward. */
+export interface FastForwardHooks {
+  cancelled: () => boolean;
+  /** Store at least every this many steps (so a trace or a recovery never replays more). */
+  checkpointEvery: number;
+  /** Stores the rows so far and a checkpoint at the trainer's current step. */
+  persist: (rows: StepRow[]) => Promise<void>;
+}
 
 /**
- * Trains `epochs` whole epochs without per-step broadcast, yielding to the event loop every few
- * milliseconds. Returns one metrics row per completed epoch. Stops early at divergence or when
- * `cancelled()` turns true (always at an epoch boundary).
+ * Trains `epochs` whole epochs without per-step broadcast, in slices that yield to the event loop,
+ * applying scheduled hyperparameter changes at their exact steps. One metrics row per completed epoch;
+ * a checkpoint at least every `checkpointEvery` steps. Stops early at divergence or cancellation.
+ * Returns the rows not yet persisted.
  */
-export async function fastForward(t: Trainer, epochs: number, cancelled: () => boolean): Promise<StepRow[]> {
+export async function fastForward(source: StepSource, epochs: number, hooks: FastForwardHooks): Promise<StepRow[]> {
+  const t = source.trainer;
   const rows: StepRow[] = [];
   const target = t.epoch + epochs;
+  let lastCheckpoint = t.step;
   let sliceStart = performance.now();
-  while (t.epoch < target && !cancelled()) {
+  while (t.epoch < target && !hooks.cancelled()) {
+    source.applyDue();
     const stepsToEpochEnd = Math.ceil((t.data.train.n - t.cursor) / t.hyper.batchSize);
-    if (t.run(stepsToEpochEnd) < stepsToEpochEnd) break;
-    const train = t.evaluate("train");
-    const test = t.data.test.n > 0 ? t.evaluate("test") : null;
-    rows.push({ step: t.step, epoch: t.epoch, loss: t.lastLoss, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test?.loss ?? null, testAccuracy: test?.accuracy ?? null });
+    const maxChunk = Math.max(1, Math.floor(CHUNK_WORK / (t.layout.count * t.hyper.batchSize)));
+    const toCheckpoint = hooks.checkpointEvery - (t.step - lastCheckpoint);
+    const chunk = Math.max(1, Math.min(stepsToEpochEnd, source.nextChangeStep() - t.step, maxChunk, toCheckpoint));
+    const epoch = t.epoch;
+    if (t.run(chunk) < chunk) break;
+    if (t.epoch !== epoch) {
+      const train = t.evaluate("train");
+      const test = t.data.test.n > 0 ? t.evaluate("test") : null;
+      rows.push({ step: t.step, epoch: t.epoch, loss: t.lastLoss, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test?.loss ?? null, testAccuracy: test?.accuracy ?? null });
+    }
+    if (t.step - lastCheckpoint >= hooks.checkpointEvery) {
+      await hooks.persist(rows.splice(0));
+      lastCheckpoint = t.step;
+    }
     if (performance.now() - sliceStart > SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = performance.now();

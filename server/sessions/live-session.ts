@@ -4,9 +4,10 @@ import { AppError, ErrorCode } from "@/lib/errors";
 import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary } from "@/lib/protocol";
 import type { RoomPort } from "../realtime/room";
 import { fastForward } from "./fast-forward";
-import { LOOKAHEAD_S, StepPipeline } from "./step-pipeline";
+import { checkpointInterval, LOOKAHEAD_S, StepPipeline } from "./step-pipeline";
 import { StepSource, toStepRow, type ScheduledChange } from "./step-source";
 import type { WriteQueue } from "./write-queue";
+import type { StepRow } from "./write-ops";
 
 /** A session as loaded from storage (or just created), at its last durable step. */
 export interface LiveSessionInit {
@@ -69,6 +70,8 @@ export class LiveSession {
   private chain: Promise<unknown> = Promise.resolve();
   private fastForwarding = false;
   private cancelFastForward = false;
+  /** Set at shutdown: no control is accepted any more. */
+  private closed = false;
 
   constructor(
     init: LiveSessionInit,
@@ -135,8 +138,10 @@ export class LiveSession {
 
   /** Applies an instructor control; resolves with the step and state once it is durable. */
   control(c: Control): Promise<{ step: number; state: SessionState }> {
-    if (c.action === "pause" && this.fastForwarding) this.cancelFastForward = true;
+    if (this.closed) return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment"));
+    if (this.fastForwarding && (c.action === "pause" || c.action === "end" || c.action === "reset")) this.cancelFastForward = true;
     return this.serialize(async () => {
+      if (this.closed) throw new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment");
       if (this.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
       await this.apply(c);
       return { step: this.released.step, state: this.state };
@@ -145,12 +150,14 @@ export class LiveSession {
 
   /** Server shutdown: stop playing, release what is durable, checkpoint, mark paused. */
   shutdown(): Promise<void> {
+    this.closed = true;
+    this.cancelFastForward = true;
     return this.serialize(async () => {
       if (this.state === "finished") return;
       await this.halt();
       if (this.state === "playing") this.state = "paused";
       this.reason = this.state === "paused" ? "the server restarted; the instructor can press play" : this.reason;
-      await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
+      await Promise.all([this.checkpoint(), this.persistState()]);
       this.broadcastState();
     });
   }
@@ -164,7 +171,7 @@ export class LiveSession {
         await this.halt();
         if (this.state === "playing") this.state = "paused";
         await this.log(c);
-        await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
+        await Promise.all([this.checkpoint(), this.persistState()]);
         return this.broadcastState();
       case "step":
         return this.stepNow(c.count);
@@ -180,9 +187,9 @@ export class LiveSession {
         await this.halt();
         await this.commitWalk();
         await this.log(c);
+        await Promise.all([this.checkpoint(), this.persistState("finished")]);
         this.state = "finished";
         this.reason = null;
-        await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
         this.broadcastState();
         this.deps.onEnded?.(this);
     }
@@ -197,7 +204,7 @@ export class LiveSession {
       this.pipeline.blocked = false; // from diverged: try again (a changed learning rate may help)
       this.state = "playing";
       this.reason = null;
-      void this.persistState();
+      this.persistState().catch(() => undefined);
       this.nextTickAt = performance.now();
       this.tick();
     }
@@ -210,7 +217,11 @@ export class LiveSession {
     const info = this.pipeline.take();
     if (info) this.release(info);
     else if (this.pipeline.blocked && this.pipeline.backlog === 0) {
-      void this.serialize(() => this.enterDiverged());
+      const pipeline = this.pipeline;
+      // Queued behind any pending control: act only if nothing changed meanwhile.
+      void this.serialize(async () => {
+        if (this.state === "playing" && this.pipeline === pipeline && pipeline.blocked && pipeline.backlog === 0) await this.enterDiverged();
+      }).catch((err) => console.error("backprop-live: could not record a divergence:", err));
       return;
     }
     this.pipeline.produce(Math.max(2, Math.ceil(this.stepsPerSecond * LOOKAHEAD_S)));
@@ -282,20 +293,21 @@ export class LiveSession {
     await this.halt();
     this.walk = null;
     await this.log({ action: "reset", seed });
-    this.config = { ...this.config, init: { ...this.config.init, seed } };
-    this.source = new StepSource(new Trainer(this.config));
-    this.pipeline = new StepPipeline(this.id, this.source, this.deps.queue, () => this.controlSeq);
+    const config = { ...this.config, init: { ...this.config.init, seed } };
+    const source = new StepSource(new Trainer(config));
+    const pipeline = new StepPipeline(this.id, source, this.deps.queue, () => this.controlSeq);
+    const checkpoint = pipeline.checkpointOp() as Extract<ReturnType<StepPipeline["checkpointOp"]>, { kind: "checkpoint" }>;
+    // The new run becomes visible only once it is stored (with its step-0 checkpoint, atomically).
+    await Promise.all([this.deps.queue.push({ kind: "reset", sessionId: this.id, config, checkpoint }), this.persistState("paused")]);
+    this.config = config;
+    this.source = source;
+    this.pipeline = pipeline;
     this.state = "paused";
     this.reason = null;
     this.hyperSince = 0;
     this.history = [];
     this.previous = null;
     this.released = this.trainerPosition();
-    await Promise.all([
-      this.deps.queue.push({ kind: "reset", sessionId: this.id, config: this.config }),
-      this.deps.queue.push(this.pipeline.checkpointOp()),
-      this.persistState(),
-    ]);
     this.deps.room.broadcast("session:snapshot", this.snapshot("student"));
   }
 
@@ -304,14 +316,17 @@ export class LiveSession {
     const n = this.source.trainer.data.train.n;
     if (change.batchSize !== undefined && change.batchSize > n) throw new AppError(ErrorCode.BAD_REQUEST, `batchSize: must be ≤ the training split size ${n}, got ${change.batchSize}`);
     const step = this.source.trainer.step;
-    await this.log(c, step);
+    // Log and apply in the same tick: the play loop cannot compute a step in between, and the log op
+    // is queued before any step computed with the new values (the queue is first in, first out).
+    const logged = this.log(c, step);
     this.source.schedule({ step, change });
     this.hyperSince = step;
+    await logged;
     if (this.state === "diverged") {
       this.state = "paused";
       this.reason = null;
       this.pipeline.blocked = false;
-      void this.persistState();
+      this.persistState().catch(() => undefined);
     }
     this.broadcastState();
   }
@@ -325,20 +340,25 @@ export class LiveSession {
     this.state = "playing";
     this.reason = `fast-forwarding ${epochs} epochs`;
     this.broadcastState();
-    try {
-      this.source.applyDue();
-      const rows = await fastForward(this.source.trainer, epochs, () => this.cancelFastForward);
-      const t = this.source.trainer;
-      this.state = t.divergedAt !== null ? "diverged" : "paused";
-      this.reason = this.state === "diverged" ? divergenceReason(t.divergedAt!) : null;
-      await Promise.all([
+    const t = this.source.trainer;
+    const persist = (rows: StepRow[]) =>
+      Promise.all([
         rows.length > 0 ? this.deps.queue.push({ kind: "steps", sessionId: this.id, rows }) : Promise.resolve(),
         this.deps.queue.push({ kind: "advance", sessionId: this.id, step: t.step }),
         this.deps.queue.push(this.pipeline.checkpointOp()),
-        this.persistState(),
-      ]);
-      for (const r of rows) this.history.push([r.step, r.epoch, r.loss, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy]);
-      this.history = this.history.slice(-SNAPSHOT_HISTORY);
+      ]).then(() => {
+        for (const r of rows) this.history.push([r.step, r.epoch, r.loss, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy]);
+        this.history = this.history.slice(-SNAPSHOT_HISTORY);
+      });
+    try {
+      const rest = await fastForward(this.source, epochs, {
+        cancelled: () => this.cancelFastForward,
+        checkpointEvery: checkpointInterval(t.layout.count, t.hyper.batchSize),
+        persist,
+      });
+      this.state = t.divergedAt !== null ? "diverged" : "paused";
+      this.reason = this.state === "diverged" ? divergenceReason(t.divergedAt!) : null;
+      await Promise.all([persist(rest), this.persistState()]);
       this.previous = null;
       this.released = this.trainerPosition();
     } finally {
@@ -352,7 +372,7 @@ export class LiveSession {
     this.timer = null;
     this.state = "diverged";
     this.reason = divergenceReason(this.source.trainer.step + 1);
-    await Promise.all([this.deps.queue.push(this.pipeline.checkpointOp()), this.persistState()]);
+    await Promise.all([this.checkpoint(), this.persistState()]);
     this.broadcastState();
   }
 
@@ -373,8 +393,14 @@ export class LiveSession {
     await this.deps.queue.push({ kind: "control", sessionId: this.id, seq: this.controlSeq, step, action, payload: rest });
   }
 
-  private persistState(): Promise<void> {
-    return this.deps.queue.push({ kind: "state", sessionId: this.id, state: this.state, ended: this.state === "finished" });
+  private persistState(state: SessionState = this.state): Promise<void> {
+    return this.deps.queue.push({ kind: "state", sessionId: this.id, state, ended: state === "finished" });
+  }
+
+  /** Stores a checkpoint of the engine, unless a walked step is open (the engine is then one step past what is stored). */
+  private checkpoint(): Promise<void> {
+    if (this.walk) return Promise.resolve();
+    return this.deps.queue.push(this.pipeline.checkpointOp());
   }
 
   private broadcastState(): void {

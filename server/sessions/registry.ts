@@ -94,11 +94,23 @@ export class SessionRegistry {
     if (session.state === "finished" && session.participants.size === 0 && this.byId.get(session.id) === session) this.byId.delete(session.id);
   }
 
-  /** Rebuilds every unfinished session after a restart, paused at its last durable step. */
+  /** The session if it is in memory (never loads). */
+  loaded(id: string): LiveSession | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Rebuilds every unfinished session after a restart, paused at its last durable step. One that cannot be rebuilt is logged and skipped. */
   async recoverAll(): Promise<number> {
     const ids = await listUnfinishedSessionIds(this.deps.prisma);
-    for (const id of ids) await this.get(id);
-    return ids.length;
+    let recovered = 0;
+    for (const id of ids) {
+      try {
+        if (await this.get(id)) recovered++;
+      } catch (err) {
+        console.error(`backprop-live: session ${id} could not be recovered and stays offline:`, err);
+      }
+    }
+    return recovered;
   }
 
   /** Pauses and checkpoints every session (server shutdown). */

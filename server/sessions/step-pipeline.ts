@@ -6,8 +6,15 @@ import type { WriteOp } from "./write-ops";
 
 /** How far (in seconds of play) the pipeline computes and persists ahead of what it has broadcast. */
 export const LOOKAHEAD_S = 0.15;
-/** A checkpoint is written every this many steps (and at every pause). */
+/** At most this many steps between checkpoints (and one at every pause). */
 export const CHECKPOINT_EVERY_STEPS = 1000;
+/** Replaying from a checkpoint costs at most about this many multiply-adds (bounds traces and recovery). */
+const CHECKPOINT_WORK = 50_000_000;
+
+/** Steps between checkpoints for a network of `paramCount` parameters and batches of `batchSize`. */
+export function checkpointInterval(paramCount: number, batchSize: number): number {
+  return Math.max(10, Math.min(CHECKPOINT_EVERY_STEPS, Math.floor(CHECKPOINT_WORK / (2 * paramCount * batchSize))));
+}
 
 /**
  * The durable-before-broadcast pipeline of one session. Steps are computed a little ahead, written in
@@ -22,13 +29,16 @@ export class StepPipeline {
   private lastWrite: Promise<void> = Promise.resolve();
   /** The trainer refused the next step (it would diverge). */
   blocked = false;
+  private lastCheckpointStep: number;
 
   constructor(
     private readonly sessionId: string,
     private readonly source: StepSource,
     private readonly queue: WriteQueue,
     private readonly controlSeq: () => number,
-  ) {}
+  ) {
+    this.lastCheckpointStep = source.trainer.step;
+  }
 
   /** Steps computed but not yet released. */
   get backlog(): number {
@@ -46,16 +56,22 @@ export class StepPipeline {
         break;
       }
       infos.push(info);
-      if (info.step % CHECKPOINT_EVERY_STEPS === 0) extra.push(this.checkpointOp());
+      const t = this.source.trainer;
+      if (info.step - this.lastCheckpointStep >= checkpointInterval(t.layout.count, t.hyper.batchSize)) extra.push(this.checkpointOp());
     }
     if (infos.length === 0) return;
     this.writing += infos.length;
     const committed = this.queue.push({ kind: "steps", sessionId: this.sessionId, rows: infos.map(toStepRow) });
-    for (const op of extra) void this.queue.push(op);
-    this.lastWrite = committed.then(() => {
-      this.writing -= infos.length;
-      this.ready.push(...infos);
-    });
+    for (const op of extra) this.queue.push(op).catch(() => undefined); // only fails once the queue is closed
+    this.lastWrite = committed.then(
+      () => {
+        this.writing -= infos.length;
+        this.ready.push(...infos);
+      },
+      () => {
+        this.writing -= infos.length; // queue closed at shutdown: these steps were never released
+      },
+    );
   }
 
   /** The next committed step, if any. */
@@ -79,6 +95,7 @@ export class StepPipeline {
   checkpointOp(): WriteOp {
     this.source.applyDue(); // changes logged for this step belong in the checkpoint's hyper
     const s = this.source.trainer.exportState();
+    this.lastCheckpointStep = s.step;
     return { kind: "checkpoint", sessionId: this.sessionId, step: s.step, epoch: s.epoch, cursor: s.cursor, params: Float64Array.from(s.params), hyper: s.hyper, controlSeq: this.controlSeq() };
   }
 }

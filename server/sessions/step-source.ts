@@ -30,6 +30,11 @@ export class StepSource {
     return this.scheduled;
   }
 
+  /** Step count at which the next scheduled change applies (Infinity if none). */
+  nextChangeStep(): number {
+    return this.scheduled.length > 0 ? this.scheduled[0].step : Number.POSITIVE_INFINITY;
+  }
+
   /** Computes the next step; null when the trainer rejects it as divergent. */
   next(): StepInfo | null {
     this.applyDue();

@@ -39,6 +39,12 @@ describe("[R17] limits (configured low through the environment)", () => {
     expect((await request(c3, "session:join", { joinCode: live.joinCode, name: "three" })).ok).toBe(true);
   });
 
+  it("a network above the live parameter limit is refused (every frame carries θ; recovery keeps frames 30 s)", async () => {
+    const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ layers: [2, 64, 64, 1] }) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/at most 2048 parameters; \[2,64,64,1\] has 4417/);
+  });
+
   it("a body above MAX_BODY_BYTES is refused with 413", async () => {
     const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "x".repeat(3000) }) });
     expect(res.status).toBe(413);

@@ -190,7 +190,7 @@ for (const kind of ["pglite", "postgres"] as const) {
       const acks = await Promise.all(Array.from({ length: 100 }, () => request(teacher, "session:control", { action: "pause" })));
       const limited = acks.filter((a) => !a.ok && a.error.code === "RATE_LIMITED");
       expect(limited.length).toBeGreaterThanOrEqual(40);
-      expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(20);
+      expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(19); // the join took one token
       expect(!limited[0].ok && limited[0].error.message).toMatch(/at most 20 per second/);
     });
 
