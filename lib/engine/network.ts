@@ -1,4 +1,37 @@
-import type { Activation } from "./activations";
+import { ACTIVATIONS, type Activation } from "./activations";
+
+/** Activation kinds as small integers, so the hot loops branch instead of calling through closures. */
+const KIND = new Map<Activation, number>([
+  [ACTIVATIONS.sigmoid, 0],
+  [ACTIVATIONS.tanh, 1],
+  [ACTIVATIONS.relu, 2],
+  [ACTIVATIONS["leaky-relu"], 3],
+  [ACTIVATIONS.linear, 4],
+]);
+
+/** f(z) by kind; the same arithmetic as the ACTIVATIONS entries (tests check the paths agree bit for bit). */
+function activate(kind: number, z: number, f: Activation): number {
+  switch (kind) {
+    case 0:
+      return 1 / (1 + Math.exp(-z));
+    case 1:
+      return Math.tanh(z);
+    default:
+      return f.fn(z);
+  }
+}
+
+/** f'(z) by kind, from z and a = f(z). */
+function slope(kind: number, z: number, a: number, f: Activation): number {
+  switch (kind) {
+    case 0:
+      return a * (1 - a);
+    case 1:
+      return 1 - a * a;
+    default:
+      return f.der(z, a);
+  }
+}
 import type { Layout } from "./layout";
 import type { Loss } from "./loss";
 
@@ -24,10 +57,8 @@ export class Network {
   private readonly nOff: Int32Array;
   private readonly wOff: Int32Array;
   private readonly bOff: Int32Array;
-  private readonly hiddenFn: (z: number) => number;
-  private readonly hiddenDer: (z: number, a: number) => number;
-  private readonly outputFn: (z: number) => number;
-  private readonly outputDer: (z: number, a: number) => number;
+  private readonly hiddenKind: number;
+  private readonly outputKind: number;
 
   constructor(
     readonly layout: Layout,
@@ -48,10 +79,8 @@ export class Network {
     this.dLdyhat = new Float64Array(layout.sizes[layout.sizes.length - 1]);
     this.wOff = layout.wOff;
     this.bOff = layout.bOff;
-    this.hiddenFn = hidden.fn;
-    this.hiddenDer = hidden.der;
-    this.outputFn = output.fn;
-    this.outputDer = output.der;
+    this.hiddenKind = KIND.get(hidden) ?? -1;
+    this.outputKind = KIND.get(output) ?? -1;
   }
 
   /** Forward pass of the input at x[xOff …] with parameters θ; returns the output layer's activations. */
@@ -60,7 +89,8 @@ export class Network {
     const last = sizes.length - 1;
     for (let j = 0; j < sizes[0]; j++) a[j] = x[xOff + j];
     for (let l = 0; l < last; l++) {
-      const f = l === last - 1 ? this.outputFn : this.hiddenFn;
+      const f = l === last - 1 ? this.output : this.hidden;
+      const kind = l === last - 1 ? this.outputKind : this.hiddenKind;
       const nIn = sizes[l];
       const nOut = sizes[l + 1];
       const inOff = nOff[l];
@@ -71,7 +101,7 @@ export class Network {
         const row = wOff[l] + i * nIn;
         for (let j = 0; j < nIn; j++) s += theta[row + j] * a[inOff + j];
         z[outOff + i] = s;
-        a[outOff + i] = f(s);
+        a[outOff + i] = activate(kind, s, f);
       }
     }
     return this.a[last];
@@ -93,7 +123,7 @@ export class Network {
       // δ_o = ∂L/∂ŷ · f'(z_o)
       const dLdyhat = loss.der(yhat, target);
       this.dLdyhat[k] = dLdyhat;
-      delta[outOff + k] = dLdyhat * this.outputDer(z[outOff + k], yhat);
+      delta[outOff + k] = dLdyhat * slope(this.outputKind, z[outOff + k], yhat, this.output);
     }
     for (let l = last - 1; l >= 0; l--) {
       const nIn = sizes[l];
@@ -113,7 +143,7 @@ export class Network {
         // δ_j = (Σ_i w_ij δ_i) · f'(z_j): the error flows back along each outgoing weight
         let s = theta[w + j] * delta[dOff];
         for (let i = 1; i < nOut; i++) s += theta[w + i * nIn + j] * delta[dOff + i];
-        delta[inOff + j] = s * this.hiddenDer(z[inOff + j], a[inOff + j]);
+        delta[inOff + j] = s * slope(this.hiddenKind, z[inOff + j], a[inOff + j], this.hidden);
       }
     }
     return exampleLoss;
