@@ -1,12 +1,7 @@
+import type { StepRow } from "../sessions/write-ops";
+
 /** A stored step's metrics as exported. */
-export interface MetricRow {
-  step: number;
-  epoch: number;
-  loss: number;
-  trainLoss: number | null;
-  trainAccuracy: number | null;
-  testLoss: number | null;
-  testAccuracy: number | null;
+export interface MetricRow extends StepRow {
   at: string;
 }
 

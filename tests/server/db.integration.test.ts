@@ -5,20 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checksumOf, MIGRATIONS_DIR, readMigrations } from "@/server/data/migrate";
 import { openDatabase, type Database } from "@/server/db";
-
-const POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test";
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+import { POSTGRES_ADMIN_URL, postgresReachable } from "./helpers/postgres";
 
 const hasPostgres = await postgresReachable();
 if (!hasPostgres) console.warn(`skipping PostgreSQL tests: nothing accepts connections at ${POSTGRES_ADMIN_URL}`);
