@@ -1,0 +1,137 @@
+/**
+ * `npm run bench:fanout`: the real server (child process, PGlite in a temp dir) with 1 instructor and
+ * N students (socket.io-client over WebSocket, spread over worker processes), a session playing at
+ * R steps/s; then, in the same run, a bare Socket.IO 4.8 server (scripts/bench-baseline-server.ts)
+ * broadcasting a frame of the same size on the wire at the same rate to the same number of clients.
+ * Measures delivery latency (client Date.now() − the frame's sentAt), delivered/expected steps, server
+ * CPU and RSS, bytes per step, and prints product/baseline ratios for p99 and CPU.
+ * Options (env): BENCH_CASES ("100x20,500x20,1000x20,1000x10": students × steps/s), or BENCH_N and
+ * BENCH_RATE (comma lists); BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (3), BENCH_WORKERS (2..4),
+ * BENCH_BASELINE (1; 0 skips it), BENCH_CPU_PROF (1 writes a --cpu-prof of the server under bench-results/).
+ */
+import os from "node:os";
+import path from "node:path";
+import { installCleanup, sampleProcess, ROOT } from "./load/processes";
+import { StudentPool } from "./load/students";
+import { machine, round, sleep, summarise, writeResult } from "./load/stats";
+import { startBaseline, startProduct, type Target } from "./load/targets";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? Math.min(4, Math.max(2, os.cpus().length)));
+const BASELINE = process.env.BENCH_BASELINE !== "0";
+const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
+/** Frames still in flight when the broadcaster stops get this long to arrive. */
+const DRAIN_MS = 2000;
+/** issue 6: product/baseline p99 at most this much. */
+const P99_RATIO_TARGET = 1.2;
+
+function cases(): { n: number; rate: number }[] {
+  if (process.env.BENCH_CASES) return process.env.BENCH_CASES.split(",").map((c) => ({ n: Number(c.split("x")[0]), rate: Number(c.split("x")[1]) }));
+  const ns = (process.env.BENCH_N ?? "100,500,1000").split(",").map(Number);
+  const rates = (process.env.BENCH_RATE ?? "20").split(",").map(Number);
+  return ns.flatMap((n) => rates.map((rate) => ({ n, rate })));
+}
+
+interface Row {
+  target: string;
+  students: number;
+  stepsPerSecond: number;
+  joined: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  deliveredPct: number;
+  missing: number;
+  bytesPerStep: number;
+  serverCpuPct: number;
+  serverMsPerStep: number;
+  rssMaxMb: number;
+  loadGenCpuPct: number;
+}
+
+async function measure(target: Target, n: number, rate: number, frameBytes?: number): Promise<Row> {
+  const pool = StudentPool.start(WORKERS);
+  try {
+    const connected = await pool.connect({ url: target.server.url, count: n, joinCode: target.joinCode, name: "student", measureBytes: true });
+    if (connected.errors.length > 0) console.error(`${target.kind}: ${connected.errors.length} students failed to join, first: ${connected.errors[0]}`);
+    await target.play(rate, frameBytes);
+    await sleep(WARMUP_SECONDS * 1000);
+    const from = target.lastStep() + 2;
+    const to = from + Math.round(rate * SECONDS) - 1;
+    pool.window(from, to);
+    await target.waitForStep(from - 1);
+    const pid = target.server.child.pid!;
+    const start = { ...sampleProcess(pid), at: performance.now(), workers: pool.pids.map((p) => sampleProcess(p).cpuMs) };
+    let rssMax = start.rssMb;
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, sampleProcess(pid).rssMb)), 500);
+    await target.waitForStep(to, (SECONDS + 60) * 1000);
+    clearInterval(sampler);
+    const end = { ...sampleProcess(pid), at: performance.now(), workers: pool.pids.map((p) => sampleProcess(p).cpuMs) };
+    await target.pause();
+    await sleep(DRAIN_MS);
+    const report = await pool.report();
+    const expected = to - from + 1;
+    const latency = summarise(report.latency);
+    const elapsedMs = end.at - start.at;
+    const bytes = [...report.frameBytes].sort((a, b) => a - b);
+    const loadGenMs = end.workers.reduce((s, ms, k) => s + ms - start.workers[k], 0);
+    return {
+      target: target.kind,
+      students: n,
+      stepsPerSecond: rate,
+      joined: connected.joined,
+      p50: latency.p50,
+      p95: latency.p95,
+      p99: latency.p99,
+      max: latency.max,
+      deliveredPct: round((100 * report.inWindow.reduce((a, b) => a + b, 0)) / (n * expected), 3),
+      missing: report.missing,
+      bytesPerStep: bytes[Math.floor(bytes.length / 2)] ?? Number.NaN,
+      serverCpuPct: round((100 * (end.cpuMs - start.cpuMs)) / elapsedMs),
+      serverMsPerStep: round((end.cpuMs - start.cpuMs) / expected, 2),
+      rssMaxMb: round(rssMax),
+      loadGenCpuPct: round((100 * loadGenMs) / elapsedMs),
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+installCleanup((cases().length * (SECONDS + 120) + 60) * 2 * 1000);
+const rows: Row[] = [];
+const ratios: { students: number; stepsPerSecond: number; p99Ratio: number; cpuRatio: number; p99Met: boolean }[] = [];
+for (const { n, rate } of cases()) {
+  console.log(`fanout: ${n} students × ${rate} steps/s for ${SECONDS} s …`);
+  const profDir = path.join(ROOT, "bench-results", "profiles");
+  const product = await startProduct({}, CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=fanout-${n}x${rate}-${Date.now()}.cpuprofile`] : []);
+  let row: Row;
+  try {
+    row = await measure(product, n, rate);
+  } finally {
+    await product.close();
+  }
+  rows.push(row);
+  if (!BASELINE) continue;
+  const baseline = await startBaseline();
+  let base: Row;
+  try {
+    base = await measure(baseline, n, rate, row.bytesPerStep);
+  } finally {
+    await baseline.close();
+  }
+  rows.push(base);
+  const p99Ratio = round(row.p99 / base.p99, 2);
+  ratios.push({ students: n, stepsPerSecond: rate, p99Ratio, cpuRatio: round(row.serverCpuPct / base.serverCpuPct, 2), p99Met: p99Ratio <= P99_RATIO_TARGET });
+}
+
+const m = machine();
+console.log(`\nfan-out benchmark: ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, ${WORKERS} client workers, node ${m.node}, ${m.cpus} × ${m.cpu}`);
+console.table(rows);
+if (ratios.length > 0) {
+  console.log(`product / baseline (target p99 ratio ≤ ${P99_RATIO_TARGET}):`);
+  console.table(ratios);
+}
+console.log(`written ${writeResult("fanout", { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, workers: WORKERS, rows, ratios })}`);
+if (rows.some((r) => r.deliveredPct < 100 || r.missing > 0 || r.joined < r.students)) process.exitCode = 1;

@@ -1,0 +1,178 @@
+/**
+ * Child processes of the load benchmarks: the real server, the bare Socket.IO baseline, the student
+ * workers; CPU and memory samples from /proc; and clean-up of every child on exit, signal or timeout.
+ */
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (scripts/load/ is two levels down). */
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** Kernel clock ticks per second of /proc/<pid>/stat times (`getconf CLK_TCK` is 100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+/** How long a child gets to exit after SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+/** Kills every child still running (SIGKILL) and removes its temp data: on exit, signals and timeout. */
+export function killAll(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  children.clear();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+/** Installs the clean-up: children die with the bench, and the whole run is bounded by `timeoutMs`. */
+export function installCleanup(timeoutMs: number): void {
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      console.error(`bench: ${signal}, stopping every child process`);
+      killAll();
+      process.exit(130);
+    });
+  }
+  process.on("uncaughtException", (error) => {
+    console.error("bench: failed:", error);
+    killAll();
+    process.exit(1);
+  });
+  const timer = setTimeout(() => {
+    console.error(`bench: timed out after ${Math.round(timeoutMs / 1000)} s, stopping every child process`);
+    killAll();
+    process.exit(1);
+  }, timeoutMs);
+  timer.unref();
+}
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** Stops a child with SIGTERM, then SIGKILL after a grace period; resolves once it has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A server under test. */
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server (`node --import tsx server/index.ts`, API and sockets only) on PGlite in a temp
+ * DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ */
+export async function startProductServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(tmpdir(), "bp-bench-"));
+  tempDirs.add(dataDir);
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${out}`)), 60_000);
+    child.stdout!.on("data", () => {
+      if (out.includes("ready on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      await stopChild(child);
+      await rm(dataDir, { recursive: true, force: true });
+      tempDirs.delete(dataDir);
+      const errors = out.split("\n").filter((l) => /error|failed/i.test(l));
+      if (errors.length > 0) console.error(`bench: server logged ${errors.length} error line(s), first: ${errors[0]}`);
+    },
+  };
+}
+
+/** Forks a TypeScript script of scripts/ with an IPC channel (through tsx). */
+export function forkScript(relativePath: string, args: string[] = []): ChildProcess {
+  return track(fork(path.join(ROOT, relativePath), args, { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+}
+
+/** Resolves with the next IPC message of `type` from `child`; rejects if the child exits first. */
+export function nextMessage<T extends { type: string }>(child: ChildProcess, type: T["type"], timeoutMs = 120_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { type?: string }) => {
+      if (m?.type !== type) return;
+      done();
+      resolve(m as T);
+    };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`child ${child.pid} exited (${code}) while waiting for "${type}"`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no "${type}" from child ${child.pid} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
+}
+
+/** The bare Socket.IO 4.8 server of scripts/bench-baseline-server.ts. */
+export async function startBaselineServer(): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = forkScript("scripts/bench-baseline-server.ts", [String(port)]);
+  await nextMessage(child, "ready", 60_000);
+  return { url: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+}
+
+/** CPU time (user + system, ms) and resident memory (MB) of a process, from /proc. */
+export function sampleProcess(pid: number): { cpuMs: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssMb: rssKb / 1024 };
+}

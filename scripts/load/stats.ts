@@ -1,0 +1,64 @@
+/** Latency histograms (1 ms buckets: Date.now() has no finer resolution) and the benches' output. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+
+/** Sparse histogram: [milliseconds, count] pairs. */
+export type Histogram = [number, number][];
+
+/** Adds one value to a dense counter map. */
+export function record(counts: Map<number, number>, ms: number): void {
+  const bucket = Math.max(0, Math.round(ms));
+  counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+}
+
+/** Merges histograms from several workers. */
+export function mergeHistograms(parts: Histogram[]): Histogram {
+  const counts = new Map<number, number>();
+  for (const part of parts) for (const [ms, n] of part) counts.set(ms, (counts.get(ms) ?? 0) + n);
+  return [...counts.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** The `q`-quantile (0..1) of a histogram; NaN when it is empty. */
+export function quantile(h: Histogram, q: number): number {
+  const total = h.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return Number.NaN;
+  const rank = Math.ceil(q * total);
+  let seen = 0;
+  for (const [ms, n] of h) {
+    seen += n;
+    if (seen >= rank) return ms;
+  }
+  return h[h.length - 1][0];
+}
+
+/** p50, p95, p99 and max of a histogram, in ms. */
+export function summarise(h: Histogram): { count: number; p50: number; p95: number; p99: number; max: number } {
+  return {
+    count: h.reduce((sum, [, n]) => sum + n, 0),
+    p50: quantile(h, 0.5),
+    p95: quantile(h, 0.95),
+    p99: quantile(h, 0.99),
+    max: h.length ? h[h.length - 1][0] : Number.NaN,
+  };
+}
+
+/** The machine, for result files and the docs. */
+export function machine(): { node: string; cpus: number; cpu: string } {
+  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "cpu" };
+}
+
+/** Writes `data` to bench-results/<name>-<timestamp>.json and returns the path. */
+export function writeResult(name: string, data: unknown): string {
+  mkdirSync("bench-results", { recursive: true });
+  const file = `bench-results/${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+  writeFileSync(file, JSON.stringify({ ...machine(), ...(data as object) }, null, 2));
+  return file;
+}
+
+/** Rounds for display. */
+export function round(x: number, digits = 1): number {
+  return Number.isFinite(x) ? Number(x.toFixed(digits)) : x;
+}
+
+/** Sleeps. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
