@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { installCleanup, sampleProcess, ROOT } from "./load/processes";
 import { StudentPool } from "./load/students";
-import { machine, round, sleep, summarise, writeResult } from "./load/stats";
+import { machine, warnIfBusy, round, sleep, summarise, writeResult } from "./load/stats";
 import { startBaseline, startProduct, type Target } from "./load/targets";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -100,12 +100,14 @@ async function measure(target: Target, n: number, rate: number, frameBytes?: num
 }
 
 installCleanup((cases().length * (SECONDS + 120) + 60) * 2 * 1000);
+const loadAtStart = warnIfBusy();
 const rows: Row[] = [];
 const ratios: { students: number; stepsPerSecond: number; p99Ratio: number; cpuRatio: number; p99Met: boolean }[] = [];
 for (const { n, rate } of cases()) {
   console.log(`fanout: ${n} students × ${rate} steps/s for ${SECONDS} s …`);
-  const profDir = path.join(ROOT, "bench-results", "profiles");
-  const product = await startProduct({}, CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=fanout-${n}x${rate}-${Date.now()}.cpuprofile`] : []);
+  // One profile per thread (tsx's loader runs in its own): the main thread's is the largest file.
+  const profDir = path.join(ROOT, "bench-results", "profiles", `fanout-${n}x${rate}-${Date.now()}`);
+  const product = await startProduct({}, CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []);
   let row: Row;
   try {
     row = await measure(product, n, rate);
@@ -127,11 +129,11 @@ for (const { n, rate } of cases()) {
 }
 
 const m = machine();
-console.log(`\nfan-out benchmark: ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, ${WORKERS} client workers, node ${m.node}, ${m.cpus} × ${m.cpu}`);
+console.log(`\nfan-out benchmark: ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, ${WORKERS} client workers, node ${m.node}, ${m.cpus} × ${m.cpu}, load average at start ${loadAtStart}`);
 console.table(rows);
 if (ratios.length > 0) {
   console.log(`product / baseline (target p99 ratio ≤ ${P99_RATIO_TARGET}):`);
   console.table(ratios);
 }
-console.log(`written ${writeResult("fanout", { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, workers: WORKERS, rows, ratios })}`);
+console.log(`written ${writeResult("fanout", { loadAtStart, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, workers: WORKERS, rows, ratios })}`);
 if (rows.some((r) => r.deliveredPct < 100 || r.missing > 0 || r.joined < r.students)) process.exitCode = 1;

@@ -42,9 +42,16 @@ export function summarise(h: Histogram): { count: number; p50: number; p95: numb
   };
 }
 
-/** The machine, for result files and the docs. */
-export function machine(): { node: string; cpus: number; cpu: string } {
-  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "cpu" };
+/** The machine, for result files and the docs (with its 1-minute load average: other work skews timings). */
+export function machine(): { node: string; cpus: number; cpu: string; loadAverage1m: number } {
+  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "cpu", loadAverage1m: round(os.loadavg()[0], 2) };
+}
+
+/** Warns when the machine is already busy (the figures would measure the other work too); returns the load. */
+export function warnIfBusy(): number {
+  const load = os.loadavg()[0];
+  if (load > os.cpus().length * 0.5) console.warn(`bench: the machine is busy (load average ${load.toFixed(1)} on ${os.cpus().length} CPUs): timings will be skewed`);
+  return round(load, 2);
 }
 
 /** Writes `data` to bench-results/<name>-<timestamp>.json and returns the path. */
