@@ -6,6 +6,7 @@ import { Server as SocketServer } from "socket.io";
 import type { Database } from "./db";
 import { describeError } from "./describe-error";
 import type { Env } from "./env";
+import { applySecurityHeaders, isAllowedOrigin, securityHeaders } from "./http/security-headers";
 import { prepareNext, type NextHandlers } from "./next-handlers";
 
 /** Where Socket.IO is served (the client's default). */
@@ -66,7 +67,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const nextHandlers = options.next === false ? null : await prepareNext({ dev, hostname: env.HOST, port: env.PORT });
   // Socket.IO over an engine we feed ourselves, so it adds no request or upgrade listener of its own.
-  const engine = new EngineServer({ maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES });
+  // CORS stays closed (no `cors` option); browsers do not apply CORS to WebSockets, so pages of other
+  // origins are refused at the handshake.
+  const publicUrl = env.PUBLIC_URL ?? null;
+  const engine = new EngineServer({
+    maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
+    allowRequest: (req, done) => (isAllowedOrigin(req, publicUrl) ? done(null, true) : done("cross-origin connections are not allowed", false)),
+  });
   const io = new SocketServer({
     path: SOCKET_IO_PATH,
     serveClient: false,
@@ -77,7 +84,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   io.bind(engine);
 
+  const headers = securityHeaders(dev);
   const server = createServer((req, res) => {
+    applySecurityHeaders(res, headers);
     if (isSocketIoRequest(req)) return engine.handleRequest(req, res);
     void handleHttp(req, res, hooks.onRequest, nextHandlers);
   });
