@@ -26,6 +26,9 @@ export const envSchema = z.object({
   CONTROLS_PER_SECOND: optionalPositiveInt,
   MAX_BODY_BYTES: optionalPositiveInt,
   MAX_LIVE_PARAMS: optionalPositiveInt,
+  MAX_CONNECTIONS_PER_IP: optionalPositiveInt,
+  FAILED_JOINS_PER_MINUTE: optionalPositiveInt,
+  FAILED_JOIN_BLOCK_SECONDS: optionalPositiveInt,
 });
 
 /** Parsed, typed server environment. */

@@ -4,6 +4,7 @@ import { describeError } from "./describe-error";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/router";
 import { registerSessionHandlers } from "./realtime/handlers";
+import { limitConnectionsPerIp } from "./realtime/ip-limits";
 import { DEFAULT_LIMITS, type Limits } from "./realtime/limits";
 import { socketRoom } from "./realtime/socket-room";
 import { SessionRegistry } from "./sessions/registry";
@@ -25,6 +26,9 @@ export function limitsFromEnv(env: Env): Limits {
     controlsPerSecond: env.CONTROLS_PER_SECOND ?? DEFAULT_LIMITS.controlsPerSecond,
     maxBodyBytes: env.MAX_BODY_BYTES ?? DEFAULT_LIMITS.maxBodyBytes,
     maxLiveParams: env.MAX_LIVE_PARAMS ?? DEFAULT_LIMITS.maxLiveParams,
+    maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? DEFAULT_LIMITS.maxConnectionsPerIp,
+    failedJoinsPerMinute: env.FAILED_JOINS_PER_MINUTE ?? DEFAULT_LIMITS.failedJoinsPerMinute,
+    failedJoinBlockMs: env.FAILED_JOIN_BLOCK_SECONDS !== undefined ? env.FAILED_JOIN_BLOCK_SECONDS * 1000 : DEFAULT_LIMITS.failedJoinBlockMs,
   };
 }
 
@@ -41,6 +45,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const registry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id), limits });
   app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null }));
   app.hooks.onSocketServer.push(async (io) => {
+    limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
     registerSessionHandlers(io, { registry, prisma, queue, limits });
     const recovered = await registry.recoverAll();
     if (recovered > 0) console.log(`backprop-live: recovered ${recovered} unfinished session(s), paused at their last stored step`);

@@ -11,6 +11,7 @@ import { verifyKey } from "../sessions/keys";
 import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import type { WriteQueue } from "../sessions/write-queue";
+import { FailedJoinLimiter } from "./ip-limits";
 import type { Limits } from "./limits";
 import { PresenceNotifier } from "./presence";
 import { RateLimiter } from "./rate-limiter";
@@ -32,6 +33,7 @@ const KNOWN_EVENTS = new Set(["session:join", "session:control", "session:trace"
 export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits }): void {
   const io = server as unknown as IoServer;
   const presence = new PresenceNotifier(server);
+  const failedJoins = new FailedJoinLimiter(deps.limits.failedJoinsPerMinute, deps.limits.failedJoinBlockMs);
   io.on("connection", (socket: IoSocket) => {
     // Connection state recovery gave back this socket's rooms and data: count it in again.
     if (socket.recovered && socket.data.session) rejoin(socket);
@@ -80,13 +82,20 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
   });
 
   async function join(socket: IoSocket, req: z.infer<typeof joinSchema>) {
+    const ip = socket.handshake.address;
+    const waitMs = failedJoins.blockedFor(ip);
+    if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
     const session = req.joinCode !== undefined ? deps.registry.byJoinCode(req.joinCode) : await deps.registry.get(req.sessionId!);
     if (!session) {
+      failedJoins.fail(ip);
       throw new AppError(ErrorCode.NOT_FOUND, req.joinCode !== undefined ? `no live session has the code ${req.joinCode}; check the code, or the session may have ended` : "no session has this id");
     }
     let role: Role = "student";
     if (req.instructorKey !== undefined) {
-      if (!verifyKey(req.instructorKey, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
+      if (!verifyKey(req.instructorKey, session.keyHash)) {
+        failedJoins.fail(ip);
+        throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
+      }
       role = "instructor";
     }
     if (socket.data.session === session) leave(socket);

@@ -12,6 +12,12 @@ export interface Limits {
   maxBodyBytes: number;
   /** Most parameters of a live session's network (every step frame carries them all). */
   maxLiveParams: number;
+  /** Most Socket.IO connections open at once from one IP address (a lecture hall may share one NAT). */
+  maxConnectionsPerIp: number;
+  /** Failed joins (unknown code, wrong key) one IP address may make per minute before it is blocked. */
+  failedJoinsPerMinute: number;
+  /** How long an address that made too many failed joins is refused every join, in milliseconds. */
+  failedJoinBlockMs: number;
 }
 
 /** The defaults the issues ask for. */
@@ -22,4 +28,7 @@ export const DEFAULT_LIMITS: Limits = {
   controlsPerSecond: 20,
   maxBodyBytes: 256 * 1024,
   maxLiveParams: 2048,
+  maxConnectionsPerIp: 3000,
+  failedJoinsPerMinute: 20,
+  failedJoinBlockMs: 60_000,
 };
