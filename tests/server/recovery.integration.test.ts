@@ -22,7 +22,7 @@ function reference(plan: (number | { learningRate: number })[]): number[] {
 }
 
 for (const kind of ["pglite", "postgres"] as const) {
-  describe.skipIf(kind === "postgres" && !hasPostgres)(`[R15] kill -9 and restart on ${kind}`, () => {
+  describe.skipIf(kind === "postgres" && !hasPostgres)(`[R15] kill -9 and restart on ${kind}`, { timeout: 180_000 }, () => {
     const cleanups: (() => Promise<void>)[] = [];
     afterAll(async () => {
       for (const c of cleanups.reverse()) await c().catch(() => undefined);
