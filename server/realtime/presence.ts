@@ -14,6 +14,7 @@ export class PresenceNotifier {
 
   /** Notes that a session's participants changed. */
   changed(session: LiveSession): void {
+    session.participantsChanged();
     this.due.set(session.id, session);
     this.timer ??= setTimeout(() => this.flush(), PRESENCE_INTERVAL_MS);
   }

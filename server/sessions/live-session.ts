@@ -32,7 +32,12 @@ export interface LiveSessionDeps {
   room: RoomPort;
   /** Called once the session has ended (its join code can be reused). */
   onEnded?: (session: LiveSession) => void;
+  /** A playing session whose instructors have all left pauses after this long (default 10 minutes). */
+  instructorAwayMs?: number;
 }
+
+/** How long a session keeps playing with no instructor connected. */
+export const INSTRUCTOR_AWAY_MS = 10 * 60_000;
 
 interface PhaseWalk {
   trace: StepTrace;
@@ -72,6 +77,7 @@ export class LiveSession {
   private cancelFastForward = false;
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
+  private awayTimer: NodeJS.Timeout | null = null;
 
   constructor(
     init: LiveSessionInit,
@@ -131,6 +137,30 @@ export class LiveSession {
     };
   }
 
+  /**
+   * Called when participants change: with no instructor left, a playing session pauses after
+   * INSTRUCTOR_AWAY_MS (nobody can pause it otherwise, and it would store steps forever).
+   */
+  participantsChanged(): void {
+    const instructors = [...this.participants.values()].some((p) => p.role === "instructor");
+    if (instructors || this.state === "finished") {
+      if (this.awayTimer) clearTimeout(this.awayTimer);
+      this.awayTimer = null;
+      return;
+    }
+    this.awayTimer ??= setTimeout(() => {
+      this.awayTimer = null;
+      if (this.state !== "playing" || [...this.participants.values()].some((p) => p.role === "instructor")) return;
+      this.control({ action: "pause" })
+        .then(() => {
+          this.reason = "paused automatically: no instructor has been connected for a while";
+          this.broadcastState();
+        })
+        .catch(() => undefined);
+    }, this.deps.instructorAwayMs ?? INSTRUCTOR_AWAY_MS);
+    this.awayTimer.unref();
+  }
+
   /** Everyone in the session, for the instructor. */
   roster(): RosterEntry[] {
     return [...this.participants.values()];
@@ -151,6 +181,7 @@ export class LiveSession {
   /** Server shutdown: stop playing, release what is durable, checkpoint, mark paused. */
   shutdown(): Promise<void> {
     this.closed = true;
+    if (this.awayTimer) clearTimeout(this.awayTimer);
     this.cancelFastForward = true;
     return this.serialize(async () => {
       if (this.state === "finished") return;

@@ -184,3 +184,27 @@ describe("LiveSession", () => {
     await session.control({ action: "pause" });
   });
 });
+
+describe("LiveSession without an instructor", () => {
+  it("[R19] a playing session with no instructor connected pauses by itself after the away delay", async () => {
+    const config = parseEngineConfig({});
+    const trainer = new Trainer(config);
+    const store = new MemoryStore(config, { params: trainer.theta.slice(), hyper: trainer.hyper });
+    const room = new FakeRoom();
+    const session = new LiveSession(
+      { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
+      { queue: new WriteQueue(store.flush), room, instructorAwayMs: 100 },
+    );
+    session.participants.set("t", { id: "t", name: "T", role: "instructor", joinedAt: "" });
+    session.participants.set("s", { id: "s", name: "S", role: "student", joinedAt: "" });
+    session.participantsChanged();
+    await session.control({ action: "play", stepsPerSecond: 30 });
+    await sleep(200);
+    expect(session.state).toBe("playing"); // the instructor is still there
+    session.participants.delete("t");
+    session.participantsChanged();
+    await sleep(400);
+    expect(session.state).toBe("paused");
+    expect(room.of("session:state").at(-1)!.reason).toMatch(/no instructor/);
+  });
+});
