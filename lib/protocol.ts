@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
-import { hyperSchema, regularizationSchema } from "./schemas";
+import { hyperSchema, isPlainText, PLAIN_TEXT_MESSAGE, regularizationSchema } from "./schemas";
 
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
@@ -24,7 +24,7 @@ const joinCode = z
 export const joinSchema = z.strictObject({
   joinCode: joinCode.optional(),
   sessionId: z.uuid("must be a session id").optional(),
-  name: z.string("must be a string").trim().min(1, "must not be empty").max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`),
+  name: z.string("must be a string").trim().min(1, "must not be empty").max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`).refine(isPlainText, PLAIN_TEXT_MESSAGE),
   instructorKey: z.string("must be a string").min(1).max(200, "too long").optional(),
   /** Last step this client has applied, when reconnecting: the server replays what it missed. */
   lastStep: z.int().min(0).optional(),

@@ -129,6 +129,17 @@ function checkParamShapes(layers: number[], params: z.infer<typeof paramsSchema>
   }
 }
 
+/**
+ * True when text people typed can be stored and shown as is: no control characters (PostgreSQL text
+ * cannot even hold U+0000) and no unpaired UTF-16 surrogates (they have no UTF-8 encoding).
+ */
+export function isPlainText(text: string): boolean {
+  return !/[\p{Cc}\p{Cs}]/u.test(text);
+}
+
+/** The rule `isPlainText` enforces, as a validation message. */
+export const PLAIN_TEXT_MESSAGE = "must not contain control characters or broken Unicode";
+
 /** Renders a zod error as "field: rule" lines, e.g. `layers[0]: must be ≤ 64`. */
 export function formatIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ");

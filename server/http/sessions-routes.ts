@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { engineConfigSchema, formatIssues } from "@/lib/schemas";
+import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } from "@/lib/schemas";
 import type { PrismaClient } from "../generated/prisma/client";
 import { exportSession, getStepSummaries } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
@@ -13,7 +13,7 @@ import { metricsCsv } from "./metrics-csv";
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
 
-const titleSchema = z.string("must be a string").trim().min(1, "must not be empty").max(120, "at most 120 characters").default("Untitled session");
+const titleSchema = z.string("must be a string").trim().min(1, "must not be empty").max(120, "at most 120 characters").refine(isPlainText, PLAIN_TEXT_MESSAGE).default("Untitled session");
 const uuidSchema = z.uuid();
 const stepsQuerySchema = z.strictObject({
   from: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").default(0),
