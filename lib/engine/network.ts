@@ -50,11 +50,14 @@ export class Network {
   readonly delta: Float64Array[];
   /** ∂L/∂ŷ_k for the last example passed backward. */
   readonly dLdyhat: Float64Array;
-  private readonly aFlat: Float64Array;
+  /** All layers' activations, layer l from nOff[l] (the flat buffer behind `a`). */
+  readonly aFlat: Float64Array;
   private readonly zFlat: Float64Array;
-  private readonly deltaFlat: Float64Array;
+  /** All layers' deltas, layer l from nOff[l] (the flat buffer behind `delta`). */
+  readonly deltaFlat: Float64Array;
   private readonly sizes: Int32Array;
-  private readonly nOff: Int32Array;
+  /** Offset of layer l in the flat neuron buffers; nOff[L+1] is the total neuron count. */
+  readonly nOff: Int32Array;
   private readonly wOff: Int32Array;
   private readonly bOff: Int32Array;
   private readonly hiddenKind: number;
@@ -112,7 +115,24 @@ export class Network {
    * ADDS this example's gradient into `grad` (θ layout), and returns this example's loss Σ_k ℓ(ŷ_k, y_k).
    */
   backward(theta: Float64Array, y: ArrayLike<number>, yOff: number, loss: Loss, grad: Float64Array): number {
-    const { sizes, nOff, wOff, bOff, aFlat: a, zFlat: z, deltaFlat: delta } = this;
+    const exampleLoss = this.backpropagate(theta, y, yOff, loss);
+    const { sizes, nOff, wOff, bOff, aFlat: a, deltaFlat: delta } = this;
+    for (let l = sizes.length - 2; l >= 0; l--) {
+      const nIn = sizes[l];
+      for (let i = 0; i < sizes[l + 1]; i++) {
+        // ∂L/∂w_ij = δ_i · a_j ;  ∂L/∂b_i = δ_i
+        const d = delta[nOff[l + 1] + i];
+        const row = wOff[l] + i * nIn;
+        for (let j = 0; j < nIn; j++) grad[row + j] += d * a[nOff[l] + j];
+        grad[bOff[l] + i] += d;
+      }
+    }
+    return exampleLoss;
+  }
+
+  /** The backward pass without a gradient: fills delta and dLdyhat; returns the example's loss. */
+  backpropagate(theta: Float64Array, y: ArrayLike<number>, yOff: number, loss: Loss): number {
+    const { sizes, nOff, wOff, aFlat: a, zFlat: z, deltaFlat: delta } = this;
     const last = sizes.length - 1;
     const outOff = nOff[last];
     let exampleLoss = 0;
@@ -131,13 +151,6 @@ export class Network {
       const inOff = nOff[l];
       const dOff = nOff[l + 1];
       const w = wOff[l];
-      for (let i = 0; i < nOut; i++) {
-        // ∂L/∂w_ij = δ_i · a_j ;  ∂L/∂b_i = δ_i
-        const d = delta[dOff + i];
-        const row = w + i * nIn;
-        for (let j = 0; j < nIn; j++) grad[row + j] += d * a[inOff + j];
-        grad[bOff[l] + i] += d;
-      }
       if (l === 0) break;
       for (let j = 0; j < nIn; j++) {
         // δ_j = (Σ_i w_ij δ_i) · f'(z_j): the error flows back along each outgoing weight
@@ -147,5 +160,32 @@ export class Network {
       }
     }
     return exampleLoss;
+  }
+}
+
+/**
+ * The batch's summed gradient from each example's activations and deltas (example e's flat neuron
+ * buffers at e·width in `as` and `ds`): ∂L/∂w_ij = Σ_e δ_i·a_j, ∂L/∂b_i = Σ_e δ_i. Each sum starts at
+ * 0 and adds the examples in order — exactly the additions of accumulating example by example, but
+ * in a register instead of read-modify-writes of `grad`.
+ */
+export function sumGradient(layout: Layout, nOff: Int32Array, as: Float64Array, ds: Float64Array, batch: number, grad: Float64Array): void {
+  const { sizes, wOff, bOff } = layout;
+  const width = nOff[sizes.length];
+  for (let l = 0; l < sizes.length - 1; l++) {
+    const nIn = sizes[l];
+    const inOff = nOff[l];
+    const outOff = nOff[l + 1];
+    for (let i = 0; i < sizes[l + 1]; i++) {
+      const row = wOff[l] + i * nIn;
+      for (let j = 0; j < nIn; j++) {
+        let s = 0;
+        for (let e = 0, o = 0; e < batch; e++, o += width) s += ds[o + outOff + i] * as[o + inOff + j];
+        grad[row + j] = s;
+      }
+      let s = 0;
+      for (let e = 0, o = 0; e < batch; e++, o += width) s += ds[o + outOff + i];
+      grad[bOff[l] + i] = s;
+    }
   }
 }

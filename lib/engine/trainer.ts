@@ -4,7 +4,7 @@ import { createSeedKernel, type SeedKernel } from "./kernel-221";
 import { createLayout, flattenParams, initParams, type Layout } from "./layout";
 import { LOSSES, type Loss } from "./loss";
 import { isSeedNetwork } from "./names";
-import { Network } from "./network";
+import { Network, sumGradient } from "./network";
 import { Mulberry32, mixSeed, shuffleInPlace } from "./random";
 import { buildTrace, type ExampleTrace, type StepTrace } from "./trace";
 import type { EngineConfig, Hyper } from "./types";
@@ -52,6 +52,9 @@ export class Trainer {
   private next: Float64Array;
   private readonly grad: Float64Array;
   private readonly seedKernel: SeedKernel | null;
+  /** Every example's activations and deltas in the current batch (grown on demand). */
+  private batchA = new Float64Array(0);
+  private batchD = new Float64Array(0);
 
   constructor(
     readonly config: EngineConfig,
@@ -195,15 +198,22 @@ export class Trainer {
     const { train, inputDim, targetDim } = this.data;
     const { learningRate: lr, regularization: reg } = this.hyper;
     const batch = this.nextBatchSize();
-    grad.fill(0);
+    const width = net.nOff[net.nOff.length - 1];
+    if (this.batchA.length < batch * width) {
+      this.batchA = new Float64Array(batch * width);
+      this.batchD = new Float64Array(batch * width);
+    }
     let lossSum = 0;
     for (let b = 0; b < batch; b++) {
       const e = this.order[this.cursor + b];
       net.forward(theta, train.x, e * inputDim);
-      const exampleLoss = net.backward(theta, train.y, e * targetDim, loss, grad);
+      const exampleLoss = net.backpropagate(theta, train.y, e * targetDim, loss);
+      this.batchA.set(net.aFlat, b * width);
+      this.batchD.set(net.deltaFlat, b * width);
       lossSum += exampleLoss;
       if (records) records.push(recordExample(net, e, train, inputDim, targetDim, exampleLoss));
     }
+    sumGradient(this.layout, net.nOff, this.batchA, this.batchD, batch, grad);
     const meanLoss = lossSum / batch;
     const isWeight = this.layout.isWeight;
     let check = meanLoss * 0; // x·0 is NaN exactly when x is NaN or ±Infinity
