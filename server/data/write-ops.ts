@@ -13,7 +13,11 @@ export function createFlush(prisma: PrismaClient): FlushFn {
   return async (ops) => {
     const queries: Query[] = [];
     let part: WriteOp[] = [];
+    // Participants carry names people typed: they go in a transaction of their own, after the
+    // training data, so that no bad row can ever hold back a step (or every session's steps).
+    const roster = ops.filter(isRosterOp);
     for (const op of ops) {
+      if (isRosterOp(op)) continue;
       if (op.kind === "reset") {
         queries.push(...statementsFor(prisma, part));
         part = [];
@@ -27,7 +31,16 @@ export function createFlush(prisma: PrismaClient): FlushFn {
     }
     queries.push(...statementsFor(prisma, part));
     if (queries.length > 0) await prisma.$transaction(queries);
+    if (roster.length > 0) {
+      await prisma.$transaction(statementsFor(prisma, roster)).catch((err) => {
+        console.error(`backprop-live: ${roster.length} participant record(s) could not be stored and were dropped:`, err);
+      });
+    }
   };
+}
+
+function isRosterOp(op: WriteOp): boolean {
+  return op.kind === "participant-join" || op.kind === "participant-leave";
 }
 
 /** Statements for ops containing no reset; their relative order only matters per session and key. */
