@@ -1,5 +1,6 @@
 import type { EngineConfig, Hyper, StepTrace } from "@/lib/engine";
 import type { Phase, PhaseEvent, Role, RosterEntry, SessionState } from "@/lib/protocol";
+import type { StepInfo } from "@/lib/wire";
 
 /** How the socket stands, as the status bar says it. */
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
@@ -19,21 +20,8 @@ export interface SessionMeta {
   config: EngineConfig;
 }
 
-/** One received step, with what it takes to recompute its trace. */
-export interface StepRecord {
-  step: number;
-  epoch: number;
-  /** Position of the step's first example in the epoch order. */
-  cursor: number;
-  batch: number;
-  /** Mean loss of the step's batch. */
-  loss: number;
-  trainLoss: number | null;
-  trainAccuracy: number | null;
-  testLoss: number | null;
-  testAccuracy: number | null;
-  /** θ after the step. */
-  params: number[];
+/** One received step (the frame minus its send time), with what it takes to recompute its trace. */
+export interface StepRecord extends Omit<StepInfo, "sentAt"> {
   /** θ before the step (the previous record's `params`, shared), or null when unknown. */
   before: number[] | null;
   /** Hyperparameters in force when the step was made. */
