@@ -61,14 +61,18 @@ export function DecisionBoundary({ config, params, highlight = null }: DecisionB
         <span className="num absolute top-1 left-1 rounded bg-surface/80 px-1 text-xs">{`x2 ${formatValue(bounds.yMin, 2)} … ${formatValue(bounds.yMax, 2)}`}</span>
       </div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
-        <label className="flex items-center gap-1">
-          <input type="checkbox" checked={showTest} onChange={(e) => setShowTest(e.target.checked)} data-testid="toggle-test-data" /> show test data
-        </label>
+        {data.test.n > 0 && (
+          <label className="flex items-center gap-1">
+            <input type="checkbox" checked={showTest} onChange={(e) => setShowTest(e.target.checked)} data-testid="toggle-test-data" /> show test data
+          </label>
+        )}
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={discretize} onChange={(e) => setDiscretize(e.target.checked)} data-testid="toggle-discretize" /> discretize output
         </label>
       </div>
-      <p className="text-xs text-muted">● training point, ▲ test point; blue = class 1, orange = class 0. The ringed point is this step&apos;s example.</p>
+      <p className="text-xs text-muted">
+        ● training point{data.test.n > 0 ? ", ▲ test point" : ""}; blue = class 1, orange = class 0. The ringed point is this step&apos;s example.
+      </p>
     </figure>
   );
 }
