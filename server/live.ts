@@ -42,7 +42,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const queue = new WriteQueue(createFlush(prisma), {
     onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err)}`),
   });
-  const registry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id), limits });
+  const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
   app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null }));
   app.hooks.onSocketServer.push(async (io) => {
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);

@@ -1,17 +1,31 @@
-import type { Server } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/protocol";
+import type { Server, Socket } from "socket.io";
+import type { ClientToServerEvents, Role, ServerToClientEvents, SessionSnapshot } from "@/lib/protocol";
 import type { RoomPort } from "./room";
+import { SlowReaders } from "./slow-readers";
 
 /** Socket.IO room of a session (everyone in it). */
 export const sessionRoom = (sessionId: string) => `s:${sessionId}`;
 /** Socket.IO room of a session's instructors. */
 export const instructorRoom = (sessionId: string) => `i:${sessionId}`;
 
-/** The session's RoomPort on a Socket.IO server: one broadcast encodes the packet once for the room. */
-export function socketRoom(server: Server, sessionId: string): RoomPort {
+/**
+ * The session's RoomPort on a Socket.IO server: one broadcast encodes the packet once for the room.
+ * Step frames skip sockets that have stopped reading; `snapshotFor` resyncs them once they drain.
+ */
+export function socketRoom(server: Server, sessionId: string, snapshotFor?: (role: Role) => SessionSnapshot | undefined): RoomPort {
   const io = server as unknown as Server<ClientToServerEvents, ServerToClientEvents>;
+  const slow = new SlowReaders(server);
+  const room = sessionRoom(sessionId);
+  const resync = (socket: Socket) => {
+    const snapshot = snapshotFor?.((socket.data as { role?: Role }).role ?? "student");
+    if (snapshot) socket.emit("session:snapshot", snapshot);
+  };
   return {
-    broadcast: (event, ...args) => io.to(sessionRoom(sessionId)).emit(event, ...args),
+    broadcast: (event, ...args) => {
+      if (event !== "session:step" || !snapshotFor) return void io.to(room).emit(event, ...args);
+      const skip = slow.check(room, resync);
+      (skip.length > 0 ? io.to(room).except(skip) : io.to(room)).emit(event, ...args);
+    },
     toInstructors: (event, ...args) => io.to(instructorRoom(sessionId)).emit(event, ...args),
   };
 }
