@@ -1,16 +1,20 @@
 import type { Server, Socket } from "socket.io";
 
-/** A socket with more than this many bytes waiting in its WebSocket send buffer stops getting step frames. */
-export const STALE_BUFFER_BYTES = 256 * 1024;
-/** …or more than this many packets waiting in engine.io's own write buffer. */
-export const STALE_PACKETS = 64;
-/** A stale socket is resynced once its send buffer has drained below this. */
-export const DRAINED_BUFFER_BYTES = 16 * 1024;
+/**
+ * A socket with more than this many bytes not yet handed to the network stops getting step frames.
+ * Above any legitimate burst of small frames (`step {count: 1000}` of a 2-2-1 network is ~200 KB).
+ */
+export const STALE_BYTES = 1024 * 1024;
+/** A stale socket is resynced once its backlog has drained below this. */
+export const DRAINED_BYTES = 64 * 1024;
 
-/** Bytes and packets a socket has not yet handed to the network. */
-function backlog(socket: Socket): { bytes: number; packets: number } {
+/**
+ * Bytes a socket has not yet handed to the network: the WebSocket's send buffer plus engine.io's
+ * queued packets (a stalled reader's frames wait there), counted at `packetBytes` each.
+ */
+export function backlogBytes(socket: Socket, packetBytes: number): number {
   const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
-  return { bytes: conn.transport?.socket?.bufferedAmount ?? 0, packets: conn.writeBuffer?.length ?? 0 };
+  return (conn.transport?.socket?.bufferedAmount ?? 0) + (conn.writeBuffer?.length ?? 0) * packetBytes;
 }
 
 /**
@@ -29,7 +33,7 @@ export class SlowReaders {
    * Returns the ids to leave out of this broadcast (stale ones, and ones resynced just now, whose
    * snapshot already includes this step).
    */
-  check(room: string, resync: (socket: Socket) => void): string[] {
+  check(room: string, packetBytes: number, resync: (socket: Socket) => void): string[] {
     const ids = this.io.sockets.adapter.rooms.get(room);
     if (!ids) return [];
     const skip: string[] = [];
@@ -37,14 +41,14 @@ export class SlowReaders {
     for (const id of ids) {
       const socket = this.io.sockets.sockets.get(id);
       if (!socket) continue;
-      const { bytes, packets } = backlog(socket);
+      const bytes = backlogBytes(socket, packetBytes);
       if (this.stale.has(id)) {
-        if (bytes <= DRAINED_BUFFER_BYTES && packets === 0) {
+        if (bytes <= DRAINED_BYTES) {
           this.stale.delete(id);
           resync(socket);
         }
         skip.push(id);
-      } else if (bytes > STALE_BUFFER_BYTES || packets > STALE_PACKETS) {
+      } else if (bytes > STALE_BYTES) {
         this.stale.add(id);
         skip.push(id);
       }
