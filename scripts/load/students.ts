@@ -1,19 +1,11 @@
 /** A pool of student-worker processes: splits the students between them and merges their reports. */
 import type { ChildProcess } from "node:child_process";
 import { forkScript, nextMessage, stopChild } from "./processes";
-import { mergeHistograms, type Histogram } from "./stats";
+import { mergeHistograms } from "./stats";
 import type { ConnectedMessage, WorkerCommand, WorkerReport } from "./student-worker";
 
-/** What all workers saw, merged. */
-export interface PoolReport {
-  latency: Histogram;
-  open: number;
-  connections: number;
-  inWindow: number[];
-  missing: number;
-  connectionsWithGaps: number;
-  disorder: number;
-  frameBytes: number[];
+/** What all workers saw, merged (with the workers' CPU time summed). */
+export interface PoolReport extends Omit<WorkerReport, "type" | "cpuMs"> {
   workerCpuMs: number;
 }
 

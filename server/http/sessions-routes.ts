@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { createLayout } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } from "@/lib/schemas";
 import type { PrismaClient } from "../generated/prisma/client";
@@ -39,7 +40,7 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
   const config = engineConfigSchema.safeParse(rawConfig);
   if (!config.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(config.error));
   const layers = config.data.layers;
-  const params = layers.slice(1).reduce((sum, n, l) => sum + n * (layers[l] + 1), 0);
+  const params = createLayout(layers).count;
   if (params > deps.limits.maxLiveParams) {
     throw new AppError(ErrorCode.BAD_REQUEST, `layers: a live session's network may have at most ${deps.limits.maxLiveParams} parameters; [${layers}] has ${params}`);
   }

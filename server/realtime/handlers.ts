@@ -98,8 +98,7 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
       }
       role = "instructor";
     }
-    if (socket.data.session === session) leave(socket);
-    else if (socket.data.session) leave(socket);
+    if (socket.data.session) leave(socket);
     if (session.participants.size >= deps.limits.maxSocketsPerSession) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `this session is full (${deps.limits.maxSocketsPerSession} connections)`);
     }

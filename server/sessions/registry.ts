@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Trainer, type EngineConfig } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
-import type { SessionState } from "@/lib/protocol";
+import { SNAPSHOT_HISTORY, type SessionState } from "@/lib/protocol";
 import { parseEngineConfig } from "@/lib/schemas";
 import type { PrismaClient } from "../generated/prisma/client";
 import { getRecentSummaries, loadSessionRecord } from "../data/history";
@@ -11,7 +11,6 @@ import { generateInstructorKey, generateJoinCode, hashKey } from "./keys";
 import { LiveSession } from "./live-session";
 import { rebuildAt } from "./rebuild";
 import type { WriteQueue } from "./write-queue";
-import { SNAPSHOT_HISTORY } from "@/lib/protocol";
 
 /** Limits of one process. */
 export interface RegistryLimits {

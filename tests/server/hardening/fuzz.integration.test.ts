@@ -3,7 +3,6 @@ import { connect as tcpConnect } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { randomUUID } from "node:crypto";
-import { io as connect } from "socket.io-client";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Ack } from "@/lib/protocol";
