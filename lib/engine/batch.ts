@@ -84,6 +84,27 @@ export class BatchPass {
         const out = (nOff[l + 1] + i) * B;
         // two examples at a time: independent sums the CPU can overlap (each still adds in j order)
         let e = 0;
+        for (; e + 3 < B; e += 4) {
+          let s0 = bias;
+          let s1 = bias;
+          let s2 = bias;
+          let s3 = bias;
+          for (let j = 0, p = inBase + e; j < nIn; j++, p += B) {
+            const w = theta[row + j];
+            s0 += w * a[p];
+            s1 += w * a[p + 1];
+            s2 += w * a[p + 2];
+            s3 += w * a[p + 3];
+          }
+          z[out + e] = s0;
+          z[out + e + 1] = s1;
+          z[out + e + 2] = s2;
+          z[out + e + 3] = s3;
+          a[out + e] = activate(kind, s0, f);
+          a[out + e + 1] = activate(kind, s1, f);
+          a[out + e + 2] = activate(kind, s2, f);
+          a[out + e + 3] = activate(kind, s3, f);
+        }
         for (; e + 1 < B; e += 2) {
           let s0 = bias;
           let s1 = bias;
@@ -141,7 +162,19 @@ export class BatchPass {
       for (let j = 0; j < nIn; j++) {
         const wj = theta[w + j];
         const q = inBase + j * B;
-        for (let e = 0; e < B; e++) {
+        let e = 0;
+        for (; e + 1 < B; e += 2) {
+          let s0 = wj * delta[dBase + e];
+          let s1 = wj * delta[dBase + e + 1];
+          for (let i = 1, p = dBase + B + e; i < nOut; i++, p += B) {
+            const wij = theta[w + i * nIn + j];
+            s0 += wij * delta[p];
+            s1 += wij * delta[p + 1];
+          }
+          delta[q + e] = s0 * slope(kind, z[q + e], a[q + e], f);
+          delta[q + e + 1] = s1 * slope(kind, z[q + e + 1], a[q + e + 1], f);
+        }
+        if (e < B) {
           let s = wj * delta[dBase + e];
           for (let i = 1, p = dBase + B + e; i < nOut; i++, p += B) s += theta[w + i * nIn + j] * delta[p];
           delta[q + e] = s * slope(kind, z[q + e], a[q + e], f);
@@ -184,11 +217,6 @@ export class BatchPass {
       }
     }
     return lossSum;
-  }
-
-  /** Neuron n (flat index) of example e from the last pass. */
-  at(values: Float64Array, n: number, e: number): number {
-    return values[n * this.batch + e];
   }
 
   private grow(batch: number): void {

@@ -186,8 +186,3 @@ function nativeMatchesPorts(): boolean {
   }
   return true;
 }
-
-/** The engine's e^x: Math.exp where it equals the port bit for bit, else the port. */
-export const engineExp: (x: number) => number = NATIVE_MATCHES_PORTS ? Math.exp : exp;
-/** The engine's tanh: Math.tanh where it equals the port bit for bit, else the port. */
-export const engineTanh: (x: number) => number = NATIVE_MATCHES_PORTS ? Math.tanh : tanh;

@@ -1,4 +1,3 @@
-import { engineExp, engineTanh } from "./det-math";
 import { ACTIVATIONS, type Activation } from "./activations";
 
 /** Activation kinds as small integers, so the hot loops branch instead of calling through closures. */
@@ -10,13 +9,18 @@ export const KIND = new Map<Activation, number>([
   [ACTIVATIONS.linear, 4],
 ]);
 
+// The ACTIVATIONS closures themselves (one definition of each function), held in constants so the call
+// sites stay monomorphic and inline.
+const sigmoidFn = ACTIVATIONS.sigmoid.fn;
+const tanhFn = ACTIVATIONS.tanh.fn;
+
 /** f(z) by kind; the same arithmetic as the ACTIVATIONS entries (tests check the paths agree bit for bit). */
 export function activate(kind: number, z: number, f: Activation): number {
   switch (kind) {
     case 0:
-      return 1 / (1 + engineExp(-z));
+      return sigmoidFn(z);
     case 1:
-      return engineTanh(z);
+      return tanhFn(z);
     default:
       return f.fn(z);
   }

@@ -261,21 +261,14 @@ function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
 /** Example e of the last batch pass (training example `index`), copied out for the trace. */
 function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: number, split: Split, inputDim: number, targetDim: number): ExampleTrace {
   const layers = nOff.length - 1;
-  const column = (values: Float64Array, l: number): number[] => {
-    const out: number[] = [];
-    for (let n = nOff[l]; n < nOff[l + 1]; n++) out.push(pass.at(values, n, e));
-    return out;
-  };
   const z: number[][] = [[]];
-  const a: number[][] = [column(pass.a, 0)];
+  const a: number[][] = [column(pass.a, pass.batch, e, 0, nOff[1])];
   const delta: number[][] = [[]];
   for (let l = 1; l < layers; l++) {
-    z.push(column(pass.z, l));
-    a.push(column(pass.a, l));
-    delta.push(column(pass.delta, l));
+    z.push(column(pass.z, pass.batch, e, nOff[l], nOff[l + 1]));
+    a.push(column(pass.a, pass.batch, e, nOff[l], nOff[l + 1]));
+    delta.push(column(pass.delta, pass.batch, e, nOff[l], nOff[l + 1]));
   }
-  const dLdyhat: number[] = [];
-  for (let k = 0; k < targetDim; k++) dLdyhat.push(pass.at(pass.dLdyhat, k, e));
   return {
     index,
     x: toArray(split.x, index * inputDim, (index + 1) * inputDim),
@@ -283,9 +276,16 @@ function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: numb
     z,
     a,
     loss: pass.exampleLoss[e],
-    dLdyhat,
+    dLdyhat: column(pass.dLdyhat, pass.batch, e, 0, targetDim),
     delta,
   };
+}
+
+/** Example e's neurons [from, to) of a neuron-major batch buffer with `batch` examples per neuron. */
+function column(values: Float64Array, batch: number, e: number, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n < to; n++) out.push(values[n * batch + e]);
+  return out;
 }
 
 /** Copies src[from, to) into a plain array (faster than Array.from for small typed arrays). */
