@@ -76,7 +76,7 @@ describe("the fused batch pass does exactly the per-example arithmetic", () => {
     it(`${label}: θ bit-identical to the textbook loop after 300 steps`, () => {
       const config: EngineConfig = parseEngineConfig(raw);
       const t = new Trainer(config, { specialise: false });
-      let theta = t.theta.slice();
+      let theta: Float64Array = t.theta.slice();
       for (let k = 0; k < 300; k++) {
         theta = referenceStep(t, theta);
         expect(t.stepOnce()).toBe(true);
