@@ -10,10 +10,12 @@ import { usesSimplifiedDelta, type Loss } from "./loss";
  * example e at `n·batch + e` (n the flat neuron index, layer l from `nOff[l]`) — so the gradient sums
  * over examples read contiguous memory.
  *
- * Every floating-point operation is the one the per-example passes of `Network` would do, in the same
- * order (z = b + Σ_j w·a in j order, δ_j = (Σ_i w·δ_i)·f'(z_j) in i order, ∂L/∂θ summed over examples
- * in order from 0): the loops are reordered, the arithmetic is not. The traced step reads its numbers
- * from these same buffers, so the fast and traced paths cannot drift apart.
+ * Every floating-point operation is the one the textbook per-example algorithm does, in the same order
+ * (z = b + Σ_j w·a in j order, δ_j = (Σ_i w·δ_i)·f'(z_j) in i order, ∂L/∂θ summed over examples in
+ * order from 0): the loops are reordered, and several examples' (or weights') sums are interleaved so
+ * the CPU can overlap their dependency chains, but each sum's additions are unchanged.
+ * tests/lib/engine/batch.test.ts checks θ against a plain per-example loop bit for bit. The traced
+ * step reads its numbers from these same buffers, so the fast and traced paths cannot drift apart.
  */
 export class BatchPass {
   /** Activations; the input layer holds the examples' x. */
