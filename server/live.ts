@@ -1,4 +1,5 @@
 import type { App } from "./app";
+import { classifyDbError, probeDatabase } from "./data/db-errors";
 import { createFlush } from "./data/write-ops";
 import { describeError } from "./describe-error";
 import type { Env } from "./env";
@@ -40,7 +41,22 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
   const queue = new WriteQueue(createFlush(prisma), {
+    classify: classifyDbError,
+    probe: probeDatabase(prisma),
     onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err)}`),
+    // Steps are broadcast only once stored, so while the database is away playing sessions pause (with
+    // a reason everyone sees) rather than hold an ever-growing backlog; see LiveSession.databaseLost.
+    onAvailability: (available) => {
+      console.error(available ? "backprop-live: the database is back; queued writes are stored" : "backprop-live: the database is unavailable; playing sessions pause, writes wait in memory");
+      for (const s of registry.all()) {
+        if (available) s.databaseBack();
+        else s.databaseLost();
+      }
+    },
+    onRefused: (sessionId, op, err) => {
+      console.error(`backprop-live: the database refused a ${op.kind} write${sessionId ? ` of session ${sessionId}` : ""}; that session stops: ${describeError(err)}`);
+      if (sessionId) registry.loaded(sessionId)?.writeRefused(err);
+    },
   });
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
   app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null }));
