@@ -43,7 +43,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const queue = new WriteQueue(createFlush(prisma), {
     classify: classifyDbError,
     probe: probeDatabase(prisma),
-    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err)}`),
+    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err) || "no answer (connection refused or lost)"}`),
     // Steps are broadcast only once stored, so while the database is away playing sessions pause (with
     // a reason everyone sees) rather than hold an ever-growing backlog; see LiveSession.databaseLost.
     onAvailability: (available) => {
