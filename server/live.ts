@@ -1,7 +1,6 @@
 import type { App } from "./app";
-import { classifyDbError, probeDatabase } from "./data/db-errors";
+import { classifyDbError, describeDbError, probeDatabase } from "./data/db-errors";
 import { createFlush } from "./data/write-ops";
-import { describeError } from "./describe-error";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/router";
 import { registerSessionHandlers } from "./realtime/handlers";
@@ -43,7 +42,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const queue = new WriteQueue(createFlush(prisma), {
     classify: classifyDbError,
     probe: probeDatabase(prisma),
-    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err) || "no answer (connection refused or lost)"}`),
+    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeDbError(err)}`),
     // Steps are broadcast only once stored, so while the database is away playing sessions pause (with
     // a reason everyone sees) rather than hold an ever-growing backlog; see LiveSession.databaseLost.
     onAvailability: (available) => {
@@ -54,7 +53,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
       }
     },
     onRefused: (sessionId, op, err) => {
-      console.error(`backprop-live: the database refused a ${op.kind} write${sessionId ? ` of session ${sessionId}` : ""}; that session stops: ${describeError(err)}`);
+      console.error(`backprop-live: the database refused a ${op.kind} write${sessionId ? ` of session ${sessionId}` : ""}; that session stops: ${describeDbError(err)}`);
       if (sessionId) registry.loaded(sessionId)?.writeRefused(err);
     },
   });

@@ -42,3 +42,22 @@ export function classifyDbError(err: unknown): FailureKind {
 export function probeDatabase(prisma: PrismaClient): () => Promise<void> {
   return async () => void (await prisma.$queryRawUnsafe("SELECT 1"));
 }
+
+/** One line for a database error: the first non-empty message or code found through Prisma's wrappers. */
+export function describeDbError(err: unknown): string {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [err];
+  let code = "";
+  while (stack.length > 0) {
+    const e = stack.shift();
+    if (e === null || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    if (typeof o.message === "string" && o.message.trim()) return o.message.trim().split("\n")[0];
+    if (!code && typeof o.code === "string") code = o.code;
+    if (!code && typeof o.kind === "string") code = o.kind;
+    stack.push(o.cause, o.meta, o.driverAdapterError, o.originalError);
+    if (Array.isArray(o.errors)) stack.push(...o.errors);
+  }
+  return code || String(err);
+}

@@ -248,7 +248,7 @@ export class LiveSession {
     if (this.awayTimer) clearTimeout(this.awayTimer);
     this.cancelFastForward = true;
     return this.serialize(async () => {
-      if (this.state === "finished") return;
+      if (this.state === "finished" || this.refusedReason) return; // a refused session can store nothing more
       await this.halt();
       if (this.state === "playing") this.state = "paused";
       this.reason = this.state === "paused" ? "the server restarted; the instructor can press play" : this.reason;
