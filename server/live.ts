@@ -2,6 +2,7 @@ import type { App } from "./app";
 import { classifyDbError, describeDbError, probeDatabase } from "./data/db-errors";
 import { createFlush } from "./data/write-ops";
 import type { Env } from "./env";
+import { CreationBudget } from "./http/creation-budget";
 import { createApiHandler } from "./http/router";
 import { registerSessionHandlers } from "./realtime/handlers";
 import { limitConnectionsPerIp } from "./realtime/ip-limits";
@@ -29,6 +30,7 @@ export function limitsFromEnv(env: Env): Limits {
     maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? DEFAULT_LIMITS.maxConnectionsPerIp,
     failedJoinsPerMinute: env.FAILED_JOINS_PER_MINUTE ?? DEFAULT_LIMITS.failedJoinsPerMinute,
     failedJoinBlockMs: env.FAILED_JOIN_BLOCK_SECONDS !== undefined ? env.FAILED_JOIN_BLOCK_SECONDS * 1000 : DEFAULT_LIMITS.failedJoinBlockMs,
+    sessionsPerIpPerHour: env.SESSIONS_PER_IP_PER_HOUR ?? DEFAULT_LIMITS.sessionsPerIpPerHour,
   };
 }
 
@@ -58,7 +60,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
     },
   });
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
-  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null }));
+  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, creations: new CreationBudget(limits.sessionsPerIpPerHour) }));
   app.hooks.onSocketServer.push(async (io) => {
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
     registerSessionHandlers(io, { registry, prisma, queue, limits });

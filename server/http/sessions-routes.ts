@@ -8,6 +8,7 @@ import { exportSession, getStepSummaries } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
 import type { Limits } from "../realtime/limits";
 import type { SessionRegistry } from "../sessions/registry";
+import type { CreationBudget } from "./creation-budget";
 import { readJsonBody, sendJson } from "./respond";
 import { metricsCsv } from "./metrics-csv";
 
@@ -28,6 +29,8 @@ export interface RouteDeps {
   limits: Limits;
   /** Base URL for join links (PUBLIC_URL), or null to use the request's Host. */
   publicUrl: string | null;
+  /** Sessions each address may still create. */
+  creations: CreationBudget;
 }
 
 /** POST /api/sessions: body = engine config fields + optional `title` → 201 { id, joinCode, instructorKey, joinUrl }. */
@@ -43,6 +46,13 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
   const params = createLayout(layers).count;
   if (params > deps.limits.maxLiveParams) {
     throw new AppError(ErrorCode.BAD_REQUEST, `layers: a live session's network may have at most ${deps.limits.maxLiveParams} parameters; [${layers}] has ${params}`);
+  }
+  // Counted after validation (a malformed request creates nothing) and before the database is touched.
+  const waitMs = deps.creations.take(req.socket.remoteAddress ?? "unknown");
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    res.setHeader("retry-after", String(seconds));
+    throw new AppError(ErrorCode.RATE_LIMITED, `too many sessions created from your address (at most ${deps.limits.sessionsPerIpPerHour} per hour); try again in ${seconds} s`);
   }
   const created = await deps.registry.create(title.data, config.data);
   const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
