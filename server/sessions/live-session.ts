@@ -219,7 +219,8 @@ export class LiveSession {
     if (!outage) return;
     this.outage = null;
     void this.serialize(async () => {
-      for (const info of await this.pipeline.settle()) this.release(info);
+      // A control that was waiting for the database may have started play again: the loop releases then.
+      if (this.state !== "playing") for (const info of await this.pipeline.settle()) this.release(info);
       if (this.reason === DATABASE_AWAY_REASON) this.reason = outage.wasPlaying && this.state === "paused" ? DATABASE_BACK_REASON : outage.reason;
       if (outage.wasPlaying) await this.checkpoint();
       this.broadcastState();
