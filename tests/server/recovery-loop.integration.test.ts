@@ -1,5 +1,5 @@
 /**
- * Issue 7: kill -9 at seeded random moments, 20 rounds, on PGlite. Four sessions live through every
+ * Issue 7: kill -9 at seeded random moments, 20 rounds, on PGlite and on PostgreSQL. Four sessions live through every
  * round: one playing at 60 steps/s, one at a random slower speed, one running `step {count}` controls
  * back to back (so kills land mid-batch), one paused after a learning-rate change and a few steps.
  * After each restart every session must be paused at a durable step at or beyond every step its
@@ -17,9 +17,11 @@ import { parseEngineConfig } from "@/lib/schemas";
 import { mulberry32 } from "./hardening/fuzz-values";
 import { startChildServer, type ChildServer } from "./helpers/child-server";
 import { connectClient, createSession, join, request, type Client } from "./helpers/live-server";
+import { createTempDatabase, postgresReachable } from "./helpers/postgres";
 
 const ROUNDS = Number(process.env.KILL_ROUNDS ?? 20);
 const SEED = Number(process.env.KILL_SEED ?? 20261128);
+const hasPostgres = await postgresReachable();
 
 interface Tracked {
   id: string;
@@ -52,7 +54,7 @@ function referenceRun(data: Export, steps: number[]): Map<number, number[]> {
   return out;
 }
 
-describe("[R15] kill -9 at random moments, 20 rounds (PGlite)", { timeout: 900_000 }, () => {
+for (const kind of ["pglite", "postgres"] as const) describe.skipIf(kind === "postgres" && !hasPostgres)(`[R15] kill -9 at random moments, 20 rounds (${kind})`, { timeout: 900_000 }, () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
@@ -63,7 +65,12 @@ describe("[R15] kill -9 at random moments, 20 rounds (PGlite)", { timeout: 900_0
     const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
     const dir = await mkdtemp(path.join(tmpdir(), "bp-kill-loop-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const env = { DATA_DIR: dir, SESSIONS_PER_IP_PER_HOUR: "1000" };
+    const env: Record<string, string> = { DATA_DIR: dir, SESSIONS_PER_IP_PER_HOUR: "1000" };
+    if (kind === "postgres") {
+      const db = await createTempDatabase("bp_kill_loop");
+      cleanups.push(db.drop);
+      env.DATABASE_URL = db.url;
+    }
     let server: ChildServer | null = null;
     const stopServer = async () => {
       if (!server) return;
@@ -142,10 +149,10 @@ describe("[R15] kill -9 at random moments, 20 rounds (PGlite)", { timeout: 900_0
         for (const step of steps) expect(s.seen.get(step), `session ${k}, step ${step} as a client saw it`).toEqual(ref.get(step));
       }
       for (const s of sessions) expect(s.seen.size).toBeGreaterThan(0); // every kind of activity ran (how far depends on the machine's speed)
-      console.log(`kill -9 loop: ${survived} restarts survived, seed ${SEED}; steps seen per session: ${sessions.map((s) => s.seen.size).join(", ")}`);
+      console.log(`kill -9 loop (${kind}): ${survived} restarts survived, seed ${SEED}; steps seen per session: ${sessions.map((s) => s.seen.size).join(", ")}`);
       expect(survived).toBe(ROUNDS);
     } catch (err) {
-      console.error(`kill -9 loop failed with KILL_SEED=${SEED} (replay: KILL_SEED=${SEED} npx vitest run tests/server/recovery-loop.integration.test.ts)`);
+      console.error(`kill -9 loop (${kind}) failed with KILL_SEED=${SEED} (replay: KILL_SEED=${SEED} npx vitest run tests/server/recovery-loop.integration.test.ts)`);
       throw err;
     }
   });
