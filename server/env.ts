@@ -29,6 +29,7 @@ export const envSchema = z.object({
   MAX_CONNECTIONS_PER_IP: optionalPositiveInt,
   FAILED_JOINS_PER_MINUTE: optionalPositiveInt,
   FAILED_JOIN_BLOCK_SECONDS: optionalPositiveInt,
+  SESSIONS_PER_IP_PER_HOUR: optionalPositiveInt,
 });
 
 /** Parsed, typed server environment. */

@@ -1,7 +1,8 @@
 import type { App } from "./app";
+import { classifyDbError, describeDbError, probeDatabase } from "./data/db-errors";
 import { createFlush } from "./data/write-ops";
-import { describeError } from "./describe-error";
 import type { Env } from "./env";
+import { CreationBudget } from "./http/creation-budget";
 import { createApiHandler } from "./http/router";
 import { registerSessionHandlers } from "./realtime/handlers";
 import { limitConnectionsPerIp } from "./realtime/ip-limits";
@@ -29,6 +30,7 @@ export function limitsFromEnv(env: Env): Limits {
     maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP ?? DEFAULT_LIMITS.maxConnectionsPerIp,
     failedJoinsPerMinute: env.FAILED_JOINS_PER_MINUTE ?? DEFAULT_LIMITS.failedJoinsPerMinute,
     failedJoinBlockMs: env.FAILED_JOIN_BLOCK_SECONDS !== undefined ? env.FAILED_JOIN_BLOCK_SECONDS * 1000 : DEFAULT_LIMITS.failedJoinBlockMs,
+    sessionsPerIpPerHour: env.SESSIONS_PER_IP_PER_HOUR ?? DEFAULT_LIMITS.sessionsPerIpPerHour,
   };
 }
 
@@ -40,10 +42,25 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
   const queue = new WriteQueue(createFlush(prisma), {
-    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err)}`),
+    classify: classifyDbError,
+    probe: probeDatabase(prisma),
+    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeDbError(err)}`),
+    // Steps are broadcast only once stored, so while the database is away playing sessions pause (with
+    // a reason everyone sees) rather than hold an ever-growing backlog; see LiveSession.databaseLost.
+    onAvailability: (available) => {
+      console.error(available ? "backprop-live: the database is back; queued writes are stored" : "backprop-live: the database is unavailable; playing sessions pause, writes wait in memory");
+      for (const s of registry.all()) {
+        if (available) s.databaseBack();
+        else s.databaseLost();
+      }
+    },
+    onRefused: (sessionId, op, err) => {
+      console.error(`backprop-live: the database refused a ${op.kind} write${sessionId ? ` of session ${sessionId}` : ""}; that session stops: ${describeDbError(err)}`);
+      if (sessionId) registry.loaded(sessionId)?.writeRefused(err);
+    },
   });
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
-  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null }));
+  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, creations: new CreationBudget(limits.sessionsPerIpPerHour) }));
   app.hooks.onSocketServer.push(async (io) => {
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
     registerSessionHandlers(io, { registry, prisma, queue, limits });

@@ -65,19 +65,48 @@ export async function getRecentSummaries(prisma: PrismaClient, id: string, upTo:
   return rows.reverse().map((r) => [r.step, r.epoch, r.loss, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy]);
 }
 
-/** Everything stored about a session except secrets: config, control log, metrics. */
-export async function exportSession(prisma: PrismaClient, id: string) {
+/** Rows one export query reads: an export never holds more than this many in memory, whatever the session's length. */
+export const EXPORT_PAGE_ROWS = 5000;
+
+/** An exported step's metrics (`at`: when it was stored). */
+export interface ExportedMetric {
+  step: number;
+  epoch: number;
+  loss: number;
+  trainLoss: number | null;
+  trainAccuracy: number | null;
+  testLoss: number | null;
+  testAccuracy: number | null;
+  at: string;
+}
+
+/** The head of an export: the session (no secrets) and its config; controls and metrics follow as streams. */
+export async function getExportHead(prisma: PrismaClient, id: string) {
   const s = await prisma.session.findUnique({ where: { id } });
   if (!s) return null;
-  const [controls, metrics, participants] = await Promise.all([
-    prisma.controlEvent.findMany({ where: { sessionId: id }, orderBy: { seq: "asc" }, select: { seq: true, step: true, action: true, payload: true, createdAt: true } }),
-    prisma.stepMetric.findMany({ where: { sessionId: id }, orderBy: { step: "asc" }, select: { step: true, epoch: true, loss: true, trainLoss: true, trainAccuracy: true, testLoss: true, testAccuracy: true, at: true } }),
-    prisma.participant.count({ where: { sessionId: id } }),
-  ]);
+  const participants = await prisma.participant.count({ where: { sessionId: id } });
   return {
     session: { id: s.id, title: s.title, state: s.state, step: s.step, createdAt: s.createdAt.toISOString(), endedAt: s.endedAt?.toISOString() ?? null, participants },
     config: s.config,
-    controls: controls.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
-    metrics: metrics.map((m) => ({ ...m, at: m.at.toISOString() })),
   };
+}
+
+/** The control log, oldest first, read a page at a time (keyset on seq). */
+export async function* streamControls(prisma: PrismaClient, id: string, pageRows = EXPORT_PAGE_ROWS) {
+  for (let after = -1; ; ) {
+    const page = await prisma.controlEvent.findMany({ where: { sessionId: id, seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageRows, select: { seq: true, step: true, action: true, payload: true, createdAt: true } });
+    for (const c of page) yield { ...c, createdAt: c.createdAt.toISOString() };
+    if (page.length < pageRows) return;
+    after = page[page.length - 1].seq;
+  }
+}
+
+/** Stored step metrics, in step order, read a page at a time (keyset on step). */
+export async function* streamMetrics(prisma: PrismaClient, id: string, pageRows = EXPORT_PAGE_ROWS): AsyncGenerator<ExportedMetric> {
+  for (let after = -1; ; ) {
+    const page = await prisma.stepMetric.findMany({ where: { sessionId: id, step: { gt: after } }, orderBy: { step: "asc" }, take: pageRows, select: { step: true, epoch: true, loss: true, trainLoss: true, trainAccuracy: true, testLoss: true, testAccuracy: true, at: true } });
+    for (const m of page) yield { ...m, at: m.at.toISOString() };
+    if (page.length < pageRows) return;
+    after = page[page.length - 1].step;
+  }
 }

@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { DatabaseDriver } from "./driver";
+import { releaseBrokenClients } from "./pg-broken-clients";
 
 /** Splits Prisma's `?schema=` parameter off a PostgreSQL URL, which `pg` does not understand. */
 export function parsePostgresUrl(url: string): { connectionString: string; schema?: string } {
@@ -16,12 +17,15 @@ export async function openPostgresDriver(url: string): Promise<DatabaseDriver> {
   const pool = new pg.Pool({
     connectionString,
     options: schema ? `-c search_path="${schema.replaceAll('"', '""')}"` : undefined,
+    // A connection attempt into a dropped network would otherwise wait forever, and the write queue
+    // with it; failing lets it retry and report the database unavailable.
+    connectionTimeoutMillis: 10_000,
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on("error", (error) => console.error(`backprop-live: idle database connection lost: ${error.message}`));
   return {
     kind: "postgres",
-    adapter: new PrismaPg(pool, { schema }),
+    adapter: releaseBrokenClients(new PrismaPg(pool, { schema })),
     async connectForMigrations() {
       const client = await pool.connect();
       return {

@@ -7,9 +7,15 @@ export interface MetricRow extends StepRow {
 
 const COLUMNS = ["step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "at"] as const;
 
-/** Metrics as CSV with a header row; empty cells where a metric was not measured at that step. */
+/** The CSV header line. */
+export const CSV_HEADER = COLUMNS.join(",") + "\n";
+
+/** One metrics row as a CSV line; empty cells where a metric was not measured at that step. */
+export function csvLine(r: MetricRow): string {
+  return COLUMNS.map((c) => (r[c] === null ? "" : String(r[c]))).join(",") + "\n";
+}
+
+/** Metrics as CSV with a header row. */
 export function metricsCsv(rows: MetricRow[]): string {
-  const lines = [COLUMNS.join(",")];
-  for (const r of rows) lines.push(COLUMNS.map((c) => (r[c] === null ? "" : String(r[c]))).join(","));
-  return lines.join("\n") + "\n";
+  return CSV_HEADER + rows.map(csvLine).join("");
 }

@@ -4,12 +4,13 @@ import { createLayout } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } from "@/lib/schemas";
 import type { PrismaClient } from "../generated/prisma/client";
-import { exportSession, getStepSummaries } from "../data/history";
+import { getExportHead, getStepSummaries, streamControls, streamMetrics } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
 import type { Limits } from "../realtime/limits";
 import type { SessionRegistry } from "../sessions/registry";
+import type { CreationBudget } from "./creation-budget";
 import { readJsonBody, sendJson } from "./respond";
-import { metricsCsv } from "./metrics-csv";
+import { streamCsvExport, streamJsonExport } from "./stream-export";
 
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
@@ -28,6 +29,8 @@ export interface RouteDeps {
   limits: Limits;
   /** Base URL for join links (PUBLIC_URL), or null to use the request's Host. */
   publicUrl: string | null;
+  /** Sessions each address may still create. */
+  creations: CreationBudget;
 }
 
 /** POST /api/sessions: body = engine config fields + optional `title` → 201 { id, joinCode, instructorKey, joinUrl }. */
@@ -44,6 +47,13 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
   if (params > deps.limits.maxLiveParams) {
     throw new AppError(ErrorCode.BAD_REQUEST, `layers: a live session's network may have at most ${deps.limits.maxLiveParams} parameters; [${layers}] has ${params}`);
   }
+  // Counted after validation (a malformed request creates nothing) and before the database is touched.
+  const waitMs = deps.creations.take(req.socket.remoteAddress ?? "unknown");
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    res.setHeader("retry-after", String(seconds));
+    throw new AppError(ErrorCode.RATE_LIMITED, `too many sessions created from your address (at most ${deps.limits.sessionsPerIpPerHour} per hour); try again in ${seconds} s`);
+  }
   const created = await deps.registry.create(title.data, config.data);
   const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
   sendJson(res, 201, { ...created, joinUrl: `${base.replace(/\/$/, "")}/s/${created.joinCode}` });
@@ -57,7 +67,7 @@ export async function getSessionRoute(res: ServerResponse, id: string, deps: Rou
   sendJson(res, 200, { ...summary, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.participants.size ?? 0 });
 }
 
-/** GET /api/sessions/:id/steps?from=&to=: stored per-step metrics. */
+/** GET /api/sessions/:id/steps?from=&to=: stored per-step metrics, at most MAX_STEPS_PER_REQUEST rows; `next` is the following page's `from` (null when done). */
 export async function getStepsRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
   const summary = await getSessionSummary(deps.prisma, requireUuid(id));
   if (!summary) throw notFound();
@@ -67,19 +77,24 @@ export async function getStepsRoute(res: ServerResponse, id: string, query: URLS
   const to = q.data.to ?? Math.min(2 ** 31 - 1, from + MAX_STEPS_PER_REQUEST - 1);
   if (to < from) throw new AppError(ErrorCode.BAD_REQUEST, "to: must be ≥ from");
   const steps = await getStepSummaries(deps.prisma, summary.id, from, to, MAX_STEPS_PER_REQUEST);
-  sendJson(res, 200, { from, to, columns: ["step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy"], steps });
+  // The next page's `from`, while the range asked for (or the stored run) goes on; null at the end.
+  const last = steps.length === MAX_STEPS_PER_REQUEST ? steps[steps.length - 1][0] : to;
+  const next = last < (q.data.to ?? summary.step) ? last + 1 : null;
+  sendJson(res, 200, { from, to, next, columns: ["step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy"], steps });
 }
 
-/** GET /api/sessions/:id/export[?format=csv]: config + control log + metrics (CSV: metrics only). */
+/**
+ * GET /api/sessions/:id/export[?format=csv]: config + control log + metrics (CSV: metrics only).
+ * Streamed, reading the database a page at a time, so a session of a million steps costs no more
+ * memory than a short one.
+ */
 export async function exportRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
   const format = query.get("format") ?? "json";
   if (format !== "json" && format !== "csv") throw new AppError(ErrorCode.BAD_REQUEST, "format: must be json or csv");
-  const data = await exportSession(deps.prisma, requireUuid(id));
-  if (!data) throw notFound();
-  if (format === "json") return sendJson(res, 200, data);
-  const csv = metricsCsv(data.metrics);
-  res.writeHead(200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="session-${data.session.id}.csv"`, "cache-control": "no-store" });
-  res.end(csv);
+  const head = await getExportHead(deps.prisma, requireUuid(id));
+  if (!head) throw notFound();
+  if (format === "json") return streamJsonExport(res, head, streamControls(deps.prisma, id), streamMetrics(deps.prisma, id));
+  return streamCsvExport(res, `session-${head.session.id}.csv`, streamMetrics(deps.prisma, id));
 }
 
 function requireUuid(id: string): string {

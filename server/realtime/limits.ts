@@ -18,6 +18,8 @@ export interface Limits {
   failedJoinsPerMinute: number;
   /** How long an address that made too many failed joins is refused every join, in milliseconds. */
   failedJoinBlockMs: number;
+  /** Sessions one IP address may create per hour (all at once, then evenly spread). */
+  sessionsPerIpPerHour: number;
 }
 
 /** The defaults the issues ask for. */
@@ -31,4 +33,5 @@ export const DEFAULT_LIMITS: Limits = {
   maxConnectionsPerIp: 3000,
   failedJoinsPerMinute: 20,
   failedJoinBlockMs: 60_000,
+  sessionsPerIpPerHour: 60,
 };

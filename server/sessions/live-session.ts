@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from "@/lib/errors";
 import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary } from "@/lib/protocol";
 import type { RoomPort } from "../realtime/room";
 import { fastForward } from "./fast-forward";
-import { checkpointInterval, LOOKAHEAD_S, StepPipeline } from "./step-pipeline";
+import { checkpointInterval, lookaheadSteps, StepPipeline } from "./step-pipeline";
 import { StepSource, toStepRow, type ScheduledChange } from "./step-source";
 import type { WriteQueue } from "./write-queue";
 import type { StepRow } from "./write-ops";
@@ -35,6 +35,11 @@ export interface LiveSessionDeps {
   /** A playing session whose instructors have all left pauses after this long (default 10 minutes). */
   instructorAwayMs?: number;
 }
+
+/** What everyone sees while the database does not answer. */
+export const DATABASE_AWAY_REASON = "Paused: the database is unreachable; nothing was lost. Play again when it is back.";
+/** What everyone sees once it answers again (play does not resume by itself: the instructor decides). */
+export const DATABASE_BACK_REASON = "The database is back and every step is stored; the instructor can press play.";
 
 /** How long a session keeps playing with no instructor connected. */
 export const INSTRUCTOR_AWAY_MS = 10 * 60_000;
@@ -78,6 +83,10 @@ export class LiveSession {
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
   private awayTimer: NodeJS.Timeout | null = null;
+  /** Set while the database is unavailable: whether this session was playing, and the reason it showed. */
+  private outage: { wasPlaying: boolean; reason: string | null } | null = null;
+  /** Set once the database refused one of this session's writes: the session stops for good. */
+  private refusedReason: string | null = null;
 
   constructor(
     init: LiveSessionInit,
@@ -102,6 +111,11 @@ export class LiveSession {
   /** The step every client has been sent. */
   get step(): number {
     return this.released.step;
+  }
+
+  /** Steps computed but not released yet (bounded by lookaheadSteps while playing). */
+  get backlog(): number {
+    return this.pipeline.backlog;
   }
 
   /** The session's trainer (ahead of `step` while playing or mid-walk). */
@@ -169,6 +183,8 @@ export class LiveSession {
   /** Applies an instructor control; resolves with the step and state once it is durable. */
   control(c: Control): Promise<{ step: number; state: SessionState }> {
     if (this.closed) return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment"));
+    if (this.refusedReason) return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, this.refusedReason));
+    if (!this.deps.queue.available) return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable, so nothing can be stored; try again when it is back (nothing was lost)"));
     if (this.fastForwarding && (c.action === "pause" || c.action === "end" || c.action === "reset")) this.cancelFastForward = true;
     return this.serialize(async () => {
       if (this.closed) throw new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment");
@@ -178,13 +194,62 @@ export class LiveSession {
     });
   }
 
+  /**
+   * The database stopped answering (the write queue says so after its retries kept failing). Steps are
+   * broadcast only once stored, so a playing session pauses now, with a reason everyone sees; the
+   * steps it computed stay queued (a bounded few) and are released when they are stored.
+   */
+  databaseLost(): void {
+    if (this.state === "finished" || this.outage || this.refusedReason) return;
+    const wasPlaying = this.state === "playing" && !this.fastForwarding;
+    this.outage = { wasPlaying, reason: this.reason };
+    if (wasPlaying) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.state = "paused";
+      this.persistState().catch(() => undefined); // queued: stored when the database is back
+    }
+    this.reason = DATABASE_AWAY_REASON;
+    this.broadcastState();
+  }
+
+  /** The database answers again: release the steps that are now stored, gap-free, and clear the reason. */
+  databaseBack(): void {
+    const outage = this.outage;
+    if (!outage) return;
+    this.outage = null;
+    void this.serialize(async () => {
+      // A control that was waiting for the database may have started play again: the loop releases then.
+      if (this.state !== "playing") for (const info of await this.pipeline.settle()) this.release(info);
+      if (this.reason === DATABASE_AWAY_REASON) this.reason = outage.wasPlaying && this.state === "paused" ? DATABASE_BACK_REASON : outage.reason;
+      if (outage.wasPlaying) await this.checkpoint();
+      this.broadcastState();
+    }).catch((err) => console.error("backprop-live: could not resume after the database came back:", err));
+  }
+
+  /**
+   * The database refused one of this session's writes for a reason of its own (not an outage): later
+   * writes of the session are refused too, so it stops where clients are, visibly, and refuses controls.
+   * Details go to the server log only.
+   */
+  writeRefused(_err: unknown): void {
+    if (this.refusedReason || this.state === "finished") return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.state === "playing") this.state = "paused";
+    this.outage = null;
+    this.refusedReason = `Stopped: the database refused to store this session's data, so it stays at step ${this.released.step} (every step shown is stored). Controls are disabled; the session can still be exported.`;
+    this.reason = this.refusedReason;
+    this.broadcastState();
+  }
+
   /** Server shutdown: stop playing, release what is durable, checkpoint, mark paused. */
   shutdown(): Promise<void> {
     this.closed = true;
     if (this.awayTimer) clearTimeout(this.awayTimer);
     this.cancelFastForward = true;
     return this.serialize(async () => {
-      if (this.state === "finished") return;
+      if (this.state === "finished" || this.refusedReason) return; // a refused session can store nothing more
       await this.halt();
       if (this.state === "playing") this.state = "paused";
       this.reason = this.state === "paused" ? "the server restarted; the instructor can press play" : this.reason;
@@ -255,7 +320,7 @@ export class LiveSession {
       }).catch((err) => console.error("backprop-live: could not record a divergence:", err));
       return;
     }
-    this.pipeline.produce(Math.max(2, Math.ceil(this.stepsPerSecond * LOOKAHEAD_S)));
+    this.pipeline.produce(lookaheadSteps(this.stepsPerSecond));
     const now = performance.now();
     this.nextTickAt += 1000 / this.stepsPerSecond;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up

@@ -6,6 +6,18 @@ import type { WriteOp } from "./write-ops";
 
 /** How far (in seconds of play) the pipeline computes and persists ahead of what it has broadcast. */
 export const LOOKAHEAD_S = 0.15;
+/** Most steps a session playing at the fastest speed (60/s) holds computed but unreleased. */
+export const MAX_PLAY_BACKLOG = lookaheadSteps(60);
+
+/**
+ * How many steps a playing session keeps computed ahead of release. This is also the bound on what it
+ * holds in memory while the database does not answer: the play loop computes no further until those
+ * steps are stored (a `step {count}` control holds at most `count` ≤ 1000).
+ */
+export function lookaheadSteps(stepsPerSecond: number): number {
+  return Math.max(2, Math.ceil(stepsPerSecond * LOOKAHEAD_S));
+}
+
 /** At most this many steps between checkpoints (and one at every pause). */
 export const CHECKPOINT_EVERY_STEPS = 1000;
 /** Replaying from a checkpoint costs at most about this many multiply-adds (bounds traces and recovery). */

@@ -1,3 +1,4 @@
+import { AppError, ErrorCode } from "@/lib/errors";
 import type { FlushFn, WriteOp } from "./write-ops";
 
 interface Pending {
@@ -5,6 +6,13 @@ interface Pending {
   resolve: () => void;
   reject: (err: Error) => void;
 }
+
+/**
+ * Why a flush failed: `outage` when the database as a whole cannot write (connection lost, disk full),
+ * so every op waits and is retried; `refused` when the database answered and turned the batch down
+ * (a constraint, a value it cannot store), which may be one op's fault.
+ */
+export type FailureKind = "outage" | "refused";
 
 /** Tuning of the write queue. */
 export interface WriteQueueOptions {
@@ -19,28 +27,65 @@ export interface WriteQueueOptions {
    * push, and every transaction carries one op.
    */
   lingerMs: number;
-  /** Called with the error each time a flush fails (the ops stay queued and are retried). */
+  /** After flushes have failed for an outage this long, the database counts as unavailable. */
+  unavailableAfterMs: number;
+  /**
+   * Most ops queued before roster ops (participant join/leave, which are droppable by design) are
+   * refused. Training ops are never refused: their producers bound them (see step-pipeline.ts).
+   */
+  maxQueuedOps: number;
+  /** Sorts a flush error; without it every failure is an outage (retried forever, nothing dropped). */
+  classify?: (err: unknown) => FailureKind;
+  /** Resolves if the database answers a trivial query; an op is judged bad only while this succeeds. */
+  probe?: () => Promise<void>;
+  /** Called with the error each time a flush fails for an outage (the ops stay queued and are retried). */
   onError?: (err: unknown) => void;
+  /** Called when the database becomes unavailable (false) and when a flush succeeds again (true). */
+  onAvailability?: (available: boolean) => void;
+  /** Called once per session whose op the database refused on its own; its later ops are refused too. */
+  onRefused?: (sessionId: string | null, op: WriteOp, err: unknown) => void;
 }
 
-const DEFAULTS: WriteQueueOptions = { maxBatch: 5000, retryMs: 50, maxRetryMs: 2000, lingerMs: 4 };
+const DEFAULTS: WriteQueueOptions = { maxBatch: 5000, retryMs: 50, maxRetryMs: 2000, lingerMs: 4, unavailableAfterMs: 2000, maxQueuedOps: 200_000 };
+
+/** The error an op's promise rejects with when the database refused it (or an earlier op of its session). */
+export class WriteRefusedError extends AppError {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(ErrorCode.UNAVAILABLE, message);
+  }
+}
 
 /**
  * Batches durable writes off the step loop: `push` returns at once with a promise that resolves when
  * the op is committed. One flush runs at a time; everything pushed meanwhile goes into the next
- * transaction, so the batch size adapts to the database's speed. A failed flush is retried with
- * backoff, in order, without losing ops. Memory is bounded by the producers, which wait for their
- * steps to be durable before computing more (see step-pipeline.ts).
+ * transaction, so the batch size adapts to the database's speed.
+ *
+ * Failures: an outage (see FailureKind) keeps every op, in order, and retries with backoff; after
+ * `unavailableAfterMs` the queue reports the database unavailable, and available again on the first
+ * successful flush. A refused batch is retried one op at a time: the good ops commit, a bad op (and
+ * every later op of its session, so a session never has a gap) is rejected and reported, and the
+ * other sessions go on. Memory is bounded by the producers, which wait for their steps to be durable
+ * before computing more (see step-pipeline.ts).
  */
 export class WriteQueue {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private readonly options: WriteQueueOptions;
   private closed = false;
+  private failingSince: number | null = null;
+  /** Sessions with an op the database refused: their later ops are refused without a try. */
+  private readonly refusedSessions = new Set<string>();
   /** Ops committed since start. */
   committed = 0;
   /** Transactions committed since start. */
   transactions = 0;
+  /** Ops the database refused (poison ops and the later ops of their sessions). */
+  refused = 0;
+  /** False while the database is unavailable (an outage has lasted `unavailableAfterMs`). */
+  available = true;
 
   constructor(
     private readonly flushFn: FlushFn,
@@ -54,16 +99,24 @@ export class WriteQueue {
     return this.queue.length;
   }
 
-  /** Queues an op; resolves once it is committed. */
+  /** Queues an op; resolves once it is committed, rejects (WriteRefusedError) if the database refused it. */
   push(op: WriteOp): Promise<void> {
     if (this.closed) return Promise.reject(new Error("write queue is closed"));
+    const session = sessionOf(op);
+    if (session !== null && this.refusedSessions.has(session)) {
+      this.refused++;
+      return Promise.reject(new WriteRefusedError("the database refused an earlier write of this session", null));
+    }
+    if (isRosterOp(op) && this.queue.length >= this.options.maxQueuedOps) {
+      return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, `write queue full (${this.options.maxQueuedOps} ops): roster change dropped`));
+    }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
       this.kick();
     });
   }
 
-  /** Resolves when everything queued so far is committed. */
+  /** Resolves when everything queued so far is committed (or refused). */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.flushing) {
       if (this.flushing) await this.flushing;
@@ -88,21 +141,128 @@ export class WriteQueue {
   private async flushLoop(): Promise<void> {
     let delay = this.options.retryMs;
     while (this.queue.length > 0) {
-      if (this.options.lingerMs > 0) await new Promise((r) => setTimeout(r, this.options.lingerMs));
+      if (this.options.lingerMs > 0) await sleep(this.options.lingerMs);
       const batch = this.queue.slice(0, this.options.maxBatch);
+      let outage: unknown = null;
       try {
         await this.flushFn(batch.map((p) => p.op));
+        this.queue.splice(0, batch.length);
+        this.commit(batch);
       } catch (err) {
-        this.options.onError?.(err);
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, this.options.maxRetryMs);
+        outage = (await this.isRefusal(err)) ? await this.isolate(batch.length) : err;
+      }
+      if (outage === null) {
+        delay = this.options.retryMs;
+        this.setFailing(false);
         continue;
       }
-      this.queue.splice(0, batch.length);
-      this.committed += batch.length;
-      this.transactions++;
-      delay = this.options.retryMs;
-      for (const p of batch) p.resolve();
+      this.options.onError?.(outage);
+      this.setFailing(true);
+      await sleep(delay);
+      delay = Math.min(delay * 2, this.options.maxRetryMs);
     }
   }
+
+  /**
+   * Settles the first `count` queued ops after their batch was refused, by bisection: halves that
+   * commit are done, a single op that is refused is rejected (with every later op of its session).
+   * Costs about log2(count) extra transactions per bad op. Returns null when all were settled, or the
+   * outage error that stopped it (the rest stay queued, in order).
+   */
+  private async isolate(count: number): Promise<unknown> {
+    let left = count;
+    let size = Math.ceil(count / 2);
+    while (left > 0) {
+      left -= this.dropRefused(left);
+      if (left === 0) break;
+      const n = Math.min(size, left);
+      const chunk = this.queue.slice(0, n);
+      try {
+        await this.flushFn(chunk.map((p) => p.op));
+      } catch (err) {
+        if (!(await this.isRefusal(err))) return err;
+        if (n > 1) {
+          size = Math.ceil(n / 2);
+          continue;
+        }
+        const [p] = this.queue.splice(0, 1);
+        left--;
+        this.refused++;
+        const session = sessionOf(p.op);
+        if (session !== null) this.refusedSessions.add(session);
+        p.reject(new WriteRefusedError("the database refused this write", err));
+        this.options.onRefused?.(session, p.op, err);
+        continue;
+      }
+      this.queue.splice(0, n);
+      left -= n;
+      this.commit(chunk);
+    }
+    return null;
+  }
+
+  /** Rejects, among the first `count` queued ops, those of sessions already refused; returns how many. */
+  private dropRefused(count: number): number {
+    if (this.refusedSessions.size === 0) return 0;
+    let dropped = 0;
+    for (let i = 0; i < count - dropped; ) {
+      const p = this.queue[i];
+      const session = sessionOf(p.op);
+      if (session === null || !this.refusedSessions.has(session)) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      dropped++;
+      this.refused++;
+      p.reject(new WriteRefusedError("the database refused an earlier write of this session", null));
+    }
+    return dropped;
+  }
+
+  /** True if the database turned the ops down while it is otherwise working. */
+  private async isRefusal(err: unknown): Promise<boolean> {
+    if ((this.options.classify?.(err) ?? "outage") === "outage") return false;
+    if (!this.options.probe) return true;
+    try {
+      await this.options.probe();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private commit(done: Pending[]): void {
+    this.committed += done.length;
+    this.transactions++;
+    for (const p of done) p.resolve();
+  }
+
+  private setFailing(failing: boolean): void {
+    if (!failing) {
+      this.failingSince = null;
+      if (!this.available) {
+        this.available = true;
+        this.options.onAvailability?.(true);
+      }
+      return;
+    }
+    this.failingSince ??= Date.now();
+    if (this.available && Date.now() - this.failingSince >= this.options.unavailableAfterMs) {
+      this.available = false;
+      this.options.onAvailability?.(false);
+    }
+  }
+}
+
+function sessionOf(op: WriteOp): string | null {
+  return "sessionId" in op ? op.sessionId : null;
+}
+
+function isRosterOp(op: WriteOp): boolean {
+  return op.kind === "participant-join" || op.kind === "participant-leave";
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
