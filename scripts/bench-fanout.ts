@@ -58,6 +58,8 @@ interface Row {
   bytesPerStep: number;
   serverCpuPct: number;
   serverMsPerStep: number;
+  /** CPU of the server's main thread (its event loop) per step; the rest ran on other threads. */
+  mainMsPerStep: number;
   rssMaxMb: number;
   loadGenCpuPct: number;
 }
@@ -103,6 +105,7 @@ async function measure(target: Target, n: number, rate: number, frameBytes?: num
       bytesPerStep: bytes[Math.floor(bytes.length / 2)] ?? Number.NaN,
       serverCpuPct: round((100 * (end.cpuMs - start.cpuMs)) / elapsedMs),
       serverMsPerStep: round((end.cpuMs - start.cpuMs) / expected, 2),
+      mainMsPerStep: round((end.mainThreadCpuMs - start.mainThreadCpuMs) / expected, 2),
       rssMaxMb: round(rssMax),
       loadGenCpuPct: round((100 * loadGenMs) / elapsedMs),
     };

@@ -39,7 +39,7 @@ export function limitsFromEnv(env: Env): Limits {
 export function attachLiveSessions(app: App, env: Env): LiveService {
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
-  const queue = new WriteQueue(createFlush(prisma), {
+  const queue = new WriteQueue(createFlush(prisma, app.db.runScript), {
     onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err)}`),
   });
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });

@@ -24,6 +24,7 @@ export async function openPgliteDriver(dataDir: string): Promise<DatabaseDriver>
   return {
     kind: "pglite",
     adapter: createPgliteAdapter(pglite),
+    runScript: async (script) => void (await pglite.exec(script)),
     async connectForMigrations() {
       return {
         query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
