@@ -87,6 +87,12 @@ export interface ServerProcess {
 }
 
 /**
+ * Where the product server's code is taken from: this checkout, or BENCH_PRODUCT_ROOT (another
+ * checkout, with node_modules and server/generated in place) to compare two versions in one run.
+ */
+export const PRODUCT_ROOT = process.env.BENCH_PRODUCT_ROOT ? path.resolve(process.env.BENCH_PRODUCT_ROOT) : ROOT;
+
+/**
  * The real server (`node --import tsx server/index.ts`, API and sockets only) on PGlite in a temp
  * DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
@@ -96,7 +102,7 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   tempDirs.add(dataDir);
   const child = track(
     spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
-      cwd: ROOT,
+      cwd: PRODUCT_ROOT,
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     }),
