@@ -8,11 +8,13 @@
  * Options (env): BENCH_CASES ("100x20,500x20,1000x20,1000x10": students × steps/s), or BENCH_N and
  * BENCH_RATE (comma lists); BENCH_SECONDS (30), BENCH_WARMUP_SECONDS (3), BENCH_WORKERS (2..4),
  * BENCH_BASELINE (1; 0 skips it), BENCH_ROUNDS (1: repeats every case, alternating which server goes
- * first, and reports the median ratio), BENCH_CPU_PROF (1 writes a --cpu-prof of the server under bench-results/).
+ * first, and reports the median ratio), BENCH_CPU_PROF (1 writes a --cpu-prof of the server under bench-results/),
+ * BENCH_PRODUCT_ROOT (run the product server from another checkout, e.g. an older commit, for A/B runs).
+ * Server CPU is reported per step for the whole process and for its main thread (the event loop).
  */
 import os from "node:os";
 import path from "node:path";
-import { installCleanup, sampleProcess, ROOT } from "./load/processes";
+import { installCleanup, sampleProcess, PRODUCT_ROOT, ROOT } from "./load/processes";
 import { StudentPool } from "./load/students";
 import { machine, warnIfBusy, round, sleep, summarise, writeResult } from "./load/stats";
 import { startBaseline, startProduct, type Target } from "./load/targets";
@@ -58,6 +60,8 @@ interface Row {
   bytesPerStep: number;
   serverCpuPct: number;
   serverMsPerStep: number;
+  /** CPU of the server's main thread (its event loop) per step; the rest ran on other threads. */
+  mainMsPerStep: number;
   rssMaxMb: number;
   loadGenCpuPct: number;
 }
@@ -103,6 +107,7 @@ async function measure(target: Target, n: number, rate: number, frameBytes?: num
       bytesPerStep: bytes[Math.floor(bytes.length / 2)] ?? Number.NaN,
       serverCpuPct: round((100 * (end.cpuMs - start.cpuMs)) / elapsedMs),
       serverMsPerStep: round((end.cpuMs - start.cpuMs) / expected, 2),
+      mainMsPerStep: round((end.mainThreadCpuMs - start.mainThreadCpuMs) / expected, 2),
       rssMaxMb: round(rssMax),
       loadGenCpuPct: round((100 * loadGenMs) / elapsedMs),
     };
@@ -163,7 +168,7 @@ const summary = cases().map(({ n, rate }) => {
 });
 
 const m = machine();
-console.log(`\nfan-out benchmark: ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, ${WORKERS} client workers, node ${m.node}, ${m.cpus} × ${m.cpu}, load average at start ${loadAtStart}`);
+console.log(`\nfan-out benchmark: product from ${PRODUCT_ROOT}, ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, ${WORKERS} client workers, node ${m.node}, ${m.cpus} × ${m.cpu}, load average at start ${loadAtStart}`);
 console.table(rows);
 if (ratios.length > 0) {
   console.log(`product / baseline per round:`);
@@ -171,5 +176,5 @@ if (ratios.length > 0) {
   console.log(`product / baseline, median over rounds (target p99 ratio ≤ ${P99_RATIO_TARGET}):`);
   console.table(summary);
 }
-console.log(`written ${writeResult("fanout", { loadAtStart, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, workers: WORKERS, rounds: ROUNDS, rows, ratios, summary })}`);
+console.log(`written ${writeResult("fanout", { productRoot: PRODUCT_ROOT, loadAtStart, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, workers: WORKERS, rounds: ROUNDS, rows, ratios, summary })}`);
 if (rows.some((r) => r.deliveredPct < 100 || r.missing > 0 || r.joined < r.students || r.connectedAtEnd < r.students)) process.exitCode = 1;

@@ -62,7 +62,7 @@ async function postgresUrl(): Promise<{ url: string; drop: () => Promise<void> }
 
 async function run(kind: "pglite" | "postgres", env: { DATABASE_URL?: string; DATA_DIR: string }): Promise<Result> {
   const db = await openDatabase(env);
-  const queue = new WriteQueue(createFlush(db.prisma));
+  const queue = new WriteQueue(createFlush(db.prisma, db.runScript)); // as server/live.ts wires it
   let released = 0;
   const room: RoomPort = {
     broadcast: (event: string) => {

@@ -1,12 +1,15 @@
 import type { Env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 import { openDriver, type DatabaseKind } from "./data/driver";
+import type { ScriptRunner } from "./data/write-ops";
 import { applyMigrations, MIGRATIONS_DIR, readMigrations, type MigrationReport } from "./data/migrate";
 
 /** The app's database handle. Only `server/data/` should touch `prisma`. */
 export interface Database {
   prisma: PrismaClient;
   kind: DatabaseKind;
+  /** The driver's one-round-trip script runner, if it has one (the write queue's fast path). */
+  runScript?: ScriptRunner;
   /** What start-up migration did. */
   migrations: MigrationReport;
   close(): Promise<void>;
@@ -30,6 +33,7 @@ export async function openDatabase(
     return {
       prisma,
       kind: driver.kind,
+      runScript: driver.runScript,
       migrations,
       async close() {
         try {

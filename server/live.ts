@@ -41,7 +41,7 @@ export function limitsFromEnv(env: Env): Limits {
 export function attachLiveSessions(app: App, env: Env): LiveService {
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
-  const queue = new WriteQueue(createFlush(prisma), {
+  const queue = new WriteQueue(createFlush(prisma, app.db.runScript), {
     classify: classifyDbError,
     probe: probeDatabase(prisma),
     onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeDbError(err)}`),

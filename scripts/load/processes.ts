@@ -87,6 +87,12 @@ export interface ServerProcess {
 }
 
 /**
+ * Where the product server's code is taken from: this checkout, or BENCH_PRODUCT_ROOT (another
+ * checkout, with node_modules and server/generated in place) to compare two versions in one run.
+ */
+export const PRODUCT_ROOT = process.env.BENCH_PRODUCT_ROOT ? path.resolve(process.env.BENCH_PRODUCT_ROOT) : ROOT;
+
+/**
  * The real server (`node --import tsx server/index.ts`, API and sockets only) on PGlite in a temp
  * DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
@@ -96,7 +102,7 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   tempDirs.add(dataDir);
   const child = track(
     spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
-      cwd: ROOT,
+      cwd: PRODUCT_ROOT,
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     }),
@@ -166,13 +172,20 @@ export async function startBaselineServer(): Promise<ServerProcess> {
   return { url: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
 }
 
-/** CPU time (user + system, ms) and resident memory (MB) of a process, from /proc. */
-export function sampleProcess(pid: number): { cpuMs: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/** utime + stime (ms) of a /proc stat file: the whole process, or one thread under task/. */
+function cpuMsOf(statFile: string): number {
+  const stat = readFileSync(statFile, "utf8");
   // Fields after the command name (which may hold spaces): utime and stime are fields 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time (user + system, ms) of a process (all threads) and of its main thread (the event loop;
+ * its thread id is the pid), and resident memory (MB), from /proc.
+ */
+export function sampleProcess(pid: number): { cpuMs: number; mainThreadCpuMs: number; rssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssMb: rssKb / 1024 };
+  return { cpuMs: cpuMsOf(`/proc/${pid}/stat`), mainThreadCpuMs: cpuMsOf(`/proc/${pid}/task/${pid}/stat`), rssMb: rssKb / 1024 };
 }

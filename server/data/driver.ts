@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import type { MigrationConnection } from "./migrate";
 import { openPgliteDriver } from "./pglite-driver";
 import { openPostgresDriver } from "./postgres-driver";
+import type { ScriptRunner } from "./write-ops";
 
 /** Which database engine backs the app. */
 export type DatabaseKind = "pglite" | "postgres";
@@ -17,6 +18,8 @@ export interface DatabaseDriver {
   adapter: AdapterFactory;
   /** A dedicated connection for the migrator; `release` returns or drops it. */
   connectForMigrations(): Promise<MigrationConnection & { release(): Promise<void> }>;
+  /** Runs a parameterless SQL script in one round trip, atomically, where that is cheaper than Prisma (PGlite). */
+  runScript?: ScriptRunner;
   close(): Promise<void>;
 }
 

@@ -4,13 +4,23 @@ import type { FlushFn, WriteOp } from "../sessions/write-ops";
 type Query = Prisma.PrismaPromise<unknown>;
 
 /**
+ * Runs a script of SQL statements (no parameters) in one round trip. PostgreSQL runs the statements of
+ * one simple query as a single implicit transaction: all of them commit, or none.
+ */
+export type ScriptRunner = (script: string) => Promise<void>;
+
+/**
  * The write queue's flush: one transaction per batch, with as few statements as the batch allows
  * (each statement costs a round trip, and on PGlite several milliseconds). Ops are applied in order:
  * a `reset` splits the batch, and within each part every kind of op becomes one statement
  * (multi-row inserts, one UPDATE … FROM (VALUES …) for all durable-step moves).
  */
-export function createFlush(prisma: PrismaClient): FlushFn {
+export function createFlush(prisma: PrismaClient, runScript?: ScriptRunner): FlushFn {
   return async (ops) => {
+    // Steady play writes only steps. On PGlite a Prisma transaction of two statements costs ~3.5 ms of
+    // CPU (BEGIN, two statements, COMMIT, each a round trip through Prisma and the WebAssembly engine);
+    // the same writes as one script cost ~0.4 ms (docs/benchmarks.md, fan-out).
+    if (runScript && ops.length > 0 && ops.every(isStepOp)) return runScript(stepScript(ops));
     const queries: Query[] = [];
     let part: WriteOp[] = [];
     // Participants carry names people typed: they go in a transaction of their own, after the
@@ -37,6 +47,33 @@ export function createFlush(prisma: PrismaClient): FlushFn {
       });
     }
   };
+}
+
+function isStepOp(op: WriteOp): op is Extract<WriteOp, { kind: "steps" | "advance" }> {
+  return op.kind === "steps" || op.kind === "advance";
+}
+
+/** The metrics insert and durable-step update of step-only ops, as one script of SQL literals. */
+function stepScript(ops: Extract<WriteOp, { kind: "steps" | "advance" }>[]): string {
+  const metrics: Prisma.StepMetricCreateManyInput[] = [];
+  const durableStep = new Map<string, number>();
+  for (const op of ops) {
+    if (op.kind === "advance") durableStep.set(op.sessionId, op.step);
+    else {
+      for (const r of op.rows) metrics.push({ sessionId: op.sessionId, ...r });
+      if (op.rows.length > 0) durableStep.set(op.sessionId, op.rows[op.rows.length - 1].step);
+    }
+  }
+  const statements: string[] = [];
+  if (metrics.length > 0) statements.push(metricsInsertSql(metrics, sqlString));
+  if (durableStep.size > 0) statements.push(`UPDATE "Session" AS s SET "step" = v.step, "updatedAt" = now() FROM (VALUES ${[...durableStep].map(([id, step]) => `(${sqlString(id)}, ${int(step)})`).join(", ")}) AS v(id, step) WHERE s."id" = v.id`);
+  return statements.join(";\n");
+}
+
+/** A SQL string literal (standard_conforming_strings, PostgreSQL's default: only quotes are special). */
+function sqlString(text: string): string {
+  if (text.includes("\0")) throw new Error("SQL text cannot hold a NUL character");
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 function isRosterOp(op: WriteOp): boolean {
@@ -102,15 +139,20 @@ function statementsFor(prisma: PrismaClient, ops: WriteOp[]): Query[] {
  */
 function insertMetrics(prisma: PrismaClient, rows: Prisma.StepMetricCreateManyInput[]): Query {
   const ids = new Map<string, number>();
-  const values = rows.map((r) => {
-    let p = ids.get(r.sessionId);
-    if (p === undefined) ids.set(r.sessionId, (p = ids.size + 1));
-    return `($${p}, ${int(r.step)}, ${int(r.epoch)}, ${float(r.loss)}, ${float(r.trainLoss)}, ${float(r.trainAccuracy)}, ${float(r.testLoss)}, ${float(r.testAccuracy)})`;
+  const sql = metricsInsertSql(rows, (id) => {
+    let p = ids.get(id);
+    if (p === undefined) ids.set(id, (p = ids.size + 1));
+    return `$${p}`;
   });
-  return prisma.$executeRawUnsafe(
-    `INSERT INTO "StepMetric" ("sessionId", "step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy") VALUES ${values.join(", ")} ON CONFLICT DO NOTHING`,
-    ...ids.keys(),
+  return prisma.$executeRawUnsafe(sql, ...ids.keys());
+}
+
+/** The multi-row INSERT of step metrics; `sessionRef` writes a session id (a parameter or a literal). */
+function metricsInsertSql(rows: Prisma.StepMetricCreateManyInput[], sessionRef: (id: string) => string): string {
+  const values = rows.map(
+    (r) => `(${sessionRef(r.sessionId)}, ${int(r.step)}, ${int(r.epoch)}, ${float(r.loss)}, ${float(r.trainLoss)}, ${float(r.trainAccuracy)}, ${float(r.testLoss)}, ${float(r.testAccuracy)})`,
   );
+  return `INSERT INTO "StepMetric" ("sessionId", "step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy") VALUES ${values.join(", ")} ON CONFLICT DO NOTHING`;
 }
 
 function int(x: number): string {

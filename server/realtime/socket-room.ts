@@ -23,7 +23,7 @@ export function socketRoom(server: Server, sessionId: string, snapshotFor?: (rol
   return {
     broadcast: (event, ...args) => {
       if (event !== "session:step" || !snapshotFor) return void io.to(room).emit(event, ...args);
-      const skip = slow.check(room, JSON.stringify(args[0]).length + 20, resync);
+      const skip = slow.check(room, () => JSON.stringify(args[0]).length + 20, resync);
       (skip.length > 0 ? io.to(room).except(skip) : io.to(room)).emit(event, ...args);
     },
     toInstructors: (event, ...args) => io.to(instructorRoom(sessionId)).emit(event, ...args),
