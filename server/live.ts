@@ -1,4 +1,5 @@
 import type { App } from "./app";
+import { attachCluster } from "./cluster";
 import { createFlush } from "./data/write-ops";
 import { describeError } from "./describe-error";
 import type { Env } from "./env";
@@ -37,6 +38,7 @@ export function limitsFromEnv(env: Env): Limits {
  * of unfinished sessions before the port opens, and a flush of everything at shutdown.
  */
 export function attachLiveSessions(app: App, env: Env): LiveService {
+  if (env.REDIS_URL !== undefined) return attachCluster(app, env, env.REDIS_URL);
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
   const queue = new WriteQueue(createFlush(prisma), {

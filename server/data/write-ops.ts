@@ -1,7 +1,8 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { FlushFn, WriteOp } from "../sessions/write-ops";
 
-type Query = Prisma.PrismaPromise<unknown>;
+/** A statement of a write transaction. */
+export type Query = Prisma.PrismaPromise<unknown>;
 
 /**
  * The write queue's flush: one transaction per batch, with as few statements as the batch allows
@@ -9,7 +10,7 @@ type Query = Prisma.PrismaPromise<unknown>;
  * a `reset` splits the batch, and within each part every kind of op becomes one statement
  * (multi-row inserts, one UPDATE … FROM (VALUES …) for all durable-step moves).
  */
-export function createFlush(prisma: PrismaClient): FlushFn {
+export function createFlush(prisma: PrismaClient, guard?: (ops: WriteOp[]) => Query[]): FlushFn {
   return async (ops) => {
     const queries: Query[] = [];
     let part: WriteOp[] = [];
@@ -30,7 +31,8 @@ export function createFlush(prisma: PrismaClient): FlushFn {
       } else part.push(op);
     }
     queries.push(...statementsFor(prisma, part));
-    if (queries.length > 0) await prisma.$transaction(queries);
+    // Multi-node mode: the first statement checks this node still holds the leases of these sessions.
+    if (queries.length > 0) await prisma.$transaction([...(guard?.(ops.filter((op) => !isRosterOp(op))) ?? []), ...queries]);
     if (roster.length > 0) {
       await prisma.$transaction(statementsFor(prisma, roster)).catch((err) => {
         console.error(`backprop-live: ${roster.length} participant record(s) could not be stored and were dropped:`, err);

@@ -1,4 +1,4 @@
-import type { FlushFn, WriteOp } from "./write-ops";
+import type { FlushFn, FlushRejection, WriteOp } from "./write-ops";
 
 interface Pending {
   op: WriteOp;
@@ -90,8 +90,9 @@ export class WriteQueue {
     while (this.queue.length > 0) {
       if (this.options.lingerMs > 0) await new Promise((r) => setTimeout(r, this.options.lingerMs));
       const batch = this.queue.slice(0, this.options.maxBatch);
+      let refused: void | FlushRejection;
       try {
-        await this.flushFn(batch.map((p) => p.op));
+        refused = await this.flushFn(batch.map((p) => p.op));
       } catch (err) {
         this.options.onError?.(err);
         await new Promise((r) => setTimeout(r, delay));
@@ -102,7 +103,10 @@ export class WriteQueue {
       this.committed += batch.length;
       this.transactions++;
       delay = this.options.retryMs;
-      for (const p of batch) p.resolve();
+      for (const p of batch) {
+        if (refused?.rejected.has(p.op)) p.reject(refused.error);
+        else p.resolve();
+      }
     }
   }
 }
