@@ -86,11 +86,12 @@ export class Takeover {
     await registry.evict(id); // a stale copy from an earlier lease, if any
     const record = await loadSessionRecord(this.deps.prisma, id);
     if (!record) return;
-    const replayed = await this.resendUndelivered(id, record.step);
+    const resent = await this.resendUndelivered(id, record.step);
     const session = await registry.get(id);
     if (!session) return;
     await owner.adoptParticipants(session);
-    if (!replayed) this.deps.io.to(sessionRoom(id)).emit("session:snapshot", session.snapshot("student"));
+    console.log(`backprop-live: took over session ${id} at its durable step ${record.step} (${record.state}; ${resent === null ? "room resynced with a snapshot" : `${resent} stored step(s) the room had not seen re-sent`})`);
+    if (resent === null) this.deps.io.to(sessionRoom(id)).emit("session:snapshot", session.snapshot("student"));
     if (record.state === "playing") {
       await session.control({ action: "play", stepsPerSecond: (await lastPlayRate(this.deps.prisma, id)) ?? session.stepsPerSecond });
     }
@@ -99,24 +100,24 @@ export class Takeover {
   /**
    * The old owner stores a step before broadcasting it, and may die in between: the room has then
    * seen fewer steps than are durable. Recomputes the missing ones (bit-identical) and broadcasts them,
-   * so that every student sees each step exactly once. False if that could not be done (the room gets
-   * a snapshot instead).
+   * so that every student sees each step exactly once. Returns how many, or null if that could not be
+   * done (the room gets a snapshot instead).
    */
-  private async resendUndelivered(id: string, durable: number): Promise<boolean> {
+  private async resendUndelivered(id: string, durable: number): Promise<number | null> {
     const seen = await lastDeliveredStep(this.deps.redis, this.deps.streamName, sessionRoom(id), STREAM_MAX_LEN).catch(() => null);
-    if (seen === null || seen > durable || durable - seen > MAX_REPLAYED_STEPS) return false;
-    if (seen === durable) return true;
+    if (seen === null || seen > durable || durable - seen > MAX_REPLAYED_STEPS) return null;
+    if (seen === durable) return 0;
     const record = await loadSessionRecord(this.deps.prisma, id, seen);
-    if (!record) return false;
+    if (!record) return null;
     const { trainer, pending } = rebuildAt(parseEngineConfig(record.config), record, seen);
     const source = new StepSource(trainer);
     for (const p of pending) source.schedule(p);
     while (trainer.step < durable) {
       const info = source.next();
-      if (!info) return false;
+      if (!info) return null;
       info.sentAt = Date.now();
       this.deps.io.to(sessionRoom(id)).emit("session:step", encodeStepFrame(info));
     }
-    return true;
+    return durable - seen;
   }
 }
