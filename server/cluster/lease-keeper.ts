@@ -73,6 +73,14 @@ export class LeaseKeeper {
     if (this.held.delete(sessionId)) this.onLost(sessionId);
   }
 
+  /** Gives one lease up (the session ended: nobody needs to run it any more). */
+  async release(sessionId: string): Promise<void> {
+    const h = this.held.get(sessionId);
+    if (!h) return;
+    this.held.delete(sessionId);
+    await releaseLeases(this.prisma, this.ownerId, [{ sessionId, epoch: h.epoch }]);
+  }
+
   /** Asks the database which leases are still ours (after a write was refused); drops the others. */
   async verify(): Promise<void> {
     await this.renew();

@@ -91,8 +91,12 @@ export class SessionOwner {
         return null;
       case "leave":
         return this.leave(session, req.socketId);
-      case "control":
-        return session.control(req.control);
+      case "control": {
+        const result = await session.control(req.control);
+        // An ended session is read-only: it stays loaded here while watched, and needs no owner.
+        if (result.state === "finished") await this.deps.leases.release(session.id).catch(() => undefined);
+        return result;
+      }
       case "trace":
         return limitTraceSize(await recomputeStepTrace(this.deps.prisma, session.id, req.step, session.step));
       case "resync":

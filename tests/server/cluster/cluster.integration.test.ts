@@ -74,6 +74,15 @@ describe.skipIf(unavailable !== null)("multi-node: two server processes sharing 
 
     studentA.disconnect();
     await waitFor(() => presence.at(-1) === 2, 10_000, "presence back to 2");
+
+    // Ended from node B: read-only afterwards, joinable by id on either node.
+    expect(await request(teacherB, "session:control", { action: "end" })).toMatchObject({ ok: true, data: { state: "finished" } });
+    for (const url of [a, b]) {
+      const viewer = await client(url);
+      const snap = await join(viewer, { sessionId: s.id, name: "Later" });
+      expect(snap).toMatchObject({ state: "finished", step: last });
+    }
+    expect(await request(teacherB, "session:control", { action: "play", stepsPerSecond: 5 })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
   });
 
   it("[C5] join codes are unique across nodes: sessions created at once on both nodes never share a code", async () => {
