@@ -37,6 +37,8 @@ interface Row {
   p95: number;
   p99: number;
   max: number;
+  /** Steps per second actually played during the window (below the target when the machine cannot keep up). */
+  achievedStepsPerSecond: number;
   deliveredPct: number;
   missing: number;
   serverCpuPct: number;
@@ -99,7 +101,8 @@ async function measure(setup: string, servers: ServerProcess[]): Promise<Row> {
     await waitForStep(from - 1, 30_000);
     const cpu = () => servers.reduce((s, srv) => s + sampleProcess(srv.child.pid!).cpuMs, 0);
     const start = { cpuMs: cpu(), at: performance.now() };
-    await waitForStep(to, (SECONDS + 60) * 1000);
+    // Generous: on a busy machine the session plays below its rate; the achieved rate is reported.
+    await waitForStep(to, (SECONDS * 5 + 60) * 1000);
     const end = { cpuMs: cpu(), at: performance.now() };
     await request(teacher, "session:control", { action: "pause" });
     await sleep(DRAIN_MS);
@@ -115,6 +118,7 @@ async function measure(setup: string, servers: ServerProcess[]): Promise<Row> {
       p95: latency.p95,
       p99: latency.p99,
       max: latency.max,
+      achievedStepsPerSecond: round((1000 * expected) / (end.at - start.at)),
       deliveredPct: round((100 * reports.flatMap((r) => r.inWindow).reduce((a, b) => a + b, 0)) / (N * expected), 3),
       missing: reports.reduce((s, r) => s + r.missing, 0),
       serverCpuPct: round((100 * (end.cpuMs - start.cpuMs)) / (end.at - start.at)),
@@ -125,7 +129,7 @@ async function measure(setup: string, servers: ServerProcess[]): Promise<Row> {
   }
 }
 
-installCleanup((2 * (SECONDS + 180) + 60) * 1000);
+installCleanup((2 * (SECONDS * 5 + 240) + 60) * 1000);
 const loadAtStart = warnIfBusy();
 const rows: Row[] = [];
 

@@ -24,6 +24,7 @@ export async function attachRedisAdapter(io: Server, url: string, options: Redis
     redis.disconnect();
     throw new Error(`cannot connect to Redis at REDIS_URL: ${err.message}`);
   });
-  io.adapter(createAdapter(redis, { streamName: options.streamName, maxLen: STREAM_MAX_LEN, sessionKeyPrefix: `${options.streamName}:session:` }));
+  // channelPrefix too: inter-node requests (pub/sub) must not reach another deployment on the same Redis.
+  io.adapter(createAdapter(redis, { streamName: options.streamName, channelPrefix: options.streamName, maxLen: STREAM_MAX_LEN, sessionKeyPrefix: `${options.streamName}:session:` }));
   return redis;
 }
