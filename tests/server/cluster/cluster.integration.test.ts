@@ -99,7 +99,8 @@ describe.skipIf(unavailable !== null)("multi-node: two server processes sharing 
   });
 });
 
-describe.skipIf(unavailable !== null)("multi-node start-up", { timeout: 60_000 }, () => {
+// Needs neither Redis nor PostgreSQL: the environment is refused before anything is opened.
+describe("multi-node start-up", { timeout: 60_000 }, () => {
   it("[C3] refuses to start with REDIS_URL on the embedded PGlite database, with a clear message", async () => {
     const failed = startChildServer({ REDIS_URL: "redis://127.0.0.1:6379", DATA_DIR: "/tmp/bp-never-used" });
     await expect(failed).rejects.toThrow(/REDIS_URL.*DATABASE_URL/s);
