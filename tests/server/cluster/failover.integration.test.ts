@@ -53,4 +53,35 @@ describe.skipIf(unavailable !== null)("[C6] failover: kill -9 of the node runnin
     sockets.push(late);
     expect((await join(late, { joinCode: s.joinCode, name: "Late" })).step).toBe(paused.data.step);
   });
+
+  it("[C6] SIGTERM of the owner: its session is checkpointed and handed over at once, paused at the last step sent; play resumes it on another node, gap-free", async () => {
+    const b = cluster.nodes[1];
+    const c = await cluster.start();
+    const s = await createSession(c.url); // C runs it
+    const student = await connectClient(b.url);
+    const teacher = await connectClient(b.url);
+    sockets.push(student, teacher);
+    const frames = collectFrames(student);
+    const snap = await join(student, { joinCode: s.joinCode, name: "Bea" });
+    await join(teacher, { joinCode: s.joinCode, name: "Teacher", instructorKey: s.instructorKey });
+    expect((await request(teacher, "session:control", { action: "play", stepsPerSecond: 20 })).ok).toBe(true);
+    await waitFor(() => frames.length >= 15, 30_000, "15 steps before SIGTERM");
+    c.child.kill("SIGTERM");
+    expect(await c.exited).toBe(0);
+    const stopped = stepsOf(frames).at(-1)!;
+    let resync: Awaited<ReturnType<typeof request<{ step: number; state: string }>>> | undefined;
+    for (let k = 0; k < 100 && !resync?.ok; k++) {
+      resync = await request<{ step: number; state: string }>(student, "session:resync", {});
+      if (!resync.ok) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(resync).toMatchObject({ ok: true, data: { state: "paused", step: stopped } });
+    expect((await request(teacher, "session:control", { action: "play", stepsPerSecond: 20 })).ok).toBe(true);
+    await waitFor(() => frames.length >= stopped - snap.step + 15, 30_000, "15 steps after the hand-over");
+    const paused = await request<{ step: number }>(teacher, "session:control", { action: "pause" });
+    expect(paused.ok).toBe(true);
+    if (!paused.ok) return;
+    await waitFor(() => stepsOf(frames).at(-1) === paused.data.step, 10_000, "the paused step");
+    expect(gapsAndDuplicates(stepsOf(frames), snap.step + 1)).toEqual([]);
+    expect(decodeStepFrame(frames.at(-1)!).params).toEqual(referenceParams(paused.data.step));
+  });
 });
