@@ -4,8 +4,11 @@ import { describeError } from "../describe-error";
 
 /** A lease lasts this long in the database unless renewed. */
 export const LEASE_TTL_MS = 3_000;
-/** Leases are renewed this often (three chances before expiry). */
-export const LEASE_RENEW_MS = 1_000;
+/**
+ * Leases are renewed this often: a renewal answered more than 2 s late (a stalled event loop on a busy
+ * machine) is needed before the lease lapses locally.
+ */
+export const LEASE_RENEW_MS = 500;
 /**
  * The holder stops this long before the database would let another node take over, so that the two
  * never both broadcast; counted from when the renewal was *sent*, so a slow answer only shortens it.

@@ -11,17 +11,19 @@ import { rebuildAt } from "../sessions/rebuild";
 import type { SessionRegistry } from "../sessions/registry";
 import { StepSource } from "../sessions/step-source";
 import { lastDeliveredStep } from "./delivered";
-import { LEASE_RENEW_MS, type LeaseKeeper } from "./lease-keeper";
+import type { LeaseKeeper } from "./lease-keeper";
 import type { SessionOwner } from "./owner";
 import { STREAM_MAX_LEN } from "./redis";
 
 /** Durable steps the room never saw are re-sent one by one up to this many; beyond, a snapshot. */
 const MAX_REPLAYED_STEPS = 600;
+/** Expired leases are looked for this often (a dead node's sessions move within TTL + this). */
+export const SCAN_INTERVAL_MS = 1_000;
 /** Sessions looked at per scan. */
 const SCAN_BATCH = 20;
 
 /**
- * Runs every unfinished session that no live node runs: every LEASE_RENEW_MS it claims the sessions
+ * Runs every unfinished session that no live node runs: every SCAN_INTERVAL_MS it claims the sessions
  * whose lease has expired (their owner died) or that have none, then adopts each: sends the room the
  * durable steps it never received, rebuilds the session from the database (checkpoint + control log,
  * deterministic replay), takes over its roster, and keeps it playing if it was.
@@ -46,7 +48,7 @@ export class Takeover {
   /** Claims what is claimable now, then keeps scanning. */
   async start(): Promise<number> {
     const adopted = await this.scan();
-    this.timer = setInterval(() => void this.scan(), LEASE_RENEW_MS);
+    this.timer = setInterval(() => void this.scan(), SCAN_INTERVAL_MS);
     return adopted;
   }
 
