@@ -30,6 +30,13 @@ export const envSchema = z.object({
   FAILED_JOINS_PER_MINUTE: optionalPositiveInt,
   FAILED_JOIN_BLOCK_SECONDS: optionalPositiveInt,
   SESSIONS_PER_IP_PER_HOUR: optionalPositiveInt,
+  /** Redis shared by every node: setting it runs this process as one node of a cluster (needs DATABASE_URL). */
+  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
+  /** The Redis stream (and key prefix) of this cluster; every node of one deployment must use the same. */
+  REDIS_STREAM: z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, "must be 1-100 letters, digits or : _ . -").prefault("backprop-live"),
+}).refine((env) => env.REDIS_URL === undefined || env.DATABASE_URL !== undefined, {
+  path: ["REDIS_URL"],
+  message: "several nodes (REDIS_URL) need a shared PostgreSQL: set DATABASE_URL; the embedded PGlite database is single-process only",
 });
 
 /** Parsed, typed server environment. */

@@ -1,7 +1,9 @@
 import type { App } from "./app";
 import { classifyDbError, describeDbError, probeDatabase } from "./data/db-errors";
+import { attachCluster } from "./cluster";
 import { createFlush } from "./data/write-ops";
 import type { Env } from "./env";
+import type { PrismaClient } from "./generated/prisma/client";
 import { CreationBudget } from "./http/creation-budget";
 import { createApiHandler } from "./http/router";
 import { registerSessionHandlers } from "./realtime/handlers";
@@ -10,6 +12,7 @@ import { DEFAULT_LIMITS, type Limits } from "./realtime/limits";
 import { socketRoom } from "./realtime/socket-room";
 import { SessionRegistry } from "./sessions/registry";
 import { WriteQueue } from "./sessions/write-queue";
+import type { FlushFn } from "./sessions/write-ops";
 
 /** The live-session service attached to an app. */
 export interface LiveService {
@@ -35,30 +38,38 @@ export function limitsFromEnv(env: Env): Limits {
 }
 
 /**
- * Plugs the training sessions into the app: the JSON API before Next, the socket handlers, recovery
- * of unfinished sessions before the port opens, and a flush of everything at shutdown.
+ * The shared write queue with the product's failure handling: while the database is away, playing
+ * sessions pause with a reason everyone sees (steps are broadcast only once stored, so nothing may pile
+ * up; see LiveSession.databaseLost); a write the database refuses stops only its own session.
  */
-export function attachLiveSessions(app: App, env: Env): LiveService {
-  const limits = limitsFromEnv(env);
-  const prisma = app.db.prisma;
-  const queue = new WriteQueue(createFlush(prisma, app.db.runScript), {
+export function createWriteQueue(flush: FlushFn, prisma: PrismaClient, sessions: () => SessionRegistry): WriteQueue {
+  return new WriteQueue(flush, {
     classify: classifyDbError,
     probe: probeDatabase(prisma),
     onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeDbError(err)}`),
-    // Steps are broadcast only once stored, so while the database is away playing sessions pause (with
-    // a reason everyone sees) rather than hold an ever-growing backlog; see LiveSession.databaseLost.
     onAvailability: (available) => {
       console.error(available ? "backprop-live: the database is back; queued writes are stored" : "backprop-live: the database is unavailable; playing sessions pause, writes wait in memory");
-      for (const s of registry.all()) {
+      for (const s of sessions().all()) {
         if (available) s.databaseBack();
         else s.databaseLost();
       }
     },
     onRefused: (sessionId, op, err) => {
       console.error(`backprop-live: the database refused a ${op.kind} write${sessionId ? ` of session ${sessionId}` : ""}; that session stops: ${describeDbError(err)}`);
-      if (sessionId) registry.loaded(sessionId)?.writeRefused(err);
+      if (sessionId) sessions().loaded(sessionId)?.writeRefused(err);
     },
   });
+}
+
+/**
+ * Plugs the training sessions into the app: the JSON API before Next, the socket handlers, recovery
+ * of unfinished sessions before the port opens, and a flush of everything at shutdown.
+ */
+export function attachLiveSessions(app: App, env: Env): LiveService {
+  if (env.REDIS_URL !== undefined) return attachCluster(app, env, env.REDIS_URL);
+  const limits = limitsFromEnv(env);
+  const prisma = app.db.prisma;
+  const queue = createWriteQueue(createFlush(prisma, app.db.runScript), prisma, () => registry);
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
   app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, creations: new CreationBudget(limits.sessionsPerIpPerHour) }));
   app.hooks.onSocketServer.push(async (io) => {

@@ -1,7 +1,8 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { FlushFn, WriteOp } from "../sessions/write-ops";
 
-type Query = Prisma.PrismaPromise<unknown>;
+/** A statement of a write transaction. */
+export type Query = Prisma.PrismaPromise<unknown>;
 
 /**
  * Runs a script of SQL statements (no parameters) in one round trip. PostgreSQL runs the statements of
@@ -15,12 +16,16 @@ export type ScriptRunner = (script: string) => Promise<void>;
  * a `reset` splits the batch, and within each part every kind of op becomes one statement
  * (multi-row inserts, one UPDATE … FROM (VALUES …) for all durable-step moves).
  */
-export function createFlush(prisma: PrismaClient, runScript?: ScriptRunner): FlushFn {
+/**
+ * `guard` (multi-node mode) gives statements that must open every transaction (the lease check); a
+ * guarded flush never takes the script shortcut.
+ */
+export function createFlush(prisma: PrismaClient, runScript?: ScriptRunner, guard?: (ops: WriteOp[]) => Query[]): FlushFn {
   return async (ops) => {
     // Steady play writes only steps. On PGlite a Prisma transaction of two statements costs ~3.5 ms of
     // CPU (BEGIN, two statements, COMMIT, each a round trip through Prisma and the WebAssembly engine);
     // the same writes as one script cost ~0.4 ms (docs/benchmarks.md, fan-out).
-    if (runScript && ops.length > 0 && ops.every(isStepOp)) return runScript(stepScript(ops));
+    if (runScript && !guard && ops.length > 0 && ops.every(isStepOp)) return runScript(stepScript(ops));
     const queries: Query[] = [];
     let part: WriteOp[] = [];
     // Participants carry names people typed: they go in a transaction of their own, after the
@@ -40,7 +45,8 @@ export function createFlush(prisma: PrismaClient, runScript?: ScriptRunner): Flu
       } else part.push(op);
     }
     queries.push(...statementsFor(prisma, part));
-    if (queries.length > 0) await prisma.$transaction(queries);
+    // Multi-node mode: the first statement checks this node still holds the leases of these sessions.
+    if (queries.length > 0) await prisma.$transaction([...(guard?.(ops.filter((op) => !isRosterOp(op))) ?? []), ...queries]);
     if (roster.length > 0) {
       await prisma.$transaction(statementsFor(prisma, roster)).catch((err) => {
         console.error(`backprop-live: ${roster.length} participant record(s) could not be stored and were dropped:`, err);

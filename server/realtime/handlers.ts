@@ -27,7 +27,8 @@ interface SocketData {
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const KNOWN_EVENTS = new Set(["session:join", "session:control", "session:trace", "session:resync"]);
+/** Client events the server handles. */
+export const KNOWN_EVENTS = new Set(["session:join", "session:control", "session:trace", "session:resync"]);
 
 /** Wires the session events onto a Socket.IO server. Every handler validates, acks, and never throws. */
 export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits }): void {
@@ -149,7 +150,7 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
 const MAX_TRACE_EXAMPLES = 32;
 
 /** Keeps a trace's size bounded: only the first MAX_TRACE_EXAMPLES examples of a large batch. */
-function limitTraceSize(trace: StepTrace): StepTrace & { examplesOmitted: number } {
+export function limitTraceSize(trace: StepTrace): StepTrace & { examplesOmitted: number } {
   const omitted = Math.max(0, trace.examples.length - MAX_TRACE_EXAMPLES);
   return { ...trace, examples: omitted > 0 ? trace.examples.slice(0, MAX_TRACE_EXAMPLES) : trace.examples, examplesOmitted: omitted };
 }
@@ -166,14 +167,15 @@ function requireInstructor(socket: IoSocket): { session: LiveSession } {
   return { session };
 }
 
-function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
+/** Validates a payload; throws a BAD_REQUEST AppError naming the bad field. */
+export function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
   const result = schema.safeParse(payload);
   if (!result.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(result.error));
   return result.data;
 }
 
 /** Size of a payload as JSON; anything unserialisable counts as too large. */
-function payloadBytes(payload: unknown): number {
+export function payloadBytes(payload: unknown): number {
   try {
     return Buffer.byteLength(JSON.stringify(payload) ?? "");
   } catch {

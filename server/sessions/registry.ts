@@ -35,7 +35,14 @@ export class SessionRegistry {
   private readonly loading = new Map<string, Promise<LiveSession | null>>();
 
   constructor(
-    private readonly deps: { prisma: PrismaClient; queue: WriteQueue; roomFor: (sessionId: string) => RoomPort; limits: RegistryLimits },
+    private readonly deps: {
+      prisma: PrismaClient;
+      queue: WriteQueue;
+      roomFor: (sessionId: string) => RoomPort;
+      limits: RegistryLimits;
+      /** Multi-node mode: takes the ownership lease of a new session id before it is stored. */
+      claim?: (sessionId: string) => Promise<boolean>;
+    },
   ) {}
 
   /** Sessions that are not finished. */
@@ -57,6 +64,7 @@ export class SessionRegistry {
     const id = randomUUID();
     const instructorKey = generateInstructorKey();
     const keyHash = hashKey(instructorKey);
+    if (this.deps.claim && !(await this.deps.claim(id))) throw new AppError(ErrorCode.UNAVAILABLE, "could not take ownership of the new session; try again");
     for (let attempt = 0; ; attempt++) {
       const joinCode = generateJoinCode();
       if (this.byCode.has(joinCode) || (await isJoinCodeLive(this.deps.prisma, joinCode))) continue;
@@ -110,6 +118,18 @@ export class SessionRegistry {
       }
     }
     return recovered;
+  }
+
+  /**
+   * Forgets a session this process may no longer run (multi-node mode: its lease was lost) and stops
+   * its engine. Its writes are refused and its broadcasts dropped by then, so stopping is silent.
+   */
+  async evict(id: string): Promise<void> {
+    const session = this.byId.get(id);
+    if (!session) return;
+    this.byId.delete(id);
+    if (this.byCode.get(session.joinCode) === session) this.byCode.delete(session.joinCode);
+    await session.shutdown().catch(() => undefined);
   }
 
   /** Pauses and checkpoints every session (server shutdown). */

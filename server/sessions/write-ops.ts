@@ -25,5 +25,11 @@ export type WriteOp =
   | { kind: "participant-join"; id: string; sessionId: string; name: string; role: string; joinedAt: Date }
   | { kind: "participant-leave"; id: string; leftAt: Date };
 
-/** Applies a batch of ops atomically, in order. */
-export type FlushFn = (ops: WriteOp[]) => Promise<void>;
+/** Ops a flush refused for good (not retried): their pushers are rejected with `error`. */
+export interface FlushRejection {
+  rejected: ReadonlySet<WriteOp>;
+  error: Error;
+}
+
+/** Applies a batch of ops atomically, in order; may refuse some ops for good (multi-node fencing). */
+export type FlushFn = (ops: WriteOp[]) => Promise<void | FlushRejection>;

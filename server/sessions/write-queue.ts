@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from "@/lib/errors";
-import type { FlushFn, WriteOp } from "./write-ops";
+import type { FlushFn, FlushRejection, WriteOp } from "./write-ops";
 
 interface Pending {
   op: WriteOp;
@@ -145,9 +145,9 @@ export class WriteQueue {
       const batch = this.queue.slice(0, this.options.maxBatch);
       let outage: unknown = null;
       try {
-        await this.flushFn(batch.map((p) => p.op));
+        const rejection = await this.flushFn(batch.map((p) => p.op));
         this.queue.splice(0, batch.length);
-        this.commit(batch);
+        this.commit(batch, rejection);
       } catch (err) {
         outage = (await this.isRefusal(err)) ? await this.isolate(batch.length) : err;
       }
@@ -177,8 +177,9 @@ export class WriteQueue {
       if (left === 0) break;
       const n = Math.min(size, left);
       const chunk = this.queue.slice(0, n);
+      let rejection: void | FlushRejection;
       try {
-        await this.flushFn(chunk.map((p) => p.op));
+        rejection = await this.flushFn(chunk.map((p) => p.op));
       } catch (err) {
         if (!(await this.isRefusal(err))) return err;
         if (n > 1) {
@@ -196,7 +197,7 @@ export class WriteQueue {
       }
       this.queue.splice(0, n);
       left -= n;
-      this.commit(chunk);
+      this.commit(chunk, rejection);
     }
     return null;
   }
@@ -232,10 +233,18 @@ export class WriteQueue {
     }
   }
 
-  private commit(done: Pending[]): void {
-    this.committed += done.length;
+  /** Settles a committed batch; ops the flush refused for good (multi-node fencing) are rejected. */
+  private commit(done: Pending[], rejection: void | FlushRejection): void {
     this.transactions++;
-    for (const p of done) p.resolve();
+    for (const p of done) {
+      if (rejection?.rejected.has(p.op)) {
+        this.refused++;
+        p.reject(rejection.error);
+      } else {
+        this.committed++;
+        p.resolve();
+      }
+    }
   }
 
   private setFailing(failing: boolean): void {
