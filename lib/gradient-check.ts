@@ -3,6 +3,7 @@
  * gradient demo. Pure: the browser runs it on the trace it already has.
  */
 import { ACTIVATIONS, createLayout, describeParams, LOSSES, Network, type EngineConfig, type Point, type StepTrace } from "./engine";
+import { BatchPass } from "./engine/batch";
 
 /** Default finite-difference step h: small enough for a small truncation error (O(h²)), large enough to keep rounding error (≈ ε/h) below it. */
 export const GRADIENT_CHECK_H = 1e-5;
@@ -33,16 +34,21 @@ export function lossAt(config: EngineConfig, theta: ArrayLike<number>, examples:
   return sum / examples.length;
 }
 
-/** Mean data gradient ∂L/∂θ over the examples at θ, by backpropagation. */
+/** Mean data gradient ∂L/∂θ over the examples at θ, by backpropagation (the trainer's own batch pass, so bit-identical to `trace.gradData`). */
 export function backpropGradient(config: EngineConfig, theta: ArrayLike<number>, examples: readonly Point[]): number[] {
   const { net, loss, layout } = networkOf(config);
-  const t = Float64Array.from(theta);
+  const n = examples.length;
+  const inputs = layout.sizes[0];
+  const outputs = layout.sizes[layout.sizes.length - 1];
+  const x = new Float64Array(n * inputs);
+  const y = new Float64Array(n * outputs);
+  examples.forEach((e, k) => {
+    x.set(e.x, k * inputs);
+    y.set(e.y, k * outputs);
+  });
   const grad = new Float64Array(layout.count);
-  for (const e of examples) {
-    net.forward(t, e.x, 0);
-    net.backward(t, e.y, 0, loss, grad);
-  }
-  return Array.from(grad, (g) => g / examples.length);
+  new BatchPass(layout, net, loss).run(Float64Array.from(theta), x, y, Int32Array.from({ length: n }, (_, k) => k), 0, n, grad);
+  return Array.from(grad, (g) => g / n);
 }
 
 /**
