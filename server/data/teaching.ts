@@ -67,10 +67,9 @@ export async function insertPoll(prisma: PrismaClient, p: { id: string; sessionI
   await prisma.poll.create({ data: { ...p, state: "open" } });
 }
 
-/** Stores one vote; false if this voter already voted in this poll (primary key). */
-export async function insertVote(prisma: PrismaClient, v: { pollId: string; voterId: string; name: string; answer: PollAnswer }): Promise<boolean> {
-  const result = await prisma.pollVote.createMany({ data: [v], skipDuplicates: true });
-  return result.count === 1;
+/** Stores votes in one statement; a voter's second row for the same poll is ignored (primary key). */
+export async function insertVotes(prisma: PrismaClient, votes: { pollId: string; voterId: string; name: string; answer: PollAnswer }[]): Promise<void> {
+  await prisma.pollVote.createMany({ data: votes, skipDuplicates: true });
 }
 
 /** Closes a poll: revealed with its result, or cancelled with a reason. */
