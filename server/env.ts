@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 const optionalPositiveInt = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional());
+const optionalPositiveNumber = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().positive().finite().optional());
 
 const postgresUrlSchema = z
   .string()
@@ -30,6 +31,11 @@ export const envSchema = z.object({
   FAILED_JOINS_PER_MINUTE: optionalPositiveInt,
   FAILED_JOIN_BLOCK_SECONDS: optionalPositiveInt,
   SESSIONS_PER_IP_PER_HOUR: optionalPositiveInt,
+  // Sandbox forks (docs/protocol.md F3, F4); unset keeps DEFAULT_FORK_LIMITS.
+  FORK_LIMIT_PER_PARTICIPANT: optionalPositiveInt,
+  FORK_LIMIT_PER_IP: optionalPositiveInt,
+  FORK_IDLE_HOURS: optionalPositiveNumber,
+  FORK_SWEEP_SECONDS: optionalPositiveNumber,
   /** Redis shared by every node: setting it runs this process as one node of a cluster (needs DATABASE_URL). */
   REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
   /** The Redis stream (and key prefix) of this cluster; every node of one deployment must use the same. */

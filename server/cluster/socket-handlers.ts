@@ -1,6 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import { AppError, ErrorCode, toAck, type ErrorCode as Code } from "@/lib/errors";
-import { controlSchema, joinSchema, traceRequestSchema, type Ack, type SessionSnapshot } from "@/lib/protocol";
+import { CLIENT_EVENTS, controlSchema, joinSchema, traceRequestSchema, type Ack, type SessionSnapshot } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
 import { getSessionState } from "../data/leases";
 import { KNOWN_EVENTS, parse, payloadBytes } from "../realtime/handlers";
@@ -13,6 +13,9 @@ import type { ClusterSocketData, OwnerReply, OwnerRequest, SessionOwner } from "
 import type { OwnerRouter } from "./router";
 
 type ClusterSocket = Socket & { data: ClusterSocketData };
+
+/** Client events of the teaching tools (issue 8), refused in multi-node mode. */
+const TEACHING_EVENTS = CLIENT_EVENTS.filter((e) => e === "session:fork" || e.startsWith("poll:"));
 
 /**
  * The session events in multi-node mode. Same contract as realtime/handlers.ts (validate, rate-limit,
@@ -64,6 +67,12 @@ export function registerClusterHandlers(
       const c = joined(socket);
       return answer(await deps.router.ask({ op: "resync", sessionId: c.sessionId, role: c.role }));
     }));
+    // Polls and sandboxes keep their state in the owner's memory and are not routed between nodes yet.
+    for (const event of TEACHING_EVENTS) {
+      socket.on(event, handle(event, async () => {
+        throw new AppError(ErrorCode.UNAVAILABLE, `${event} is not available when the server runs as several nodes (REDIS_URL); run a single process for polls and sandboxes`);
+      }));
+    }
     socket.onAny((event: unknown) => {
       if (typeof event === "string" && KNOWN_EVENTS.has(event)) return;
       socket.emit("session:error", { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` });

@@ -11,6 +11,8 @@ import type { SessionRegistry } from "../sessions/registry";
 import type { CreationBudget } from "./creation-budget";
 import { readJsonBody, sendJson } from "./respond";
 import { streamCsvExport, streamJsonExport } from "./stream-export";
+import type { TeachingService } from "../teaching/service";
+import { createFromTemplateOrPreset } from "./templates-routes";
 
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
@@ -31,12 +33,15 @@ export interface RouteDeps {
   publicUrl: string | null;
   /** Sessions each address may still create. */
   creations: CreationBudget;
+  /** Polls and forks (issue 8); absent in servers built without them. */
+  teaching?: TeachingService;
 }
 
 /** POST /api/sessions: body = engine config fields + optional `title` → 201 { id, joinCode, instructorKey, joinUrl }. */
 export async function createSessionRoute(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const body = await readJsonBody(req, deps.limits.maxBodyBytes);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError(ErrorCode.BAD_REQUEST, "(root): the body must be a JSON object with the session config");
+  if ("templateId" in body || "preset" in body) return createFromTemplateOrPreset(req, res, body, deps);
   const { title: rawTitle, ...rawConfig } = body as Record<string, unknown>;
   const title = titleSchema.safeParse(rawTitle);
   if (!title.success) throw new AppError(ErrorCode.BAD_REQUEST, `title: ${title.error.issues[0].message}`);
