@@ -1,0 +1,68 @@
+import type uPlot from "uplot";
+
+/** One run's loss curve: steps ascending, the loss at each (null where it was not finite). */
+export interface RunCurve {
+  id: string;
+  label: string;
+  steps: readonly number[];
+  loss: readonly (number | null)[];
+}
+
+/** The overlay as uPlot draws it: one shared step column, one loss column per run. */
+export interface Overlay {
+  data: uPlot.AlignedData;
+  /** Runs in column order (column k + 1 is `runs[k]`). */
+  runs: RunCurve[];
+}
+
+/** Most points one curve contributes (a 100,000-step session would make the x column huge). */
+export const MAX_POINTS_PER_RUN = 1000;
+
+/**
+ * Keeps at most `max` points of a curve: every k-th one, plus the last (so the curve ends where the
+ * run is now). Points already under the limit pass through untouched.
+ */
+export function thinCurve(curve: RunCurve, max = MAX_POINTS_PER_RUN): RunCurve {
+  const n = curve.steps.length;
+  if (n <= max || max < 2) return curve;
+  const every = Math.ceil(n / (max - 1));
+  const steps: number[] = [];
+  const loss: (number | null)[] = [];
+  for (let i = 0; i < n; i += every) {
+    steps.push(curve.steps[i]);
+    loss.push(curve.loss[i]);
+  }
+  if (steps[steps.length - 1] !== curve.steps[n - 1]) {
+    steps.push(curve.steps[n - 1]);
+    loss.push(curve.loss[n - 1]);
+  }
+  return { ...curve, steps, loss };
+}
+
+/**
+ * Aligns the visible runs on one step axis (the sorted union of their steps): a run has null at the
+ * steps it did not record, and the chart spans those gaps, so a fork that starts at step 40 is drawn
+ * from step 40 and curves of different lengths share one plot.
+ */
+export function buildOverlay(curves: readonly RunCurve[], visible: ReadonlySet<string> | null = null): Overlay {
+  const runs = curves.filter((c) => visible === null || visible.has(c.id)).map((c) => thinCurve(c));
+  const xs = [...new Set(runs.flatMap((r) => r.steps))].sort((a, b) => a - b);
+  const at = new Map(xs.map((x, i) => [x, i]));
+  const columns = runs.map((r) => {
+    const col: (number | null)[] = new Array(xs.length).fill(null);
+    r.steps.forEach((s, i) => {
+      const v = r.loss[i];
+      col[at.get(s)!] = v !== null && Number.isFinite(v) ? v : null;
+    });
+    return col;
+  });
+  return { data: [xs, ...columns] as uPlot.AlignedData, runs };
+}
+
+/** Line colours for runs, by position: the live session first, in the theme's own colours. */
+export const RUN_COLOURS = ["--pos", "--neg", "--path", "--ok", "--grad", "--muted"] as const;
+
+/** The CSS variable a run's line uses (cycled past the palette's end, dashed from the second lap). */
+export function runStyle(index: number): { colourVar: (typeof RUN_COLOURS)[number]; dashed: boolean } {
+  return { colourVar: RUN_COLOURS[index % RUN_COLOURS.length], dashed: index >= RUN_COLOURS.length };
+}
