@@ -1,8 +1,18 @@
-import type { Point } from "@/lib/engine";
+import { DEFAULT_GENERATED_SIZE, generatePoints, type EngineConfig, type Point } from "@/lib/engine";
 import type { PlaneBounds } from "./field";
 
 /** Most points an instructor's own dataset may hold (the server's limit as well). */
 export const MAX_OWN_POINTS = 2000;
+
+/**
+ * Every point of a config's dataset (both splits, before shuffling): its own points, or the named
+ * generator's output, which the first edit turns into an explicit list.
+ */
+export function datasetPoints(config: EngineConfig): Point[] {
+  const spec = config.dataset;
+  if ("points" in spec) return spec.points;
+  return generatePoints(spec.name, spec.size ?? DEFAULT_GENERATED_SIZE, spec.noise, spec.seed);
+}
 
 /** Maps canvas pixels of a width × height drawing back to the plane (inverse of `toCanvas`). */
 export function fromCanvas(bounds: PlaneBounds, width: number, height: number, px: number, py: number): [number, number] {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Point } from "@/lib/engine";
+import { buildDataset, type Point } from "@/lib/engine";
+import { parseEngineConfig } from "@/lib/schemas";
 import { toCanvas } from "@/app/_lib/field";
-import { editPoints, fromCanvas, MAX_OWN_POINTS, nearestPoint, pointsToCsv } from "@/app/_lib/point-edit";
+import { datasetPoints, editPoints, fromCanvas, MAX_OWN_POINTS, nearestPoint, pointsToCsv } from "@/app/_lib/point-edit";
 
 const bounds = { xMin: -2, xMax: 2, yMin: -1, yMax: 3 };
 const points: Point[] = [
@@ -48,5 +49,17 @@ describe("point editing on the plane", () => {
 
   it("writes the upload's CSV format", () => {
     expect(pointsToCsv(points)).toBe("x1,x2,label\n0,0,0\n1,1,1\n1,0,1\n");
+  });
+});
+
+describe("the dataset as a point list", () => {
+  it("is the explicit points, or every generated point (both splits) for a named dataset", () => {
+    const xor = parseEngineConfig({});
+    expect(datasetPoints(xor)).toHaveLength(4);
+    const circle = parseEngineConfig({ layers: [2, 3, 1], dataset: { name: "circle", size: 50, noise: 0.1, seed: 3 } });
+    const built = buildDataset(circle.dataset);
+    expect(datasetPoints(circle)).toHaveLength(built.train.n + built.test.n);
+    const own = parseEngineConfig({ dataset: { points, seed: 1 } });
+    expect(datasetPoints(own)).toEqual(points);
   });
 });
