@@ -5,7 +5,8 @@
 import { z } from "zod";
 import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
-import { hyperSchema, isPlainText, PLAIN_TEXT_MESSAGE, regularizationSchema } from "./schemas";
+import { PRESET_IDS, type PresetId } from "./presets";
+import { hyperSchema, isPlainText, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
@@ -20,6 +21,9 @@ const joinCode = z
   .toUpperCase()
   .regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`), `must be ${JOIN_CODE_LENGTH} characters from ${JOIN_CODE_ALPHABET}`);
 
+/** A participant token: 16..64 characters of A–Z a–z 0–9 _ -. */
+export const participantTokenSchema = z.string("must be a string").regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16..64 characters of A-Z, a-z, 0-9, _ or -");
+
 /** `session:join` payload: a live session by join code, or any stored session read-only by id. */
 export const joinSchema = z.strictObject({
   joinCode: joinCode.optional(),
@@ -28,9 +32,21 @@ export const joinSchema = z.strictObject({
   instructorKey: z.string("must be a string").min(1).max(200, "too long").optional(),
   /** Last step this client has applied, when reconnecting: the server replays what it missed. */
   lastStep: z.int().min(0).optional(),
+  /**
+   * A secret this browser keeps for the session (sessionStorage), so the server knows it is the same
+   * student after a reconnect (one vote per poll, fork limits, Q3). Omit it on the first join: the
+   * server makes one and returns it in `teaching.participantToken`.
+   */
+  participantToken: participantTokenSchema.optional(),
 }).refine((j) => (j.joinCode === undefined) !== (j.sessionId === undefined), { message: "give either joinCode or sessionId", path: ["joinCode"] });
 /** Parsed `session:join` payload. */
 export type JoinRequest = z.infer<typeof joinSchema>;
+
+/** A preset id. */
+export const presetIdSchema = z.enum(PRESET_IDS, { error: `must be one of ${PRESET_IDS.join(", ")}` });
+
+/** A replacement point list (shape against the network is checked by the session, D2). */
+export const dataPointsSchema = z.array(pointSchema, "must be an array of { x, y } points").min(1, "needs at least one point").max(MAX_POINTS, `at most ${MAX_POINTS} points`);
 
 /** `session:control` payload, discriminated by `action`. */
 export const controlSchema = z.discriminatedUnion(
@@ -49,8 +65,12 @@ export const controlSchema = z.discriminatedUnion(
     }),
     z.strictObject({ action: z.literal("fastForward"), epochs: z.int("must be an integer").min(1, "must be ≥ 1").max(10_000, "must be ≤ 10000") }),
     z.strictObject({ action: z.literal("end") }),
+    /** A misconception demo (lib/presets.ts): a new run from the preset's config; the room sees its explanation. */
+    z.strictObject({ action: z.literal("preset"), presetId: presetIdSchema }),
+    /** The instructor's own points replace the dataset: a new run from step 0 on them (D1–D4). */
+    z.strictObject({ action: z.literal("data"), points: dataPointsSchema, testRatio: z.number("must be a number").min(0, "must be ≥ 0").max(0.9, "must be ≤ 0.9").optional() }),
   ],
-  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end" },
+  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end, preset, data" },
 );
 /** Parsed `session:control` payload. */
 export type Control = z.infer<typeof controlSchema>;
@@ -99,6 +119,8 @@ export interface SessionSnapshot {
   participants: number;
   /** Instructor only. */
   roster?: RosterEntry[];
+  /** Teaching tools: preset shown to the room, fork origin, template, open poll (issue 8). The server always sends it. */
+  teaching?: TeachingInfo;
 }
 
 /** `session:state`: the state machine moved. */
@@ -123,6 +145,129 @@ export interface PhaseEvent {
   batch: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Teaching tools (issue 8): presets, polls, forks. Rules Q*, F*, D* in docs/protocol.md.
+
+/** The preset the current run was started from, as the room sees it. */
+export interface PresetNote {
+  id: PresetId;
+  title: string;
+  /** One paragraph shown to the room. */
+  explanation: string;
+  /** What to look at while it trains. */
+  watch: string;
+}
+
+/** Teaching state carried by every snapshot. */
+export interface TeachingInfo {
+  /** Set by a `preset` control (or a session started from a preset); cleared by `reset`/`data`. */
+  preset: PresetNote | null;
+  /** This session is a fork of `sessionId`, taken at step `step` (F1). */
+  origin: { sessionId: string; step: number } | null;
+  /** Template this session was started from, if any (GET /api/templates/:id has its preset order). */
+  templateId: string | null;
+  /** The open poll, if any (Q9). */
+  poll: PollView | null;
+  /** Only in the caller's own join/resync answer: this student's vote in the open poll. */
+  myVote?: PollAnswer | null;
+  /** Only in the caller's own join/resync answer: the token to send on the next join (Q3). */
+  participantToken?: string;
+}
+
+/** What a poll asks. */
+export type PollKind = "param-direction" | "loss-direction";
+/** An answer. `loss-direction` polls accept up/down only. */
+export type PollAnswer = "up" | "down" | "stay";
+/** Answers of each poll kind, in display order. */
+export const POLL_ANSWERS: Record<PollKind, readonly PollAnswer[]> = { "param-direction": ["up", "down", "stay"], "loss-direction": ["up", "down"] };
+/**
+ * "stay" means |Δθ| ≤ POLL_STAY_TOLERANCE · max(1, |θ before|): a move below what the panel's three
+ * decimals show for |θ| ≤ 1, relative beyond that (Q7).
+ */
+export const POLL_STAY_TOLERANCE = 1e-3;
+
+/** `poll:open` payload (instructor; paused, not mid-walk, Q1–Q2). */
+export const pollOpenSchema = z.discriminatedUnion(
+  "kind",
+  [
+    /** `param` is a name from the layout (`wo1`, `w2[1,3]`…); checked against the session's network. */
+    z.strictObject({ kind: z.literal("param-direction"), param: z.string("must be a string").min(1, "must not be empty").max(40, "at most 40 characters") }),
+    z.strictObject({ kind: z.literal("loss-direction") }),
+  ],
+  { error: "kind must be param-direction or loss-direction" },
+);
+/** Parsed `poll:open` payload. */
+export type PollOpenRequest = z.infer<typeof pollOpenSchema>;
+
+/** `poll:vote` payload (students only, once per poll, Q3–Q5). */
+export const pollVoteSchema = z.strictObject({
+  pollId: z.uuid("must be a poll id"),
+  answer: z.enum(["up", "down", "stay"], { error: "must be up, down or stay" }),
+});
+
+/** `poll:reveal` / `poll:cancel` payload (instructor). */
+export const pollRefSchema = z.strictObject({ pollId: z.uuid("must be a poll id") });
+
+/** A poll as everyone sees it while it is open (no tally: students must not herd). */
+export interface PollView {
+  id: string;
+  kind: PollKind;
+  /** The parameter asked about (param-direction), else null. */
+  param: string | null;
+  /** The question as shown to the room. */
+  question: string;
+  answers: readonly PollAnswer[];
+  /** The step the poll is about: the next one (session step + 1). */
+  step: number;
+  openedAt: string;
+}
+
+/** `poll:tally` (instructors only, at most 4 per second). */
+export interface PollTally {
+  pollId: string;
+  counts: Record<PollAnswer, number>;
+  votes: number;
+  /** Students connected now. */
+  students: number;
+}
+
+/** `poll:result` (everyone): the step ran; this is what happened. */
+export interface PollResult {
+  pollId: string;
+  kind: PollKind;
+  param: string | null;
+  step: number;
+  /** The right answer, or null when the step diverged (nothing moved) or the loss did not change at all. */
+  correct: PollAnswer | null;
+  /** θ[param] (param-direction) or the batch loss (loss-direction) before and after the step. */
+  before: number;
+  after: number;
+  counts: Record<PollAnswer, number>;
+  votes: number;
+  /** How the answer was decided, in one sentence. */
+  explanation: string;
+}
+
+/** `poll:closed`: the poll was cancelled (by the instructor, `end`, or a restart), no result. */
+export interface PollClosed {
+  pollId: string;
+  reason: string;
+}
+
+/** `session:fork` payload (any joined participant, F1–F4). */
+export const forkSchema = z.strictObject({
+  title: z.string("must be a string").trim().min(1, "must not be empty").max(120, "at most 120 characters").refine(isPlainText, PLAIN_TEXT_MESSAGE).optional(),
+});
+
+/** What `session:fork` answers, to the forker only: they control the fork like an instructor. */
+export interface ForkCreated {
+  sessionId: string;
+  joinCode: string;
+  instructorKey: string;
+  /** The origin's step the fork started from (the fork itself starts at its own step 0). */
+  forkedAtStep: number;
+}
+
 /** What the server emits. */
 export interface ServerToClientEvents {
   "session:step": (frame: StepFrame) => void;
@@ -132,6 +277,10 @@ export interface ServerToClientEvents {
   "session:roster": (roster: RosterEntry[]) => void;
   "session:snapshot": (snapshot: SessionSnapshot) => void;
   "session:error": (error: { code: ErrorCode; message: string }) => void;
+  "poll:opened": (poll: PollView) => void;
+  "poll:tally": (tally: PollTally) => void;
+  "poll:result": (result: PollResult) => void;
+  "poll:closed": (event: PollClosed) => void;
 }
 
 /** What clients emit. Payloads are `unknown` on purpose: types are not validation (every handler parses). */
@@ -140,4 +289,12 @@ export interface ClientToServerEvents {
   "session:control": (payload: unknown, ack: (res: Ack<{ step: number; state: SessionState }>) => void) => void;
   "session:trace": (payload: unknown, ack: (res: Ack<StepTrace>) => void) => void;
   "session:resync": (payload: unknown, ack: (res: Ack<SessionSnapshot>) => void) => void;
+  "session:fork": (payload: unknown, ack: (res: Ack<ForkCreated>) => void) => void;
+  "poll:open": (payload: unknown, ack: (res: Ack<PollView>) => void) => void;
+  "poll:vote": (payload: unknown, ack: (res: Ack<{ pollId: string; answer: PollAnswer }>) => void) => void;
+  "poll:reveal": (payload: unknown, ack: (res: Ack<PollResult>) => void) => void;
+  "poll:cancel": (payload: unknown, ack: (res: Ack<{ pollId: string }>) => void) => void;
 }
+
+/** Every client → server event name (unknown names get `session:error`, P4). */
+export const CLIENT_EVENTS = ["session:join", "session:control", "session:trace", "session:resync", "session:fork", "poll:open", "poll:vote", "poll:reveal", "poll:cancel"] as const;
