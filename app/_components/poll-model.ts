@@ -1,10 +1,5 @@
+import { POLL_ANSWERS, type PollAnswer, type PollKind, type PollResult } from "@/lib/protocol";
 import { formatValue } from "@/app/_lib/format";
-
-/** An answer a poll offers. */
-export type PollAnswer = "up" | "down" | "stay";
-
-/** What a poll asks: which way one parameter moves, or which way the loss goes, in the next step. */
-export type PollQuestion = { kind: "param-direction"; param: string } | { kind: "loss-direction" };
 
 /** One bar of the tally. */
 export interface TallyRow {
@@ -19,21 +14,12 @@ export interface TallyRow {
   correct: boolean;
 }
 
-/** The answers of a question, in the order the cards show them. */
-export function answersOf(q: PollQuestion): PollAnswer[] {
-  return q.kind === "param-direction" ? ["up", "down", "stay"] : ["up", "down"];
-}
-
 const ANSWER_LABEL: Record<PollAnswer, string> = { up: "↑ Up", down: "↓ Down", stay: "→ Stays" };
+const ANSWER_WORD: Record<PollAnswer, string> = { up: "up", down: "down", stay: "stays" };
 
 /** The label of an answer's button and bar. */
 export function answerLabel(a: PollAnswer): string {
   return ANSWER_LABEL[a];
-}
-
-/** The question in words, as the room reads it. */
-export function questionText(q: PollQuestion): string {
-  return q.kind === "param-direction" ? `Which way will ${q.param} move in the next step?` : "Will the loss go up or down in the next step?";
 }
 
 /**
@@ -55,9 +41,9 @@ export function wholePercents(counts: readonly number[]): number[] {
   return floors;
 }
 
-/** The tally's bars for a question from the vote counts (missing answers count 0). */
-export function tallyRows(q: PollQuestion, counts: Partial<Record<PollAnswer, number>>, correct: PollAnswer | null = null): { rows: TallyRow[]; total: number } {
-  const answers = answersOf(q);
+/** The tally's bars for a poll kind from the vote counts (answers the kind does not offer are ignored). */
+export function tallyRows(kind: PollKind, counts: Partial<Record<PollAnswer, number>>, correct: PollAnswer | null = null): { rows: TallyRow[]; total: number } {
+  const answers = POLL_ANSWERS[kind];
   const values = answers.map((a) => Math.max(0, Math.trunc(counts[a] ?? 0)));
   const total = values.reduce((a, b) => a + b, 0);
   const percents = wholePercents(values);
@@ -72,34 +58,27 @@ export function tallyRows(q: PollQuestion, counts: Partial<Record<PollAnswer, nu
   return { rows, total };
 }
 
-/** What actually happened in the revealed step. */
-export interface PollOutcome {
-  correct: PollAnswer;
-  /** The quantity before and after the step (the parameter, or the batch loss). */
-  before: number;
-  after: number;
+/** "wo1 went up by 0.0123: 0.5 → 0.5123." or "The loss went down by …". */
+export function outcomeSentence(r: Pick<PollResult, "kind" | "param" | "correct" | "before" | "after">): string {
+  const what = r.kind === "param-direction" ? (r.param ?? "The parameter") : "The loss";
+  const numbers = `${formatValue(r.before)} → ${formatValue(r.after)}`;
+  if (r.correct === null) return `${what} did not change: ${numbers}.`;
+  if (r.correct === "stay") return `${what} stayed put (changed by ${formatValue(r.after - r.before)}): ${numbers}.`;
+  return `${what} went ${r.correct} by ${formatValue(Math.abs(r.after - r.before))}: ${numbers}.`;
 }
 
 /** What a student's card says after the reveal. */
 export interface StudentVerdict {
-  kind: "right" | "wrong" | "no-vote";
+  kind: "right" | "wrong" | "no-vote" | "undecided";
   headline: string;
   detail: string;
 }
 
-/** "wo1 went up by 0.0123 (0.5 → 0.5123)" or "the loss went down by …". */
-export function outcomeSentence(q: PollQuestion, o: PollOutcome): string {
-  const what = q.kind === "param-direction" ? q.param : "The loss";
-  const delta = o.after - o.before;
-  const move = o.correct === "stay" ? "stayed put" : `went ${o.correct}`;
-  const by = o.correct === "stay" ? `(changed by ${formatValue(delta)})` : `by ${formatValue(Math.abs(delta))}`;
-  return `${what} ${move} ${by}: ${formatValue(o.before)} → ${formatValue(o.after)}.`;
-}
-
-/** The student's result: right or wrong against their own vote, and what happened. */
-export function studentVerdict(q: PollQuestion, o: PollOutcome, myVote: PollAnswer | null): StudentVerdict {
-  const detail = outcomeSentence(q, o);
+/** The student's result: their own vote against what the step actually did. */
+export function studentVerdict(r: Pick<PollResult, "kind" | "param" | "correct" | "before" | "after">, myVote: PollAnswer | null): StudentVerdict {
+  const detail = outcomeSentence(r);
+  if (r.correct === null) return { kind: "undecided", headline: "No winner this time.", detail };
   if (myVote === null) return { kind: "no-vote", headline: "You did not vote this time.", detail };
-  if (myVote === o.correct) return { kind: "right", headline: "You were right!", detail };
-  return { kind: "wrong", headline: `Not this time: you said ${ANSWER_LABEL[myVote].slice(2).toLowerCase()}.`, detail };
+  if (myVote === r.correct) return { kind: "right", headline: "You were right!", detail };
+  return { kind: "wrong", headline: `Not this time: you said ${ANSWER_WORD[myVote]}.`, detail };
 }

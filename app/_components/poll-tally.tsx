@@ -1,11 +1,12 @@
-import { tallyRows, type PollAnswer, type PollQuestion } from "./poll-model";
+import type { PollAnswer, PollKind } from "@/lib/protocol";
+import { tallyRows } from "./poll-model";
 
 /**
  * The live tally as horizontal bars, one per answer, each with its count and a percentage that adds up
  * to 100. Fixed row heights and a width transition: bars grow as votes arrive, nothing else moves.
  */
-export function PollTally({ question, counts, correct = null, large = false }: { question: PollQuestion; counts: Partial<Record<PollAnswer, number>>; correct?: PollAnswer | null; large?: boolean }) {
-  const { rows, total } = tallyRows(question, counts, correct);
+export function PollTally({ kind, counts, correct = null, large = false }: { kind: PollKind; counts: Partial<Record<PollAnswer, number>>; correct?: PollAnswer | null; large?: boolean }) {
+  const { rows, total } = tallyRows(kind, counts, correct);
   return (
     <div className="flex flex-col gap-2" data-testid="poll-tally" data-total={total}>
       <ul className="flex flex-col gap-1.5" aria-label="Votes so far">
