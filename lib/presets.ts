@@ -45,10 +45,10 @@ export const PRESETS: Record<PresetId, Preset> = {
     id: "big-learning-rate",
     title: "A learning rate that is far too large: divergence",
     explanation:
-      "Gradient descent only promises to go downhill for a small enough step. With η = 10 each update overshoots the minimum by more than it corrects, so the error grows instead of shrinking, and with a ReLU hidden layer and a linear output nothing bounds it: within a few steps the weights grow geometrically until the loss is no longer a finite number. The server refuses to apply a step that would produce NaN or ±∞, keeps the last finite parameters and pauses the session as diverged; lowering the learning rate (e.g. to 0.05) lets training continue.",
+      "Gradient descent only promises to go downhill for a small enough step. With η = 10 each update overshoots the minimum by more than it corrects, so the error grows instead of shrinking, and with a ReLU hidden layer and a linear output nothing bounds it: the weights grow geometrically, step after step, until the loss is no longer a finite number. The server refuses to apply a step that would produce NaN or ±∞, keeps the last finite parameters and pauses the session as diverged; lowering the learning rate (e.g. to 0.05) lets training continue.",
     watch: "The weights' magnitudes and the loss grow every step until the session stops as diverged with its reason.",
     config: { layers: [2, 4, 1], activation: { hidden: "relu", output: "linear" }, learningRate: 10, batchSize: 4, dataset: XOR, init: { scheme: "he", seed: 3 } },
-    suggestedSteps: 50,
+    suggestedSteps: 200,
   },
   "saturated-sigmoid": {
     id: "saturated-sigmoid",
