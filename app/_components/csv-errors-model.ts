@@ -7,8 +7,9 @@ export interface CsvProblem {
 /** Problems listed before "… and N more" (a 2,000-row file with one bad column would list 2,000). */
 export const MAX_LISTED_PROBLEMS = 5;
 
-/** Largest file read in the browser; the parser's row limit is far below this. */
-export const MAX_CSV_BYTES = 256 * 1024;
+import { MAX_CSV_BYTES } from "@/lib/csv-points";
+
+export { MAX_CSV_BYTES };
 
 /** What the upload shows under the file picker. */
 export interface CsvErrorDisplay {
@@ -27,7 +28,7 @@ export function csvErrorDisplay(fileName: string, problems: readonly CsvProblem[
 /** A problem with the file itself, before parsing (too big, not text). */
 export function fileProblem(file: { name: string; size: number; type: string }): string | null {
   if (file.size === 0) return `${file.name} is empty.`;
-  if (file.size > MAX_CSV_BYTES) return `${file.name} is ${Math.ceil(file.size / 1024)} KB; a CSV of at most 2,000 points is well under ${MAX_CSV_BYTES / 1024} KB.`;
+  if (file.size > MAX_CSV_BYTES) return `${file.name} is ${Math.ceil(file.size / 1024)} KB; the limit is ${MAX_CSV_BYTES / 1000} KB (2,000 points fit easily).`;
   if (file.type !== "" && !/^text\/|csv|excel/.test(file.type)) return `${file.name} is not a CSV file (${file.type}).`;
   return null;
 }

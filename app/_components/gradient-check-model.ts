@@ -1,13 +1,8 @@
+import type { GradientCheck } from "@/lib/gradient-check";
 import { formatValue } from "@/app/_lib/format";
 
-/** The numbers of one gradient check: backprop's ∂L/∂θ_i and the central finite difference with step h. */
-export interface GradientCheckNumbers {
-  param: string;
-  backprop: number;
-  numeric: number;
-  h: number;
-  relativeError: number;
-}
+/** The numbers of one gradient check (lib/gradient-check.ts): backprop's ∂L/∂θ_i and the central difference with step h. */
+export type GradientCheckNumbers = Pick<GradientCheck, "name" | "backprop" | "numeric" | "h" | "relativeError">;
 
 /** How the two gradients compare. */
 export type GradientVerdict = "agree" | "close" | "opposite" | "disagree" | "not-finite";
@@ -51,12 +46,12 @@ const MESSAGES: Record<GradientVerdict, (param: string) => string> = {
 export function buildGradientCheckView(n: GradientCheckNumbers): GradientCheckView {
   const verdict = judgeGradient(n);
   return {
-    param: n.param,
+    param: n.name,
     backprop: formatValue(n.backprop, 6),
     numeric: formatValue(n.numeric, 6),
     h: formatValue(n.h, 2),
     relativeError: Number.isFinite(n.relativeError) ? n.relativeError.toExponential(1).replace("-", "−").replace("e+", "e") : "—",
     verdict,
-    message: MESSAGES[verdict](n.param),
+    message: MESSAGES[verdict](n.name),
   };
 }

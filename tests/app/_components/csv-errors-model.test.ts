@@ -18,7 +18,7 @@ describe("CSV upload error display", () => {
 
   it("refuses empty, huge and non-text files before reading them", () => {
     expect(fileProblem({ name: "e.csv", size: 0, type: "text/csv" })).toBe("e.csv is empty.");
-    expect(fileProblem({ name: "big.csv", size: MAX_CSV_BYTES + 1, type: "text/csv" })).toContain("big.csv is 257 KB");
+    expect(fileProblem({ name: "big.csv", size: MAX_CSV_BYTES + 1, type: "text/csv" })).toContain("big.csv is 196 KB");
     expect(fileProblem({ name: "p.png", size: 10, type: "image/png" })).toBe("p.png is not a CSV file (image/png).");
     expect(fileProblem({ name: "ok.csv", size: 10, type: "" })).toBeNull();
     expect(fileProblem({ name: "ok.csv", size: 10, type: "application/vnd.ms-excel" })).toBeNull();
