@@ -102,3 +102,38 @@ export function readControls(raw: unknown): { changes: HyperChange[]; hasResets:
   }
   return { changes, hasResets: lastReset >= 0 };
 }
+
+/** How a comparable session relates to the one on screen (`GET /api/sessions/:id/comparable`). */
+export type RunRelation = "self" | "origin" | "fork" | "other";
+
+/** A session trained on the same dataset. */
+export interface ComparableSession {
+  id: string;
+  title: string;
+  state: string;
+  step: number;
+  createdAt: string;
+  parentId: string | null;
+  forkedAtStep: number | null;
+  relation: RunRelation;
+}
+
+/** Sessions with the same dataset (same hash of the resolved splits), newest first. */
+export async function fetchComparable(id: string): Promise<ComparableSession[]> {
+  const data = await request<{ sessions?: ComparableSession[] }>(`/api/sessions/${encodeURIComponent(id)}/comparable`);
+  return Array.isArray(data.sessions) ? data.sessions : [];
+}
+
+/** A stored loss curve in at most `points` buckets: each bucket's last step and mean loss. */
+export async function fetchCurve(id: string, points = 500): Promise<{ steps: number[]; loss: (number | null)[] }> {
+  const data = await request<{ points?: unknown[] }>(`/api/sessions/${encodeURIComponent(id)}/curve?points=${points}`);
+  const rows = Array.isArray(data.points) ? (data.points as Array<[number, number | null] | { step: number; loss: number | null }>) : [];
+  const steps: number[] = [];
+  const loss: (number | null)[] = [];
+  for (const r of rows) {
+    const [step, value] = Array.isArray(r) ? r : [r.step, r.loss];
+    steps.push(Number(step));
+    loss.push(value === null || !Number.isFinite(Number(value)) ? null : Number(value));
+  }
+  return { steps, loss };
+}

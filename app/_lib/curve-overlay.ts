@@ -16,26 +16,42 @@ export interface Overlay {
 }
 
 /** Most points one curve contributes (a 100,000-step session would make the x column huge). */
-export const MAX_POINTS_PER_RUN = 1000;
+export const MAX_POINTS_PER_RUN = 500;
 
 /**
- * Keeps at most `max` points of a curve: every k-th one, plus the last (so the curve ends where the
- * run is now). Points already under the limit pass through untouched.
+ * At most `max` points of a curve, as the server's `/curve` route makes them: equal step ranges, each
+ * drawn at its last step with the mean of its finite losses (null if it has none). Short curves pass
+ * through untouched, so the live curve and a fetched one look alike.
  */
-export function thinCurve(curve: RunCurve, max = MAX_POINTS_PER_RUN): RunCurve {
+export function bucketCurve(curve: RunCurve, max = MAX_POINTS_PER_RUN): RunCurve {
   const n = curve.steps.length;
-  if (n <= max || max < 2) return curve;
-  const every = Math.ceil(n / (max - 1));
+  if (n <= max || max < 1) return curve;
+  const first = curve.steps[0];
+  const span = curve.steps[n - 1] - first + 1;
   const steps: number[] = [];
   const loss: (number | null)[] = [];
-  for (let i = 0; i < n; i += every) {
-    steps.push(curve.steps[i]);
-    loss.push(curve.loss[i]);
+  let bucket = -1;
+  let sum = 0;
+  let count = 0;
+  const flush = (lastStep: number) => {
+    steps.push(lastStep);
+    loss.push(count > 0 ? sum / count : null);
+  };
+  for (let i = 0; i < n; i++) {
+    const b = Math.min(max - 1, Math.floor(((curve.steps[i] - first) * max) / span));
+    if (b !== bucket && bucket >= 0) {
+      flush(curve.steps[i - 1]);
+      sum = 0;
+      count = 0;
+    }
+    bucket = b;
+    const v = curve.loss[i];
+    if (v !== null && Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
   }
-  if (steps[steps.length - 1] !== curve.steps[n - 1]) {
-    steps.push(curve.steps[n - 1]);
-    loss.push(curve.loss[n - 1]);
-  }
+  flush(curve.steps[n - 1]);
   return { ...curve, steps, loss };
 }
 
@@ -45,7 +61,7 @@ export function thinCurve(curve: RunCurve, max = MAX_POINTS_PER_RUN): RunCurve {
  * from step 40 and curves of different lengths share one plot.
  */
 export function buildOverlay(curves: readonly RunCurve[], visible: ReadonlySet<string> | null = null): Overlay {
-  const runs = curves.filter((c) => visible === null || visible.has(c.id)).map((c) => thinCurve(c));
+  const runs = curves.filter((c) => visible === null || visible.has(c.id)).map((c) => bucketCurve(c));
   const xs = [...new Set(runs.flatMap((r) => r.steps))].sort((a, b) => a - b);
   const at = new Map(xs.map((x, i) => [x, i]));
   const columns = runs.map((r) => {

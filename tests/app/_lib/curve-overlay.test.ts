@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildOverlay, runStyle, thinCurve, type RunCurve } from "@/app/_lib/curve-overlay";
+import { bucketCurve, buildOverlay, runStyle, type RunCurve } from "@/app/_lib/curve-overlay";
 
 const live: RunCurve = { id: "live", label: "Live", steps: [1, 2, 3, 4], loss: [0.5, 0.4, 0.3, 0.2] };
 const fork: RunCurve = { id: "fork", label: "Fork at 2", steps: [3, 4, 5], loss: [0.35, null, 0.1] };
@@ -24,15 +24,17 @@ describe("curve overlay", () => {
     expect(data[1]).toEqual([1, null, null]);
   });
 
-  it("thins a long curve to the limit and keeps its last point", () => {
-    const n = 10_001;
-    const long: RunCurve = { id: "l", label: "l", steps: Array.from({ length: n }, (_, i) => i + 1), loss: Array.from({ length: n }, (_, i) => 1 / (i + 1)) };
-    const thin = thinCurve(long, 1000);
-    expect(thin.steps.length).toBeLessThanOrEqual(1000);
-    expect(thin.steps[0]).toBe(1);
-    expect(thin.steps.at(-1)).toBe(n);
-    expect(thin.loss.at(-1)).toBe(1 / n);
-    expect(thinCurve(live, 1000)).toBe(live);
+  it("buckets a long curve into equal step ranges: last step, mean of the finite losses", () => {
+    const n = 10_000;
+    const long: RunCurve = { id: "l", label: "l", steps: Array.from({ length: n }, (_, i) => i + 1), loss: Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 3)) };
+    const b = bucketCurve(long, 500);
+    expect(b.steps).toHaveLength(500);
+    expect(b.steps[0]).toBe(20);
+    expect(b.steps.at(-1)).toBe(n);
+    expect(b.loss.every((v) => v === 2)).toBe(true);
+    const gaps = bucketCurve({ ...long, loss: long.loss.map((v, i) => (i < 20 ? NaN : v)) }, 500);
+    expect(gaps.loss[0]).toBeNull();
+    expect(bucketCurve(live, 500)).toBe(live);
   });
 
   it("gives every run its own style, dashed after the palette runs out", () => {
