@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 const optionalPositiveInt = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional());
+const optionalPositiveNumber = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().positive().finite().optional());
 
 const postgresUrlSchema = z
   .string()
@@ -29,6 +30,11 @@ export const envSchema = z.object({
   MAX_CONNECTIONS_PER_IP: optionalPositiveInt,
   FAILED_JOINS_PER_MINUTE: optionalPositiveInt,
   FAILED_JOIN_BLOCK_SECONDS: optionalPositiveInt,
+  // Sandbox forks (docs/protocol.md F3, F4); unset keeps DEFAULT_FORK_LIMITS.
+  FORK_LIMIT_PER_PARTICIPANT: optionalPositiveInt,
+  FORK_LIMIT_PER_IP: optionalPositiveInt,
+  FORK_IDLE_HOURS: optionalPositiveNumber,
+  FORK_SWEEP_SECONDS: optionalPositiveNumber,
 });
 
 /** Parsed, typed server environment. */

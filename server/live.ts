@@ -9,12 +9,25 @@ import { DEFAULT_LIMITS, type Limits } from "./realtime/limits";
 import { socketRoom } from "./realtime/socket-room";
 import { SessionRegistry } from "./sessions/registry";
 import { WriteQueue } from "./sessions/write-queue";
+import { DEFAULT_FORK_LIMITS, type ForkLimits } from "./teaching/forks";
+import { TeachingService } from "./teaching/service";
 
 /** The live-session service attached to an app. */
 export interface LiveService {
   registry: SessionRegistry;
   queue: WriteQueue;
   limits: Limits;
+  teaching: TeachingService;
+}
+
+/** Fork limits in force: the defaults, overridden by environment variables. */
+export function forkLimitsFromEnv(env: Env): ForkLimits {
+  return {
+    perParticipant: env.FORK_LIMIT_PER_PARTICIPANT ?? DEFAULT_FORK_LIMITS.perParticipant,
+    perIp: env.FORK_LIMIT_PER_IP ?? DEFAULT_FORK_LIMITS.perIp,
+    idleMs: env.FORK_IDLE_HOURS !== undefined ? env.FORK_IDLE_HOURS * 3600_000 : DEFAULT_FORK_LIMITS.idleMs,
+    sweepMs: env.FORK_SWEEP_SECONDS !== undefined ? env.FORK_SWEEP_SECONDS * 1000 : DEFAULT_FORK_LIMITS.sweepMs,
+  };
 }
 
 /** The limits in force: the defaults, overridden by environment variables. */
@@ -43,16 +56,19 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
     onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeError(err)}`),
   });
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
-  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null }));
+  const teaching = new TeachingService({ registry, prisma, roomFor: (id) => socketRoom(app.io, id), forkLimits: forkLimitsFromEnv(env) });
+  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, teaching }));
   app.hooks.onSocketServer.push(async (io) => {
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
-    registerSessionHandlers(io, { registry, prisma, queue, limits });
+    registerSessionHandlers(io, { registry, prisma, queue, limits, teaching });
     const recovered = await registry.recoverAll();
+    await teaching.start();
     if (recovered > 0) console.log(`backprop-live: recovered ${recovered} unfinished session(s), paused at their last stored step`);
   });
   app.hooks.onShutdown.push(async () => {
+    teaching.stop();
     await registry.shutdown();
     await queue.close();
   });
-  return { registry, queue, limits };
+  return { registry, queue, limits, teaching };
 }

@@ -12,12 +12,14 @@ export interface NewSession {
   /** θ at step 0, stored as the first checkpoint. */
   params: Float64Array;
   hyper: Hyper;
+  /** Teaching links (issue 8): fork origin, dataset hash, template, preset. */
+  links?: { parentId?: string; forkedAtStep?: number; forkOwner?: string; datasetHash?: string; templateId?: string; presetId?: string };
 }
 
 /** Inserts a session with its step-0 checkpoint. Throws on a join code already live (unique index). */
 export async function insertSession(prisma: PrismaClient, s: NewSession): Promise<void> {
   await prisma.$transaction([
-    prisma.session.create({ data: { id: s.id, title: s.title, joinCode: s.joinCode, instructorKeyHash: s.keyHash, config: s.config as Prisma.InputJsonValue, state: "paused", step: 0 } }),
+    prisma.session.create({ data: { id: s.id, title: s.title, joinCode: s.joinCode, instructorKeyHash: s.keyHash, config: s.config as Prisma.InputJsonValue, state: "paused", step: 0, ...s.links } }),
     prisma.checkpoint.create({ data: { sessionId: s.id, step: 0, epoch: 0, cursor: 0, params: encodeParams(s.params), hyper: s.hyper as unknown as Prisma.InputJsonValue, controlSeq: 0 } }),
   ]);
 }

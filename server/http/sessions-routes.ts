@@ -10,6 +10,7 @@ import type { Limits } from "../realtime/limits";
 import type { SessionRegistry } from "../sessions/registry";
 import { readJsonBody, sendJson } from "./respond";
 import { metricsCsv } from "./metrics-csv";
+import type { TeachingService } from "../teaching/service";
 
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
@@ -28,6 +29,8 @@ export interface RouteDeps {
   limits: Limits;
   /** Base URL for join links (PUBLIC_URL), or null to use the request's Host. */
   publicUrl: string | null;
+  /** Polls and forks (issue 8); absent in servers built without them. */
+  teaching?: TeachingService;
 }
 
 /** POST /api/sessions: body = engine config fields + optional `title` → 201 { id, joinCode, instructorKey, joinUrl }. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server, Socket } from "socket.io";
 import { AppError, ErrorCode, toAck } from "@/lib/errors";
-import { controlSchema, joinSchema, traceRequestSchema, type Ack, type ClientToServerEvents, type Role, type ServerToClientEvents } from "@/lib/protocol";
+import { CLIENT_EVENTS, controlSchema, joinSchema, traceRequestSchema, type Ack, type ClientToServerEvents, type Role, type ServerToClientEvents } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
 import type { StepTrace } from "@/lib/engine";
 import type { z } from "zod";
@@ -10,6 +10,8 @@ import type { LiveSession } from "../sessions/live-session";
 import { verifyKey } from "../sessions/keys";
 import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
+import type { TeachingService } from "../teaching/service";
+import { registerTeachingEvents } from "../teaching/socket-handlers";
 import type { WriteQueue } from "../sessions/write-queue";
 import { FailedJoinLimiter } from "./ip-limits";
 import type { Limits } from "./limits";
@@ -22,15 +24,17 @@ interface SocketData {
   session?: LiveSession;
   role?: Role;
   name?: string;
+  /** Who this browser is across reconnects (polls, forks; server/teaching). */
+  participantToken?: string;
 }
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const KNOWN_EVENTS = new Set(["session:join", "session:control", "session:trace", "session:resync"]);
+const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 /** Wires the session events onto a Socket.IO server. Every handler validates, acks, and never throws. */
-export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits }): void {
+export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits; teaching?: TeachingService }): void {
   const io = server as unknown as IoServer;
   const presence = new PresenceNotifier(server);
   const failedJoins = new FailedJoinLimiter(deps.limits.failedJoinsPerMinute, deps.limits.failedJoinBlockMs);
@@ -52,7 +56,11 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
       })();
     };
 
-    socket.on("session:join", handle("session:join", (payload) => join(socket, parse(joinSchema, payload))));
+    socket.on("session:join", handle("session:join", async (payload) => {
+      const req = parse(joinSchema, payload);
+      const snapshot = await join(socket, req);
+      return deps.teaching ? deps.teaching.afterJoin(socket.data, req, snapshot) : snapshot;
+    }));
     socket.on("session:control", handle("session:control", async (payload) => {
       const { session } = requireInstructor(socket);
       return session.control(parse(controlSchema, payload));
@@ -71,8 +79,11 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
     }));
     socket.on("session:resync", handle("session:resync", () => {
       const { session, role } = requireJoined(socket);
-      return session.snapshot(role);
+      return deps.teaching ? deps.teaching.decorate(socket.data, session.snapshot(role)) : session.snapshot(role);
     }));
+    if (deps.teaching) {
+      registerTeachingEvents(socket as unknown as Socket, deps.teaching, { handle, parse, requireJoined: () => requireJoined(socket), requireInstructor: () => requireInstructor(socket) });
+    }
     socket.onAny((event: unknown) => {
       if (typeof event === "string" && KNOWN_EVENTS.has(event)) return;
       socket.emit("session:error", { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` });

@@ -1,8 +1,10 @@
 import { randomInt } from "node:crypto";
 import { Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary } from "@/lib/protocol";
+import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary, type TeachingInfo } from "@/lib/protocol";
+import type { Point } from "@/lib/engine";
 import type { RoomPort } from "../realtime/room";
+import { runFor } from "../teaching/runs";
 import { fastForward } from "./fast-forward";
 import { checkpointInterval, LOOKAHEAD_S, StepPipeline } from "./step-pipeline";
 import { StepSource, toStepRow, type ScheduledChange } from "./step-source";
@@ -24,6 +26,19 @@ export interface LiveSessionInit {
   hyperSince: number;
   history: StepSummary[];
   previous: SessionSnapshot["previous"];
+  /** Teaching state stored with the session (preset note, fork origin, template). */
+  teaching?: Partial<Pick<TeachingInfo, "preset" | "origin" | "templateId">>;
+}
+
+/** What a poll's reveal needs from the step it ran (Q7). */
+export interface RevealedStep {
+  /** The step that ran (or would have run, when it diverged). */
+  step: number;
+  diverged: boolean;
+  before: number[];
+  after: number[];
+  /** The examples of the step's batch. */
+  examples: Point[];
 }
 
 /** Collaborators of a live session. */
@@ -78,6 +93,13 @@ export class LiveSession {
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
   private awayTimer: NodeJS.Timeout | null = null;
+  /** Teaching state every snapshot carries; the poll is managed by server/teaching. */
+  readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId" | "poll">;
+  /**
+   * Called with every control before it applies (inside the control chain); throwing refuses it. The
+   * teaching layer uses it to hold the run still while a poll is open (Q6) and to note fork activity.
+   */
+  controlGuard: ((c: Control) => void) | null = null;
 
   constructor(
     init: LiveSessionInit,
@@ -97,6 +119,17 @@ export class LiveSession {
     for (const p of init.pending) this.source.schedule(p);
     this.pipeline = new StepPipeline(this.id, this.source, deps.queue, () => this.controlSeq);
     this.released = this.trainerPosition();
+    this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null, poll: null };
+  }
+
+  /** True while a step is being walked through phase by phase. */
+  get walking(): boolean {
+    return this.walk !== null;
+  }
+
+  /** True while fast-forwarding. */
+  get busyFastForwarding(): boolean {
+    return this.fastForwarding;
   }
 
   /** The step every client has been sent. */
@@ -134,6 +167,7 @@ export class LiveSession {
       history: this.history.slice(),
       participants: this.participants.size,
       roster: role === "instructor" ? this.roster() : undefined,
+      teaching: { ...this.teaching },
     };
   }
 
@@ -173,8 +207,40 @@ export class LiveSession {
     return this.serialize(async () => {
       if (this.closed) throw new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment");
       if (this.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
+      this.controlGuard?.(c);
       await this.apply(c);
       return { step: this.released.step, state: this.state };
+    });
+  }
+
+  /** Runs `fn` in the control chain: no control applies while it runs (a poll opening, Q2). */
+  runExclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment"));
+    return this.serialize(async () => fn());
+  }
+
+  /**
+   * Runs `check` then exactly one step through the normal durable path, in the control chain (a poll's
+   * reveal, Q7): nothing can run between the check, θ before and the step. Bypasses `controlGuard`.
+   */
+  revealStep(check: () => void): Promise<RevealedStep> {
+    if (this.closed) return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment"));
+    return this.serialize(async () => {
+      if (this.closed) throw new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment");
+      if (this.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
+      if (this.state === "playing" || this.fastForwarding) throw new AppError(ErrorCode.CONFLICT, "the session is playing; pause it first");
+      check();
+      await this.commitWalk();
+      this.source.applyDue();
+      const t = this.source.trainer;
+      const batch = t.nextBatchSize();
+      const examples: Point[] = [];
+      for (let k = 0; k < batch; k++) examples.push(t.data.train.points[t.order[t.cursor + k]]);
+      const before = this.released.params;
+      const step = this.released.step + 1;
+      await this.stepNow(1);
+      const diverged = this.released.step !== step;
+      return { step, diverged, before, after: this.released.params, examples };
     });
   }
 
@@ -210,6 +276,9 @@ export class LiveSession {
         return this.nextPhase();
       case "reset":
         return this.reset(c.seed ?? randomInt(0, 2 ** 32 - 1));
+      case "preset":
+      case "data":
+        return this.replaceRun(c);
       case "set":
         return this.set(c);
       case "fastForward":
@@ -321,10 +390,20 @@ export class LiveSession {
   }
 
   private async reset(seed: number): Promise<void> {
+    await this.startRun({ ...this.config, init: { ...this.config.init, seed } }, { action: "reset", seed });
+  }
+
+  /** `preset` and `data`: a new run from another config (D1); the room sees the preset's note, if any. */
+  private async replaceRun(c: Extract<Control, { action: "preset" | "data" }>): Promise<void> {
+    const { config, preset } = runFor(this.config, c);
+    await this.startRun(config, c, () => (this.teaching.preset = preset));
+  }
+
+  /** Starts a new run at step 0 from `config`, logging `logged`; `before` runs just before everyone gets the snapshot. */
+  private async startRun(config: EngineConfig, logged: Record<string, unknown> & { action: string }, before?: () => void): Promise<void> {
     await this.halt();
     this.walk = null;
-    await this.log({ action: "reset", seed });
-    const config = { ...this.config, init: { ...this.config.init, seed } };
+    await this.log(logged);
     const source = new StepSource(new Trainer(config));
     const pipeline = new StepPipeline(this.id, source, this.deps.queue, () => this.controlSeq);
     const checkpoint = pipeline.checkpointOp() as Extract<ReturnType<StepPipeline["checkpointOp"]>, { kind: "checkpoint" }>;
@@ -339,6 +418,7 @@ export class LiveSession {
     this.history = [];
     this.previous = null;
     this.released = this.trainerPosition();
+    before?.();
     this.deps.room.broadcast("session:snapshot", this.snapshot("student"));
   }
 

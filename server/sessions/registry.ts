@@ -2,13 +2,15 @@ import { randomUUID } from "node:crypto";
 import { Trainer, type EngineConfig } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { SNAPSHOT_HISTORY, type SessionState } from "@/lib/protocol";
-import { parseEngineConfig } from "@/lib/schemas";
+import { parseTrustedEngineConfig } from "@/lib/presets";
 import type { PrismaClient } from "../generated/prisma/client";
 import { getRecentSummaries, loadSessionRecord } from "../data/history";
-import { insertSession, isJoinCodeLive, listUnfinishedSessionIds } from "../data/sessions";
+import { insertSession, isJoinCodeLive, listUnfinishedSessionIds, type NewSession } from "../data/sessions";
+import { datasetHash } from "../teaching/dataset-hash";
+import { loadTeaching } from "../teaching/recover";
 import type { RoomPort } from "../realtime/room";
 import { generateInstructorKey, generateJoinCode, hashKey } from "./keys";
-import { LiveSession } from "./live-session";
+import { LiveSession, type LiveSessionInit } from "./live-session";
 import { rebuildAt } from "./rebuild";
 import type { WriteQueue } from "./write-queue";
 
@@ -33,6 +35,8 @@ export class SessionRegistry {
   private readonly byId = new Map<string, LiveSession>();
   private readonly byCode = new Map<string, LiveSession>();
   private readonly loading = new Map<string, Promise<LiveSession | null>>();
+  /** Called for every session put in memory (created or loaded): the teaching layer attaches to it. */
+  onAdd: ((session: LiveSession) => void) | null = null;
 
   constructor(
     private readonly deps: { prisma: PrismaClient; queue: WriteQueue; roomFor: (sessionId: string) => RoomPort; limits: RegistryLimits },
@@ -48,8 +52,8 @@ export class SessionRegistry {
     return [...this.byId.values()];
   }
 
-  /** Creates and stores a session from a validated config. */
-  async create(title: string, config: EngineConfig): Promise<CreatedSession> {
+  /** Creates and stores a session from a validated config; `links` and `teaching` for forks, templates and presets. */
+  async create(title: string, config: EngineConfig, links: NewSession["links"] = {}, teaching: LiveSessionInit["teaching"] = {}): Promise<CreatedSession> {
     if (this.liveCount >= this.deps.limits.maxLiveSessions) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `this server already runs ${this.deps.limits.maxLiveSessions} live sessions; end one or try again later`);
     }
@@ -61,12 +65,12 @@ export class SessionRegistry {
       const joinCode = generateJoinCode();
       if (this.byCode.has(joinCode) || (await isJoinCodeLive(this.deps.prisma, joinCode))) continue;
       try {
-        await insertSession(this.deps.prisma, { id, title, joinCode, keyHash, config, params: trainer.theta.slice(), hyper: trainer.hyper });
+        await insertSession(this.deps.prisma, { id, title, joinCode, keyHash, config, params: trainer.theta.slice(), hyper: trainer.hyper, links: { ...links, datasetHash: datasetHash(config.dataset) } });
       } catch (err) {
         if (attempt < 5 && isUniqueViolation(err)) continue; // another process took the code meanwhile
         throw err;
       }
-      this.add(new LiveSession({ id, joinCode, title, keyHash, config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null }, this.sessionDeps(id)));
+      this.add(new LiveSession({ id, joinCode, title, keyHash, config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null, teaching }, this.sessionDeps(id)));
       return { id, joinCode, instructorKey };
     }
   }
@@ -120,12 +124,12 @@ export class SessionRegistry {
   private async load(id: string): Promise<LiveSession | null> {
     const record = await loadSessionRecord(this.deps.prisma, id);
     if (!record) return null;
-    const config = parseEngineConfig(record.config);
+    const config = parseTrustedEngineConfig(record.config);
     const { trainer, pending, previous } = rebuildAt(config, record, record.step);
-    const history = await getRecentSummaries(this.deps.prisma, id, record.step, SNAPSHOT_HISTORY);
+    const [history, teaching] = await Promise.all([getRecentSummaries(this.deps.prisma, id, record.step, SNAPSHOT_HISTORY), loadTeaching(this.deps.prisma, id)]);
     const state: SessionState = record.state === "finished" ? "finished" : record.state === "diverged" ? "diverged" : "paused";
     const session = new LiveSession(
-      { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous },
+      { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous, teaching },
       this.sessionDeps(id),
     );
     if (record.state === "playing") session.reason = "the server restarted; the instructor can press play";
@@ -136,6 +140,7 @@ export class SessionRegistry {
   private add(session: LiveSession): void {
     this.byId.set(session.id, session);
     if (session.state !== "finished") this.byCode.set(session.joinCode, session);
+    this.onAdd?.(session);
   }
 
   private sessionDeps(id: string) {

@@ -1,6 +1,6 @@
 import type { EngineConfig, StepTrace } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { parseEngineConfig } from "@/lib/schemas";
+import { parseTrustedEngineConfig } from "@/lib/presets";
 import type { PrismaClient } from "../generated/prisma/client";
 import { loadSessionRecord } from "../data/history";
 import { rebuildAt } from "./rebuild";
@@ -14,7 +14,7 @@ export async function recomputeStepTrace(prisma: PrismaClient, sessionId: string
   const record = await loadSessionRecord(prisma, sessionId, step - 1);
   if (!record) throw new AppError(ErrorCode.NOT_FOUND, "no such session");
   if (record.checkpoint.step > step - 1) throw new AppError(ErrorCode.NOT_FOUND, `step ${step} belongs to a run that was reset`);
-  const config: EngineConfig = parseEngineConfig(record.config);
+  const config: EngineConfig = parseTrustedEngineConfig(record.config);
   const { trainer, pending } = rebuildAt(config, record, step - 1);
   for (const p of pending) if (p.step <= trainer.step) trainer.setHyper(p.change);
   const trace = trainer.stepTraced();

@@ -1,0 +1,137 @@
+import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import type { PollAnswer, PollKind } from "@/lib/protocol";
+
+/** Teaching links of a stored session, and the last control that started a new run. */
+export interface TeachingRow {
+  parentId: string | null;
+  forkedAtStep: number | null;
+  templateId: string | null;
+  presetId: string | null;
+  datasetHash: string | null;
+  updatedAt: Date;
+  /** The latest `preset` or `data` control, which decides the preset note after a restart. */
+  lastRun: { action: string; payload: unknown } | null;
+}
+
+/** The teaching links of a session, or null if unknown. */
+export async function loadTeachingRow(prisma: PrismaClient, id: string): Promise<TeachingRow | null> {
+  const [s, lastRun] = await Promise.all([
+    prisma.session.findUnique({ where: { id }, select: { parentId: true, forkedAtStep: true, templateId: true, presetId: true, datasetHash: true, updatedAt: true } }),
+    prisma.controlEvent.findFirst({ where: { sessionId: id, action: { in: ["preset", "data"] } }, orderBy: { seq: "desc" }, select: { action: true, payload: true } }),
+  ]);
+  return s ? { ...s, lastRun } : null;
+}
+
+/** Stores a session's dataset hash (sessions created before the hash existed get it on first use). */
+export async function setDatasetHash(prisma: PrismaClient, id: string, hash: string): Promise<void> {
+  await prisma.session.update({ where: { id }, data: { datasetHash: hash } });
+}
+
+/** Sessions with this dataset hash, newest first. */
+export async function listByDatasetHash(prisma: PrismaClient, hash: string, limit: number) {
+  return prisma.session.findMany({
+    where: { datasetHash: hash },
+    orderBy: { createdAt: "desc" },
+    take: limit,
+    select: { id: true, title: true, state: true, step: true, createdAt: true, parentId: true, forkedAtStep: true },
+  });
+}
+
+/** Every stored [step, loss] of a session, in step order. */
+export async function getLossCurve(prisma: PrismaClient, id: string): Promise<[number, number][]> {
+  const rows = await prisma.stepMetric.findMany({ where: { sessionId: id }, orderBy: { step: "asc" }, select: { step: true, loss: true } });
+  return rows.map((r) => [r.step, r.loss]);
+}
+
+/** Forks of `parentId` made by `owner` that are not finished. */
+export async function countLiveForks(prisma: PrismaClient, parentId: string, owner: string): Promise<number> {
+  return prisma.session.count({ where: { parentId, forkOwner: owner, state: { not: "finished" } } });
+}
+
+// ---- polls ----
+
+/** A stored poll with its votes. */
+export interface StoredPoll {
+  id: string;
+  sessionId: string;
+  step: number;
+  kind: PollKind;
+  param: string | null;
+  state: string;
+  openedAt: Date;
+  votes: { voterId: string; name: string; answer: PollAnswer }[];
+}
+
+/** Stores a newly opened poll. */
+export async function insertPoll(prisma: PrismaClient, p: { id: string; sessionId: string; step: number; kind: PollKind; param: string | null; openedAt: Date }): Promise<void> {
+  await prisma.poll.create({ data: { ...p, state: "open" } });
+}
+
+/** Stores one vote; false if this voter already voted in this poll (primary key). */
+export async function insertVote(prisma: PrismaClient, v: { pollId: string; voterId: string; name: string; answer: PollAnswer }): Promise<boolean> {
+  const result = await prisma.pollVote.createMany({ data: [v], skipDuplicates: true });
+  return result.count === 1;
+}
+
+/** Closes a poll: revealed with its result, or cancelled with a reason. */
+export async function closePoll(
+  prisma: PrismaClient,
+  id: string,
+  r: { state: "revealed" | "cancelled"; correct?: PollAnswer | null; before?: number; after?: number; counts?: Record<PollAnswer, number>; reason: string },
+): Promise<void> {
+  await prisma.poll.update({
+    where: { id },
+    data: { state: r.state, correct: r.correct ?? null, before: r.before ?? null, after: r.after ?? null, counts: (r.counts ?? undefined) as Prisma.InputJsonValue | undefined, reason: r.reason, closedAt: new Date() },
+  });
+}
+
+/** Polls still open (after a restart), with their votes. */
+export async function loadOpenPolls(prisma: PrismaClient): Promise<StoredPoll[]> {
+  const rows = await prisma.poll.findMany({ where: { state: "open" }, include: { votes: { select: { voterId: true, name: true, answer: true } } }, orderBy: { openedAt: "asc" } });
+  return rows.map((r) => ({ id: r.id, sessionId: r.sessionId, step: r.step, kind: r.kind as PollKind, param: r.param, state: r.state, openedAt: r.openedAt, votes: r.votes.map((v) => ({ ...v, answer: v.answer as PollAnswer })) }));
+}
+
+/** Every poll of a session with its result and vote count, oldest first. */
+export async function listPolls(prisma: PrismaClient, sessionId: string) {
+  const rows = await prisma.poll.findMany({ where: { sessionId }, orderBy: { openedAt: "asc" }, include: { _count: { select: { votes: true } }, votes: { select: { name: true, answer: true, votedAt: true }, orderBy: { votedAt: "asc" } } } });
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    param: r.param,
+    step: r.step,
+    state: r.state,
+    correct: r.correct,
+    before: r.before,
+    after: r.after,
+    counts: r.counts,
+    votes: r._count.votes,
+    ballots: r.votes.map((v) => ({ name: v.name, answer: v.answer, votedAt: v.votedAt.toISOString() })),
+    reason: r.reason,
+    openedAt: r.openedAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+  }));
+}
+
+// ---- templates ----
+
+/** Stores a template. */
+export async function insertTemplate(prisma: PrismaClient, t: { id: string; name: string; keyHash: string; config: unknown; presets: string[] }): Promise<void> {
+  await prisma.template.create({ data: { ...t, config: t.config as Prisma.InputJsonValue, presets: t.presets as Prisma.InputJsonValue } });
+}
+
+/** A template without its key hash, or null. */
+export async function getTemplate(prisma: PrismaClient, id: string) {
+  const t = await prisma.template.findUnique({ where: { id } });
+  return t ? { id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), config: t.config, presets: t.presets as string[], keyHash: t.keyHash } : null;
+}
+
+/** Templates, newest first. */
+export async function listTemplates(prisma: PrismaClient, limit: number) {
+  const rows = await prisma.template.findMany({ orderBy: { createdAt: "desc" }, take: limit });
+  return rows.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), config: t.config, presets: t.presets as string[] }));
+}
+
+/** Deletes a template. */
+export async function deleteTemplate(prisma: PrismaClient, id: string): Promise<void> {
+  await prisma.template.delete({ where: { id } });
+}

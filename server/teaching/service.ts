@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { JoinRequest, SessionSnapshot } from "@/lib/protocol";
+import type { PrismaClient } from "../generated/prisma/client";
+import type { RoomPort } from "../realtime/room";
+import type { LiveSession } from "../sessions/live-session";
+import type { SessionRegistry } from "../sessions/registry";
+import { ForkService, type ForkLimits } from "./forks";
+import { PollService } from "./polls";
+
+/** What a joined socket carries for the teaching tools. */
+export interface TeachingSocketData {
+  session?: LiveSession;
+  role?: "student" | "instructor";
+  name?: string;
+  /** The participant token (Q3): who this browser is, across reconnects. */
+  participantToken?: string;
+}
+
+/** The id a participant token is known by in storage (never the token itself). */
+export function voterIdOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** A fresh participant token: 24 random bytes, base64url (32 characters). */
+export function newParticipantToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/**
+ * The teaching tools of issue 8 on this server: polls and forks, attached to every session the
+ * registry holds (the control guard), and the participant identity added to joins.
+ */
+export class TeachingService {
+  readonly polls: PollService;
+  readonly forks: ForkService;
+
+  constructor(readonly deps: { registry: SessionRegistry; prisma: PrismaClient; roomFor: (sessionId: string) => RoomPort; forkLimits: ForkLimits; now?: () => number }) {
+    this.polls = new PollService({ prisma: deps.prisma, roomFor: deps.roomFor });
+    this.forks = new ForkService({ registry: deps.registry, prisma: deps.prisma, limits: deps.forkLimits, now: deps.now });
+    deps.registry.onAdd = (session) => this.attach(session);
+    for (const s of deps.registry.all()) this.attach(s);
+  }
+
+  /** Installs the control guard on a session: holds the run still while a poll is open (Q6), notes fork activity (F4). */
+  attach(session: LiveSession): void {
+    session.controlGuard = (c) => {
+      this.polls.guard(session, c);
+      this.forks.touch(session);
+    };
+    this.forks.touch(session);
+  }
+
+  /** After recovery at start-up: open polls come back (Q10); the fork sweeper starts (F4). */
+  async start(): Promise<void> {
+    await this.polls.recover(this.deps.registry);
+    this.forks.start();
+  }
+
+  /** Stops the sweeper (shutdown). */
+  stop(): void {
+    this.forks.stop();
+  }
+
+  /** Completes a join: remembers the participant token (making one if the client had none) and adds the caller's own poll state. */
+  afterJoin(data: TeachingSocketData, req: JoinRequest, snapshot: SessionSnapshot): SessionSnapshot {
+    data.participantToken = req.participantToken ?? data.participantToken ?? newParticipantToken();
+    if (data.session) this.forks.touch(data.session);
+    return this.decorate(data, snapshot);
+  }
+
+  /** The caller's own snapshot: their vote in the open poll and their token (Q9). */
+  decorate(data: TeachingSocketData, snapshot: SessionSnapshot): SessionSnapshot {
+    const token = data.participantToken;
+    const myVote = token && data.role === "student" ? this.polls.voteOf(snapshot.sessionId, voterIdOf(token)) : null;
+    return { ...snapshot, teaching: { ...snapshot.teaching!, myVote, participantToken: token } };
+  }
+}
