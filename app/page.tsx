@@ -1,6 +1,7 @@
 import { JoinForm } from "./_components/join-form";
 import { SavedSessions } from "./_components/saved-sessions";
 import { StartSessionForm } from "./_components/start-session-form";
+import { TemplateList } from "./_components/template-list";
 import { ThemeToggle } from "./_components/theme-toggle";
 
 /** The lobby: join a session with its code, or start one as the instructor. */
@@ -18,6 +19,7 @@ export default function LobbyPage() {
         <div className="flex flex-col gap-6 rounded-xl border border-border bg-surface p-4">
           <JoinForm />
           <SavedSessions />
+          <TemplateList />
         </div>
         <div className="rounded-xl border border-border bg-surface p-4">
           <StartSessionForm />

@@ -50,7 +50,7 @@ export function buildGradientCheckView(n: GradientCheckNumbers): GradientCheckVi
     backprop: formatValue(n.backprop, 6),
     numeric: formatValue(n.numeric, 6),
     h: formatValue(n.h, 2),
-    relativeError: Number.isFinite(n.relativeError) ? n.relativeError.toExponential(1).replace("-", "−").replace("e+", "e") : "—",
+    relativeError: n.relativeError === 0 ? "0" : Number.isFinite(n.relativeError) ? n.relativeError.toExponential(1).replace("-", "−").replace("e+", "e") : "—",
     verdict,
     message: MESSAGES[verdict](n.name),
   };
