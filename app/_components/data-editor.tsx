@@ -21,7 +21,7 @@ const MODES: { mode: EditMode; label: string; swatch: string }[] = [
  * (right or Shift-click removes in any mode), type a point for keyboard use, or upload a CSV checked in
  * the browser first (line-numbered errors shown here). Every change reaches the whole room at once.
  */
-export function DataEditor({ config, editing, disabled }: { config: EngineConfig; editing: DataEditing; disabled: boolean }) {
+export function DataEditor({ config, editing, disabled, inDisclosure = false }: { config: EngineConfig; editing: DataEditing; disabled: boolean; inDisclosure?: boolean }) {
   const points = useMemo(() => datasetPoints(config), [config]);
   const [x1, setX1] = useState("0.5");
   const [x2, setX2] = useState("0.5");
@@ -63,7 +63,7 @@ export function DataEditor({ config, editing, disabled }: { config: EngineConfig
 
   return (
     <section aria-labelledby="data-title" className="flex flex-col gap-3" data-testid="data-editor">
-      <h2 id="data-title" className="text-lg font-semibold">
+      <h2 id="data-title" className={inDisclosure ? "sr-only" : "text-lg font-semibold"}>
         Your own data <span className="num text-sm font-normal text-muted">({points.length} points)</span>
       </h2>
       {twoD ? (

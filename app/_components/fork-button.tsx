@@ -39,7 +39,7 @@ export function ForkButton({ store, client, returnTo }: { store: SessionStore; c
   return (
     <div className="flex flex-col items-start gap-1">
       <button type="button" onClick={fork} disabled={busy || !usable || !client} className="rounded-md border-2 border-path px-3 py-1.5 font-semibold text-path hover:bg-surface-2 disabled:opacity-50" data-testid="fork-button" title={`Fork at step ${step}: your own copy to try a learning rate or weights`}>
-        {busy ? "Opening your sandbox…" : "🧪 Try it yourself"}
+        {busy ? "Opening your sandbox…" : "Try it yourself →"}
       </button>
       {error ? (
         <p role="alert" className="text-sm text-bad" data-testid="fork-error">

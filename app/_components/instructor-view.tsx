@@ -17,6 +17,7 @@ import { JoinQr } from "./join-qr";
 import { NotesExport } from "./notes-export";
 import { PollPanel } from "./poll-panel";
 import { PresetMenu } from "./preset-menu";
+import { PresenterPoll } from "./presenter-poll";
 import { ProblemNotice } from "./problem-notice";
 import { RosterList } from "./roster-list";
 import { SandboxBanner } from "./sandbox-banner";
@@ -24,6 +25,7 @@ import { SessionHeader } from "./session-header";
 import { SessionPanels } from "./session-panels";
 import { StatusBar } from "./status-bar";
 import { TemplateSave } from "./template-save";
+import { ToolCard } from "./tool-card";
 
 const CARD = "rounded-xl border border-border bg-surface p-3 sm:p-4";
 
@@ -98,21 +100,22 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
             <HyperControls store={store} client={client} />
           </div>
           {config ? (
-            <div className={CARD}>
-              <DataEditor config={config} editing={editing} disabled={!editable} />
-            </div>
+            <ToolCard title="Your own data" testId="tool-data">
+              <DataEditor config={config} editing={editing} disabled={!editable} inDisclosure />
+            </ToolCard>
           ) : null}
-          <div className={CARD}>
-            <NotesExport store={store} />
-          </div>
-          <div className={CARD}>
-            <TemplateSave store={store} />
-          </div>
+          <ToolCard title="Lecture notes" testId="tool-notes">
+            <NotesExport store={store} inDisclosure />
+          </ToolCard>
+          <ToolCard title="Save as template" testId="tool-template">
+            <TemplateSave store={store} inDisclosure />
+          </ToolCard>
           <div className={CARD}>
             <RosterList store={store} />
           </div>
         </aside>
-        <div className="min-w-0">
+        <div className="flex min-w-0 flex-col gap-3 xl:gap-4">
+          <PresenterPoll store={store} />
           {joined ? (
             <SessionPanels store={store} selected={selected} onSelect={setSelected} onPlaneClick={editing.mode && editable ? editing.onPlaneClick : undefined} compare />
           ) : (

@@ -11,7 +11,7 @@ const LINK = "rounded-md border border-border px-3 py-1.5 hover:bg-surface-2";
  * Lecture notes for step N (the current step unless another is typed): the config, the loss curve and
  * the full worked step with its numbers, as a Markdown download or a printable page in a new tab.
  */
-export function NotesExport({ store }: { store: SessionStore }) {
+export function NotesExport({ store, inDisclosure = false }: { store: SessionStore; inDisclosure?: boolean }) {
   const sessionId = useSessionValue(store, (v) => v.meta?.sessionId ?? null);
   const current = useSessionValue(store, (v) => v.latest?.step ?? 0);
   const viewed = useSessionValue(store, (v) => v.viewStep);
@@ -22,7 +22,7 @@ export function NotesExport({ store }: { store: SessionStore }) {
   const error = current < 1 ? "Run at least one step first." : !Number.isInteger(step) || step < 1 || step > current ? `step: a whole number from 1 to ${current}` : null;
   return (
     <section aria-labelledby="notes-title" className="flex flex-col gap-2" data-testid="notes-export">
-      <h2 id="notes-title" className="text-lg font-semibold">
+      <h2 id="notes-title" className={inDisclosure ? "sr-only" : "text-lg font-semibold"}>
         Lecture notes
       </h2>
       <label className="flex flex-wrap items-center gap-2 text-sm">
@@ -38,10 +38,10 @@ export function NotesExport({ store }: { store: SessionStore }) {
         {sessionId && error === null ? (
           <>
             <a className={LINK} href={notesUrl(sessionId, step, "md")} download={`notes-step-${step}.md`} data-testid="notes-md">
-              ⤓ Markdown
+              Markdown (.md)
             </a>
             <a className={LINK} href={notesUrl(sessionId, step, "html")} target="_blank" rel="noopener noreferrer" data-testid="notes-html">
-              🖶 Printable page
+              Printable page ↗
             </a>
           </>
         ) : (

@@ -5,7 +5,7 @@ import type { PollAnswer } from "@/lib/protocol";
 import type { SessionClient } from "@/app/_lib/session-client";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
-import { answerLabel, studentVerdict } from "./poll-model";
+import { answerArrow, answerLabel, answerWord, studentVerdict } from "./poll-model";
 import { PollTally } from "./poll-tally";
 
 const VERDICT_STYLE = { right: "border-ok", wrong: "border-bad", "no-vote": "border-border", undecided: "border-border" } as const;
@@ -50,10 +50,13 @@ export function PollCard({ store, client }: { store: SessionStore; client: Sessi
                 onClick={() => vote(a)}
                 disabled={myVote !== null || sending !== null || !client}
                 aria-pressed={mine}
-                className={`min-h-[3.5rem] rounded-lg border-2 px-2 text-lg font-bold sm:text-xl ${mine ? "border-accent bg-accent text-accent-fg" : "border-border bg-surface-2 hover:border-accent"} disabled:cursor-default ${myVote !== null && !mine ? "opacity-40" : ""}`}
+                className={`flex min-h-[4.5rem] flex-col items-center justify-center rounded-lg border-2 px-2 text-lg font-bold sm:text-xl ${mine ? "border-accent bg-accent text-accent-fg" : "border-border bg-surface-2 hover:border-accent"} disabled:cursor-default ${myVote !== null && !mine ? "opacity-40" : ""}`}
                 data-testid={`poll-answer-${a}`}
               >
-                {answerLabel(a)}
+                <span aria-hidden className="text-2xl leading-none">
+                  {answerArrow(a)}
+                </span>
+                <span>{answerWord(a)}</span>
               </button>
             );
           })}
@@ -61,7 +64,7 @@ export function PollCard({ store, client }: { store: SessionStore; client: Sessi
         <p className="mt-2 min-h-[1.5rem] text-sm" aria-live="polite">
           {myVote !== null ? (
             <span data-testid="poll-locked">
-              🔒 Answer locked: <b>{answerLabel(myVote)}</b>. Wait for the reveal.
+              ✓ Answer locked: <b>{answerLabel(myVote)}</b>. Wait for the reveal.
             </span>
           ) : sending !== null ? (
             "Sending…"

@@ -17,6 +17,16 @@ export interface TallyRow {
 const ANSWER_LABEL: Record<PollAnswer, string> = { up: "↑ Up", down: "↓ Down", stay: "→ Stays" };
 const ANSWER_WORD: Record<PollAnswer, string> = { up: "up", down: "down", stay: "stays" };
 
+/** The arrow of an answer (drawn above its word on the answer buttons). */
+export function answerArrow(a: PollAnswer): string {
+  return ANSWER_LABEL[a].slice(0, 1);
+}
+
+/** An answer's word, capitalised: Up, Down, Stays. */
+export function answerWord(a: PollAnswer): string {
+  return ANSWER_LABEL[a].slice(2);
+}
+
 /** The label of an answer's button and bar. */
 export function answerLabel(a: PollAnswer): string {
   return ANSWER_LABEL[a];

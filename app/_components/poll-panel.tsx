@@ -5,8 +5,6 @@ import type { PollKind } from "@/lib/protocol";
 import type { SessionClient } from "@/app/_lib/session-client";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
-import { outcomeSentence } from "./poll-model";
-import { PollTally } from "./poll-tally";
 
 const BUTTON = "rounded-md border border-border px-3 py-1.5 hover:bg-surface-2 disabled:opacity-50";
 const PRIMARY = "rounded-md bg-accent px-4 py-2 font-semibold text-accent-fg disabled:opacity-50";
@@ -23,8 +21,8 @@ function blockedReason(state: string, phase: boolean, connected: boolean): strin
 
 /**
  * Predict-then-reveal for the instructor: ask which way a parameter (the one selected in the diagram or
- * table, or any from the list) or the loss will move in the next step, watch the live tally, then reveal:
- * the step runs and the room sees the answer.
+ * table, or any from the list) or the loss will move in the next step, then reveal: the step runs and the
+ * room sees the answer. The tally and the outcome are shown large above the panels (PresenterPoll).
  */
 export function PollPanel({ store, client, names, selected }: { store: SessionStore; client: SessionClient | null; names: readonly string[]; selected: number | null }) {
   const poll = useSessionValue(store, (v) => v.teaching.poll);
@@ -59,8 +57,7 @@ export function PollPanel({ store, client, names, selected }: { store: SessionSt
         <p className="text-lg font-semibold" data-testid="poll-panel-question">
           {poll.question}
         </p>
-        <PollTally kind={poll.kind} counts={tally?.counts ?? {}} large />
-        <p className="text-sm text-muted" aria-live="polite">
+        <p className="text-sm text-muted" aria-live="polite" data-testid="poll-panel-votes">
           {tally ? `${tally.votes} of ${tally.students} connected students voted.` : `Waiting for votes (${Math.max(0, participants - 1)} connected).`}
         </p>
         <div className="flex flex-wrap gap-2">
@@ -80,13 +77,6 @@ export function PollPanel({ store, client, names, selected }: { store: SessionSt
       <h2 id="poll-title" className="text-lg font-semibold">
         Predict, then reveal
       </h2>
-      {result ? (
-        <div className="flex flex-col gap-2 rounded-md border border-border p-2" data-testid="poll-panel-result">
-          <p className="font-semibold">{outcomeSentence(result)}</p>
-          <PollTally kind={result.kind} counts={result.counts} correct={result.correct} />
-          <p className="text-sm text-muted">{result.explanation}</p>
-        </div>
-      ) : null}
       <form
         className="flex flex-col gap-2"
         onSubmit={(e) => {

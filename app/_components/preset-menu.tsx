@@ -52,8 +52,8 @@ export function PresetMenu({ store, client }: { store: SessionStore; client: Ses
           const isActive = active === id;
           const steps = Math.min(MAX_STEP_COUNT, p.suggestedSteps);
           return (
-            <li key={id} className={`rounded-md border p-2 ${isActive ? "border-path bg-surface-2" : "border-border"}`} data-testid={`preset-${id}`} data-active={isActive}>
-              <div className="flex flex-wrap items-center justify-between gap-2">
+            <li key={id} className={`rounded-md border px-2 py-1.5 ${isActive ? "border-path bg-surface-2" : "border-border"}`} data-testid={`preset-${id}`} data-active={isActive}>
+              <div className="grid grid-cols-[1fr_auto] items-start gap-2">
                 <span className="min-w-0 font-medium">
                   {k < fromTemplate ? <span className="num mr-1 text-muted">{k + 1}.</span> : null}
                   {p.title}
@@ -62,7 +62,7 @@ export function PresetMenu({ store, client }: { store: SessionStore; client: Ses
                   {isActive ? "↺ Restart" : "▶ Play"}
                 </button>
               </div>
-              <details className="mt-1 text-sm">
+              <details className="text-sm">
                 <summary className="cursor-pointer text-muted">What it shows</summary>
                 <p className="mt-1">{p.explanation}</p>
                 <p className="mt-1">

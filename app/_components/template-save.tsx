@@ -12,7 +12,7 @@ import { buildTemplate } from "./template-model";
  * "Save as template": this session's network, dataset and initial weights (as the run started, or the
  * current ones), with the misconception demos in the order ticked, to start next year's lecture from.
  */
-export function TemplateSave({ store }: { store: SessionStore }) {
+export function TemplateSave({ store, inDisclosure = false }: { store: SessionStore; inDisclosure?: boolean }) {
   const title = useSessionValue(store, (v) => v.meta?.title ?? "");
   const [name, setName] = useState<string | null>(null);
   const [presets, setPresets] = useState<PresetId[]>([]);
@@ -42,7 +42,7 @@ export function TemplateSave({ store }: { store: SessionStore }) {
 
   return (
     <form onSubmit={save} aria-labelledby="template-title" className="flex flex-col gap-2" data-testid="template-save" noValidate>
-      <h2 id="template-title" className="text-lg font-semibold">
+      <h2 id="template-title" className={inDisclosure ? "sr-only" : "text-lg font-semibold"}>
         Save as template
       </h2>
       <label className="flex flex-col gap-0.5 text-sm">
