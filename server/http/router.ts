@@ -2,12 +2,25 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { sendError } from "./respond";
 import { createSessionRoute, exportRoute, getSessionRoute, getStepsRoute, type RouteDeps } from "./sessions-routes";
+import { comparableRoute, curveRoute, dataRoute, notesRoute, pollsRoute, presetsRoute } from "./teaching-routes";
+import { createTemplateRoute, deleteTemplateRoute, getTemplateRoute, listTemplatesRoute } from "./templates-routes";
 
 const ROUTES: { method: string; pattern: RegExp; run: (req: IncomingMessage, res: ServerResponse, m: RegExpMatchArray, q: URLSearchParams, d: RouteDeps) => Promise<void> }[] = [
   { method: "POST", pattern: /^\/api\/sessions\/?$/, run: (req, res, _m, _q, d) => createSessionRoute(req, res, d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/?$/, run: (_req, res, m, _q, d) => getSessionRoute(res, m[1], d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/steps\/?$/, run: (_req, res, m, q, d) => getStepsRoute(res, m[1], q, d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/export\/?$/, run: (_req, res, m, q, d) => exportRoute(res, m[1], q, d) },
+  // Teaching tools (issue 8, docs/protocol.md "HTTP routes").
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/comparable\/?$/, run: (_req, res, m, _q, d) => comparableRoute(res, m[1], d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/curve\/?$/, run: (_req, res, m, q, d) => curveRoute(res, m[1], q, d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/notes\/?$/, run: (_req, res, m, q, d) => notesRoute(res, m[1], q, d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/polls\/?$/, run: (_req, res, m, _q, d) => pollsRoute(res, m[1], d) },
+  { method: "PUT", pattern: /^\/api\/sessions\/([^/]+)\/data\/?$/, run: (req, res, m, _q, d) => dataRoute(req, res, m[1], d) },
+  { method: "GET", pattern: /^\/api\/presets\/?$/, run: (_req, res) => presetsRoute(res) },
+  { method: "POST", pattern: /^\/api\/templates\/?$/, run: (req, res, _m, _q, d) => createTemplateRoute(req, res, d) },
+  { method: "GET", pattern: /^\/api\/templates\/?$/, run: (_req, res, _m, _q, d) => listTemplatesRoute(res, d) },
+  { method: "GET", pattern: /^\/api\/templates\/([^/]+)\/?$/, run: (_req, res, m, _q, d) => getTemplateRoute(res, m[1], d) },
+  { method: "DELETE", pattern: /^\/api\/templates\/([^/]+)\/?$/, run: (req, res, m, _q, d) => deleteTemplateRoute(req, res, m[1], d) },
 ];
 
 /**

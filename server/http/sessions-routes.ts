@@ -11,6 +11,7 @@ import type { SessionRegistry } from "../sessions/registry";
 import { readJsonBody, sendJson } from "./respond";
 import { metricsCsv } from "./metrics-csv";
 import type { TeachingService } from "../teaching/service";
+import { createFromTemplateOrPreset } from "./templates-routes";
 
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
@@ -37,6 +38,7 @@ export interface RouteDeps {
 export async function createSessionRoute(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const body = await readJsonBody(req, deps.limits.maxBodyBytes);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError(ErrorCode.BAD_REQUEST, "(root): the body must be a JSON object with the session config");
+  if ("templateId" in body || "preset" in body) return createFromTemplateOrPreset(req, res, body, deps);
   const { title: rawTitle, ...rawConfig } = body as Record<string, unknown>;
   const title = titleSchema.safeParse(rawTitle);
   if (!title.success) throw new AppError(ErrorCode.BAD_REQUEST, `title: ${title.error.issues[0].message}`);

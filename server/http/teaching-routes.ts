@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { AppError, ErrorCode } from "@/lib/errors";
+import { MAX_CSV_BYTES, parseCsvPoints } from "@/lib/csv-points";
+import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
+import { dataPointsSchema } from "@/lib/protocol";
+import { formatIssues } from "@/lib/schemas";
+import { getSessionSummary } from "../data/sessions";
+import { getLossCurve, listByDatasetHash, listPolls, setDatasetHash } from "../data/teaching";
+import { verifyKey } from "../sessions/keys";
+import { recomputeStepTrace } from "../sessions/step-trace";
+import { downsampleCurve } from "../teaching/curve";
+import { datasetHash } from "../teaching/dataset-hash";
+import { markdownToHtml, printablePage } from "../teaching/markdown-html";
+import { buildNotesMarkdown } from "../teaching/notes";
+import { readJsonBody, sendJson } from "./respond";
+import type { RouteDeps } from "./sessions-routes";
+
+/** Most sessions `…/comparable` lists. */
+export const MAX_COMPARABLE = 50;
+
+const uuidSchema = z.uuid();
+const intParam = (min: number, max: number) => z.coerce.number("must be an integer").int("must be an integer").min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
+const curveQuerySchema = z.strictObject({ points: intParam(2, 5000).default(500) });
+const notesQuerySchema = z.strictObject({ step: intParam(1, 2 ** 31 - 1).optional(), format: z.enum(["md", "html"], { error: "must be md or html" }).default("md") });
+const dataBodySchema = z.strictObject({ points: dataPointsSchema, testRatio: z.number("must be a number").min(0, "must be ≥ 0").max(0.9, "must be ≤ 0.9").optional() });
+
+/** The stored summary of a session, or 404. */
+async function requireSession(id: string, deps: RouteDeps) {
+  const summary = uuidSchema.safeParse(id).success ? await getSessionSummary(deps.prisma, id) : null;
+  if (!summary) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
+  const live = deps.registry.loaded(summary.id);
+  return { summary, live, step: live?.step ?? summary.step };
+}
+
+function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.infer<S> {
+  const q = schema.safeParse(Object.fromEntries(query));
+  if (!q.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(q.error));
+  return q.data;
+}
+
+/** GET /api/sessions/:id/comparable: sessions with the same dataset (hash of the resolved splits). */
+export async function comparableRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+  const { summary } = await requireSession(id, deps);
+  const config = parseTrustedEngineConfig(summary.config);
+  const hash = datasetHash(config.dataset);
+  const rows = await listByDatasetHash(deps.prisma, hash, MAX_COMPARABLE);
+  if (!rows.some((r) => r.id === summary.id)) {
+    // Stored before hashes existed: hash it now so others find it too.
+    await setDatasetHash(deps.prisma, summary.id, hash);
+  }
+  const self = rows.find((r) => r.id === summary.id);
+  const sessions = rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    state: deps.registry.loaded(r.id)?.state ?? r.state,
+    step: deps.registry.loaded(r.id)?.step ?? r.step,
+    createdAt: r.createdAt.toISOString(),
+    parentId: r.parentId,
+    forkedAtStep: r.forkedAtStep,
+    relation: r.id === summary.id ? "self" : r.id === self?.parentId ? "origin" : r.parentId === summary.id ? "fork" : "other",
+  }));
+  if (!self) sessions.unshift({ id: summary.id, title: summary.title, state: summary.state, step: summary.step, createdAt: summary.createdAt, parentId: null, forkedAtStep: null, relation: "self" });
+  sendJson(res, 200, { datasetHash: hash, sessions });
+}
+
+/** GET /api/sessions/:id/curve?points=N: the stored loss curve, downsampled. */
+export async function curveRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
+  const { summary, step } = await requireSession(id, deps);
+  const { points } = parseQuery(curveQuerySchema, query);
+  const curve = downsampleCurve(await getLossCurve(deps.prisma, summary.id), points);
+  sendJson(res, 200, { sessionId: summary.id, step, columns: ["step", "loss", "min", "max"], points: curve });
+}
+
+/** GET /api/sessions/:id/notes?step=N&format=md|html: the lecture handout. */
+export async function notesRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
+  const { summary, live, step: current } = await requireSession(id, deps);
+  const q = parseQuery(notesQuerySchema, query);
+  if (current < 1) throw new AppError(ErrorCode.BAD_REQUEST, "step: the session has no steps yet; run at least one step first");
+  const step = q.step ?? current;
+  if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
+  const config = parseTrustedEngineConfig(summary.config);
+  const [trace, curve] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), getLossCurve(deps.prisma, summary.id)]);
+  const markdown = buildNotesMarkdown({ title: summary.title, sessionId: summary.id, config, step: current, curve, trace, preset: live?.teaching.preset ?? null });
+  const filename = `notes-${summary.id}-step-${step}.${q.format}`;
+  const body = q.format === "md" ? markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(markdown));
+  res.writeHead(200, {
+    "content-type": q.format === "md" ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8",
+    "content-disposition": `${q.format === "md" ? "attachment" : "inline"}; filename="${filename}"`,
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+  });
+  res.end(body);
+}
+
+/** GET /api/sessions/:id/polls: every poll of the session with its result (Q8). */
+export async function pollsRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+  const { summary } = await requireSession(id, deps);
+  sendJson(res, 200, { polls: await listPolls(deps.prisma, summary.id) });
+}
+
+/** PUT /api/sessions/:id/data: the instructor's own points, as JSON or CSV (D1–D4). */
+export async function dataRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+  const { summary } = await requireSession(id, deps);
+  const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, "send the instructor key as `authorization: Bearer <key>`");
+  const session = await deps.registry.get(summary.id);
+  if (!session || !verifyKey(key, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
+  if (session.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
+  const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  let points;
+  let testRatio: number | undefined;
+  if (type === "text/csv") {
+    const text = await readText(req, Math.min(deps.limits.maxBodyBytes, MAX_CSV_BYTES));
+    points = parseCsvPoints(text, { inputDim: session.config.layers[0] }).points;
+  } else {
+    const parsed = dataBodySchema.safeParse(await readJsonBody(req, deps.limits.maxBodyBytes));
+    if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(parsed.error));
+    ({ points, testRatio } = parsed.data);
+  }
+  const result = await session.control({ action: "data", points, ...(testRatio !== undefined ? { testRatio } : {}) });
+  sendJson(res, 200, { ...result, points: points.length });
+}
+
+/** GET /api/presets: the misconception demos. */
+export async function presetsRoute(res: ServerResponse): Promise<void> {
+  sendJson(res, 200, { presets: PRESET_IDS.map((id) => PRESETS[id]) });
+}
+
+async function readText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `body larger than ${maxBytes} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `body larger than ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
