@@ -2,8 +2,9 @@
 
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, fetchComparable, fetchCurve, type ComparableSession, type RunRelation } from "@/app/_lib/api";
-import { bucketCurve, runStyle, type RunCurve } from "@/app/_lib/curve-overlay";
+import { bucketCurve, runStyle, shiftCurve, stepOffsets, type RunCurve } from "@/app/_lib/curve-overlay";
 import type { SessionStore } from "@/app/_lib/session-store";
+import { useSessionValue } from "@/app/_hooks/use-session-view";
 import { CompareChart } from "./compare-chart";
 
 /** How often the live curve in the overlay is rebuilt (the main chart follows every step). */
@@ -28,6 +29,7 @@ export function CompareRuns({ store, sessionId, title }: { store: SessionStore; 
   const [curves, setCurves] = useState<Record<string, RunCurve>>({});
   const [live, setLive] = useState<RunCurve>(() => liveCurve(store, sessionId, title));
   const [log, setLog] = useState(false);
+  const origin = useSessionValue(store, (v) => v.teaching.origin);
 
   const load = useCallback(async () => {
     setError(null);
@@ -67,7 +69,15 @@ export function CompareRuns({ store, sessionId, title }: { store: SessionStore; 
     }
   }, [sessions, shown, curves]);
 
-  const all = useMemo(() => [live, ...(sessions ?? []).map((s) => curves[s.id] ?? { id: s.id, label: s.title, steps: [], loss: [] })], [live, sessions, curves]);
+  // A fork's curve is drawn from the step of its parent it was forked at.
+  const offsets = useMemo(
+    () => stepOffsets([{ id: sessionId, parentId: origin?.sessionId ?? null, forkedAtStep: origin?.step ?? null }, ...(sessions ?? []).map((s) => ({ id: s.id, parentId: s.parentId, forkedAtStep: s.forkedAtStep }))]),
+    [sessionId, origin, sessions],
+  );
+  const all = useMemo(
+    () => [live, ...(sessions ?? []).map((s) => curves[s.id] ?? { id: s.id, label: s.title, steps: [], loss: [] })].map((c) => shiftCurve(c, offsets.get(c.id) ?? 0)),
+    [live, sessions, curves, offsets],
+  );
   const hidden = useMemo(() => new Set(all.map((c) => c.id).filter((id) => !shown.has(id))), [all, shown]);
   const toggle = (id: string) =>
     setShown((old) => {
@@ -97,7 +107,7 @@ export function CompareRuns({ store, sessionId, title }: { store: SessionStore; 
           </button>
         </div>
       </div>
-      <p className="text-sm text-muted">Batch loss of this session and of every run on the same data (forks, the lecture they came from, earlier sessions), averaged into at most 500 points.</p>
+      <p className="text-sm text-muted">Batch loss of this session and of every run on the same data (forks, the lecture they came from, earlier sessions), averaged into at most 500 points. A fork&apos;s curve starts at the step it was forked at.</p>
       <CompareChart curves={all} hidden={hidden} log={log} />
       <ul className="flex flex-col gap-1 text-sm" aria-label="Runs (legend)">
         {rows.map((r) => {

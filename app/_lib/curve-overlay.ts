@@ -82,3 +82,38 @@ export const RUN_COLOURS = ["--pos", "--neg", "--path", "--ok", "--grad", "--mut
 export function runStyle(index: number): { colourVar: (typeof RUN_COLOURS)[number]; dashed: boolean } {
   return { colourVar: RUN_COLOURS[index % RUN_COLOURS.length], dashed: index >= RUN_COLOURS.length };
 }
+
+/** A run's place in a family of forks: which run it was forked from, and at which of that run's steps. */
+export interface RunLink {
+  id: string;
+  parentId: string | null;
+  forkedAtStep: number | null;
+}
+
+/**
+ * How far to shift each run along the step axis so a fork's curve continues from the step of its parent
+ * it was forked at (a fork counts its own steps from 0). Runs whose parent is not shown start at 0;
+ * a fork of a fork adds up the offsets.
+ */
+export function stepOffsets(links: readonly RunLink[]): Map<string, number> {
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const out = new Map<string, number>();
+  const offsetOf = (id: string, seen: Set<string>): number => {
+    const known = out.get(id);
+    if (known !== undefined) return known;
+    const link = byId.get(id);
+    let offset = 0;
+    if (link && link.parentId !== null && link.forkedAtStep !== null && byId.has(link.parentId) && !seen.has(link.parentId)) {
+      offset = link.forkedAtStep + offsetOf(link.parentId, new Set([...seen, id]));
+    }
+    out.set(id, offset);
+    return offset;
+  };
+  for (const l of links) offsetOf(l.id, new Set([l.id]));
+  return out;
+}
+
+/** The curve moved `offset` steps to the right. */
+export function shiftCurve(curve: RunCurve, offset: number): RunCurve {
+  return offset === 0 ? curve : { ...curve, steps: curve.steps.map((s) => s + offset) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketCurve, buildOverlay, runStyle, type RunCurve } from "@/app/_lib/curve-overlay";
+import { bucketCurve, buildOverlay, runStyle, shiftCurve, stepOffsets, type RunCurve } from "@/app/_lib/curve-overlay";
 
 const live: RunCurve = { id: "live", label: "Live", steps: [1, 2, 3, 4], loss: [0.5, 0.4, 0.3, 0.2] };
 const fork: RunCurve = { id: "fork", label: "Fork at 2", steps: [3, 4, 5], loss: [0.35, null, 0.1] };
@@ -41,5 +41,31 @@ describe("curve overlay", () => {
     expect(runStyle(0)).toEqual({ colourVar: "--pos", dashed: false });
     expect(runStyle(1).colourVar).not.toBe(runStyle(0).colourVar);
     expect(runStyle(6).dashed).toBe(true);
+  });
+});
+
+describe("forks continue from where they were forked", () => {
+  it("shifts a fork by its fork step, a fork of a fork by both, and leaves unrelated runs at 0", () => {
+    const offsets = stepOffsets([
+      { id: "lecture", parentId: null, forkedAtStep: null },
+      { id: "fork", parentId: "lecture", forkedAtStep: 40 },
+      { id: "forkfork", parentId: "fork", forkedAtStep: 5 },
+      { id: "orphan", parentId: "not-shown", forkedAtStep: 12 },
+      { id: "earlier", parentId: null, forkedAtStep: null },
+    ]);
+    expect(Object.fromEntries(offsets)).toEqual({ lecture: 0, fork: 40, forkfork: 45, orphan: 0, earlier: 0 });
+  });
+
+  it("survives a cycle in bad data", () => {
+    const offsets = stepOffsets([
+      { id: "a", parentId: "b", forkedAtStep: 1 },
+      { id: "b", parentId: "a", forkedAtStep: 2 },
+    ]);
+    expect([...offsets.values()].every(Number.isFinite)).toBe(true);
+  });
+
+  it("moves a curve along the step axis", () => {
+    expect(shiftCurve(fork, 10).steps).toEqual([13, 14, 15]);
+    expect(shiftCurve(fork, 0)).toBe(fork);
   });
 });
