@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Trainer } from "@/lib/engine";
+import { presetConfig } from "@/lib/presets";
 import { parseEngineConfig } from "@/lib/schemas";
 import { buildEquationModel, SEED_SIGN_NOTE } from "@/app/_components/equation-model";
 import { formatValue } from "@/app/_lib/format";
@@ -84,5 +85,19 @@ describe("equation model", () => {
       expect(chain.product === chain.exampleGradient).toBe(true);
       expect(chain.product).toBe(trace.grad[k]);
     }
+  });
+});
+
+describe("equation model: the loss of the run", () => {
+  it("shows the sign-slip demo's derivative 2(y − ŷ) with its own numbers, and says so above the equations", () => {
+    const config = presetConfig("sign-slip");
+    const trace = new Trainer(config).stepTraced();
+    const model = buildEquationModel(config, trace);
+    const dout = model.sections.find((s) => s.phase === "backward")!.lines.find((l) => l.id === "dout-0")!;
+    const ex = trace.examples[0];
+    expect(dout.symbolic).toBe("∂L/∂ŷ = 2(y − ŷ)  (the seed's slip)");
+    expect(ex.dLdyhat[0]).toBe(2 * (ex.y[0] - ex.a[2][0]));
+    expect(dout.result).toBe(formatValue(ex.dLdyhat[0]));
+    expect(model.seedNote).toContain("sign slip on purpose");
   });
 });
