@@ -1,5 +1,6 @@
 import { JoinForm } from "./_components/join-form";
 import { SavedSessions } from "./_components/saved-sessions";
+import { StartDemoForm } from "./_components/start-demo-form";
 import { StartSessionForm } from "./_components/start-session-form";
 import { TemplateList } from "./_components/template-list";
 import { ThemeToggle } from "./_components/theme-toggle";
@@ -21,8 +22,9 @@ export default function LobbyPage() {
           <SavedSessions />
           <TemplateList />
         </div>
-        <div className="rounded-xl border border-border bg-surface p-4">
+        <div className="flex flex-col gap-4 rounded-xl border border-border bg-surface p-4">
           <StartSessionForm />
+          <StartDemoForm />
         </div>
       </div>
     </main>

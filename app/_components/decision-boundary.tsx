@@ -66,7 +66,7 @@ export function DecisionBoundary({ config, params, highlight = null, onPlaneClic
 
   if (!twoD) return <p className="text-muted">The decision boundary is drawn for networks with two inputs.</p>;
   return (
-    <figure className="flex flex-col gap-2" data-testid="decision-boundary">
+    <figure className="flex flex-col gap-2" data-testid="decision-boundary" data-points={data.train.n + data.test.n}>
       <figcaption className="font-semibold">Decision boundary</figcaption>
       <div className="relative mx-auto aspect-square w-full max-w-[30rem]">
         <canvas

@@ -128,4 +128,65 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     await bob.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-result-bob.png") });
     await instructor.screenshot({ path: path.join(SCREENSHOTS, "poll-projector-revealed.png"), fullPage: true });
   });
+
+  it("[Q6] a cancelled poll runs no step and leaves the students' cards", async () => {
+    await instructor.getByTestId("poll-kind-loss").check();
+    await instructor.getByTestId("poll-open").click();
+    await ada.getByTestId("poll-card").waitFor();
+    expect(await ada.getByTestId("poll-answer-stay").count()).toBe(0);
+    await instructor.getByTestId("poll-cancel").click();
+    for (const page of [ada, bob]) await page.getByTestId("poll-card").waitFor({ state: "detached" });
+    for (const page of [instructor, ada, bob]) expect(await page.getByTestId("step-number").textContent()).toBe("3");
+  });
+
+  it("a misconception demo reaches the room with its explanation; the gradient check exposes the sign slip", async () => {
+    await instructor.getByTestId("preset-play-sign-slip").click();
+    for (const page of [instructor, ada, bob]) {
+      await waitForAttr(page, "preset-note", "data-preset", "sign-slip");
+      await waitForText(page, "step-number", "0");
+    }
+    await instructor.getByTestId("step-1").click();
+    await waitForText(ada, "step-number", "1");
+    await ada.getByTestId("param-select-wo1").click();
+    await waitForAttr(ada, "gradient-check", "data-verdict", "opposite");
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "phone-preset-gradient-check.png"), fullPage: true });
+    await instructor.getByTestId("preset-play-saturated-sigmoid").click();
+    await waitForAttr(instructor, "preset-note", "data-preset", "saturated-sigmoid");
+    await instructor.getByTestId("step-10").click();
+    await waitForText(instructor, "step-number", "10");
+    await instructor.getByTestId("layer-norms").waitFor();
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "projector-preset-saturated.png") });
+  });
+
+  it("[F1][F2] a student forks a sandbox, steps it alone, and goes back to the lecture in one click", async () => {
+    await ada.getByTestId("fork-button").click();
+    await ada.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
+    await ada.getByTestId("sandbox-banner").waitFor();
+    await waitForAttr(ada, "connection-state", "data-connection", "live");
+    await ada.getByTestId("step-10").click();
+    await waitForText(ada, "step-number", "10");
+    // The lecture did not move.
+    expect(await instructor.getByTestId("step-number").textContent()).toBe("10");
+    await ada.getByTestId("compare-runs").waitFor();
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "phone-sandbox.png"), fullPage: true });
+    const fit = await measureOverflow(ada);
+    expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
+    await ada.getByTestId("back-to-lecture").click();
+    await ada.waitForURL(`${server.url}/s/${joinCode}`);
+    await waitForText(ada, "step-number", "10");
+  });
+
+  it("[D1] the instructor clicks a point onto the plane and every student's data changes at once", async () => {
+    await instructor.getByTestId("tool-data").locator("summary").click();
+    await instructor.getByTestId("edit-mode-add-1").check();
+    const canvas = instructor.getByTestId("plane-canvas");
+    const box = (await canvas.boundingBox())!;
+    await canvas.click({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
+    await instructor.getByTestId("data-message").waitFor();
+    // XOR's four points and the new one.
+    expect(await instructor.getByTestId("data-message").textContent()).toContain("Everyone now trains on 5 points");
+    for (const page of [instructor, ada, bob]) await waitForAttr(page, "decision-boundary", "data-points", "5");
+    for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "0");
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "projector-data-editor.png"), fullPage: true });
+  });
 });
