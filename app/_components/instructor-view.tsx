@@ -90,9 +90,12 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
               <ForkButton store={store} client={client} returnTo={`/s/${joinCode}/present`} />
             </div>
           </div>
-          <div className={CARD}>
-            <PollPanel store={store} client={client} names={names} selected={selected} />
-          </div>
+          {/* A sandbox is private: no room to poll. */}
+          {origin ? null : (
+            <div className={CARD}>
+              <PollPanel store={store} client={client} names={names} selected={selected} />
+            </div>
+          )}
           <div className={CARD}>
             <PresetMenu store={store} client={client} />
           </div>

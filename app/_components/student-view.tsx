@@ -22,6 +22,8 @@ export function StudentView({ joinCode }: { joinCode: string }) {
   const [name, setName] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     const fromQuery = new URLSearchParams(window.location.search).get("name")?.trim();
+    // Remembered, so "Back to the lecture" from a sandbox (a link without ?name=) rejoins as the same person.
+    if (fromQuery) saveDisplayName(fromQuery);
     setName(fromQuery || loadDisplayName() || null);
   }, []);
   const { store, client } = useSession(name ? { joinCode, name } : null);
