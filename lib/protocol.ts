@@ -160,7 +160,7 @@ export interface PresetNote {
 
 /** Teaching state carried by every snapshot. */
 export interface TeachingInfo {
-  /** Set by a `preset` control (or a session started from a preset); cleared by `reset`/`data`. */
+  /** Set by a `preset` control (or a session started from a preset); kept by `reset`, cleared by `data` (T1). */
   preset: PresetNote | null;
   /** This session is a fork of `sessionId`, taken at step `step` (F1). */
   origin: { sessionId: string; step: number } | null;

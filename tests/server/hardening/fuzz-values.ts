@@ -42,9 +42,10 @@ export interface FuzzContext {
 const KEYS = [
   "action", "joinCode", "sessionId", "name", "instructorKey", "lastStep", "step", "count", "stepsPerSecond", "seed",
   "learningRate", "batchSize", "regularization", "epochs", "title", "layers", "activation", "dataset",
+  "kind", "param", "pollId", "answer", "presetId", "points", "testRatio", "participantToken", "templateId", "preset",
   "__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "then", "_placeholder", "num",
 ] as const;
-const ACTIONS = ["play", "pause", "step", "phase", "reset", "set", "fastForward", "end", "PLAY", "", "__proto__", "toString"] as const;
+const ACTIONS = ["play", "pause", "step", "phase", "reset", "set", "fastForward", "end", "preset", "data", "PLAY", "", "__proto__", "toString"] as const;
 const STRINGS = [
   "", " ", "\u0000", "\uffff", "\ud800", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%00", "null",
   "NaN", "Infinity", "1e309", "-1", "0x10", "🧠🔥", "AAAAAA", "ZZZZZZ", "a".repeat(41), "x".repeat(5_000),
@@ -107,6 +108,15 @@ function nearValidPayload(rng: Rng, ctx: FuzzContext, event: string): unknown {
       return { action: rng.pick(ACTIONS), ...(rng.chance(0.5) ? { [rng.pick(["count", "stepsPerSecond", "seed", "epochs", "learningRate", "batchSize"])]: number() } : {}), ...extra };
     case "session:trace":
       return rng.chance(0.8) ? { step: number() } : { step: number(), ...extra };
+    case "poll:open":
+      return rng.chance(0.5) ? { kind: "param-direction", param: rng.pick(["wo1", "w11", "bo", "w9", randomString(rng, ctx)]), ...extra } : { kind: rng.pick(["loss-direction", "guess"]), ...extra };
+    case "poll:vote":
+      return { pollId: rng.pick([randomString(rng, ctx), "00000000-0000-4000-8000-000000000000"]), answer: rng.pick(["up", "down", "stay", "left"]), ...extra };
+    case "poll:reveal":
+    case "poll:cancel":
+      return { pollId: rng.pick([randomString(rng, ctx), "00000000-0000-4000-8000-000000000000"]), ...extra };
+    case "session:fork":
+      return rng.chance(0.7) ? {} : { title: randomString(rng, ctx), ...extra };
     default:
       return rng.chance(0.8) ? {} : extra;
   }

@@ -16,7 +16,7 @@ const FUZZ_SOCKETS = 40;
 const RAW_SOCKETS = 10;
 /** Per-socket rate in the fuzz server: high enough that most messages reach the parsers. */
 const CONTROLS_PER_SECOND = 200;
-const EVENTS = ["session:join", "session:control", "session:trace", "session:resync"] as const;
+const EVENTS = ["session:join", "session:control", "session:trace", "session:resync", "session:fork", "poll:open", "poll:vote", "poll:reveal", "poll:cancel"] as const;
 const UNKNOWN_EVENTS = ["session:hack", "__proto__", "constructor", "toString", "session:JOIN", "", "x".repeat(500), "hasOwnProperty"];
 
 /** Heap in use after a full garbage collection, so the bound is on what the server keeps, not on garbage. */
@@ -67,7 +67,9 @@ describe(`hardening: seeded fuzzing of sockets and HTTP (FUZZ_SEED=${SEED})`, ()
     await server.live.queue.drain();
     const p = server.db.prisma;
     return {
-      sessions: await p.session.count(),
+      // Forks are sessions a valid `session:fork` creates (any joined student may make a few, F3).
+      sessions: await p.session.count({ where: { parentId: null } }),
+      forks: await p.session.count({ where: { parentId: { not: null } } }),
       metrics: await p.stepMetric.count(),
       controls: await p.controlEvent.count(),
       instructors: await p.participant.count({ where: { role: "instructor" } }),
@@ -172,6 +174,7 @@ describe(`hardening: seeded fuzzing of sockets and HTTP (FUZZ_SEED=${SEED})`, ()
       // The database holds what the valid requests did, nothing else.
       const after = await dbCounts();
       expect(after.sessions - before.sessions).toBe(1);
+      expect(after.forks - before.forks).toBeLessThanOrEqual(10); // FORK_LIMIT_PER_IP, all fuzz sockets share 127.0.0.1
       expect(after.metrics - before.metrics).toBe(lastStep);
       expect(await server.db.prisma.stepMetric.count({ where: { sessionId: a.id } })).toBe(lastStep);
       expect(after.controls - before.controls).toBe(legitControls);
@@ -294,6 +297,8 @@ function randomHttpRequest(rng: Rng, ctx: FuzzContext): HttpCase {
   const path = rng.pick([
     "/api/sessions", "/api/sessions/", `/api/sessions/${id}`, `/api/sessions/${id}/steps`, `/api/sessions/${id}/export`,
     `/api/sessions/${id}/${rng.pick(["steps", "export", "x", ".."])}/../x`, "/api", "/api/", `/api/${id}`, "/", `/s/${id}`,
+    `/api/sessions/${id}/notes`, `/api/sessions/${id}/curve`, `/api/sessions/${id}/comparable`, `/api/sessions/${id}/polls`, `/api/sessions/${id}/data`,
+    "/api/templates", `/api/templates/${id}`, "/api/presets",
     `/socket.io/?EIO=${rng.pick(["4", "3", "x", ""])}&transport=${rng.pick(["polling", "websocket", "flash", ""])}&sid=${id}`,
   ]) + rng.pick(QUERIES);
   const method = rng.pick(METHODS);
