@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { CONFIG_LOSS_NAMES } from "../lib/engine/loss";
 import { UsageError } from "./usage-error";
 
 /** Most steps (or epochs) one command may ask for. */
@@ -8,8 +9,13 @@ export const MAX_COUNT = 1_000_000_000;
 /** What the command line asks for. */
 export type Command =
   | { kind: "help"; topic: "main" | "train" | "explain" }
-  | { kind: "train"; config?: string; steps?: number; epochs?: number; trace?: "csv" | "json"; every: number }
-  | { kind: "explain"; config?: string; step: number };
+  | { kind: "train"; config?: string; loss?: ConfigLossName; steps?: number; epochs?: number; trace?: "csv" | "json"; every: number }
+  | { kind: "explain"; config?: string; loss?: ConfigLossName; step: number };
+
+/** A loss `--loss` may choose (it replaces the config's `loss`). */
+export type ConfigLossName = (typeof CONFIG_LOSS_NAMES)[number];
+
+const lossOption = z.enum(CONFIG_LOSS_NAMES, { error: (issue) => `must be ${CONFIG_LOSS_NAMES.join(" or ")}, got "${String(issue.input)}"` });
 
 const count = z
   .string()
@@ -21,6 +27,7 @@ const count = z
 export const trainArgsSchema = z
   .object({
     config: z.string().optional(),
+    loss: lossOption.optional(),
     steps: count.optional(),
     epochs: count.optional(),
     trace: z.enum(["csv", "json"], { error: (issue) => `must be csv or json, got "${String(issue.input)}"` }).optional(),
@@ -32,11 +39,11 @@ export const trainArgsSchema = z
   });
 
 /** `backprop explain` options, after parseArgs. */
-export const explainArgsSchema = z.object({ config: z.string().optional(), step: count.optional() });
+export const explainArgsSchema = z.object({ config: z.string().optional(), loss: lossOption.optional(), step: count.optional() });
 
 const OPTIONS = {
-  train: { config: { type: "string" }, steps: { type: "string" }, epochs: { type: "string" }, trace: { type: "string" }, every: { type: "string" } },
-  explain: { config: { type: "string" }, step: { type: "string" } },
+  train: { config: { type: "string" }, loss: { type: "string" }, steps: { type: "string" }, epochs: { type: "string" }, trace: { type: "string" }, every: { type: "string" } },
+  explain: { config: { type: "string" }, loss: { type: "string" }, step: { type: "string" } },
 } as const;
 
 /** Parses argv (without `node` and the script) into a command; throws UsageError on any mistake. */
@@ -52,10 +59,10 @@ export function parseCommand(argv: readonly string[]): Command {
   const values = parseOptions(name, rest);
   if (name === "train") {
     const a = validate(trainArgsSchema, values);
-    return { kind: "train", config: a.config, steps: a.steps, epochs: a.epochs, trace: a.trace, every: a.every ?? 1 };
+    return { kind: "train", config: a.config, loss: a.loss, steps: a.steps, epochs: a.epochs, trace: a.trace, every: a.every ?? 1 };
   }
   const a = validate(explainArgsSchema, values);
-  return { kind: "explain", config: a.config, step: a.step ?? 1 };
+  return { kind: "explain", config: a.config, loss: a.loss, step: a.step ?? 1 };
 }
 
 function parseOptions(name: keyof typeof OPTIONS, args: string[]): Record<string, string | undefined> {

@@ -22,7 +22,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stdout(USAGE[cmd.topic]);
       return 0;
     }
-    const { config, trainer } = await loadTrainer(cmd.config, io.readStdin);
+    const { config, trainer } = await loadTrainer(cmd.config, io.readStdin, { loss: cmd.loss });
     return cmd.kind === "train" ? runTrain(cmd, trainer, io.stdout) : runExplain(cmd, config, trainer, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

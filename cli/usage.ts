@@ -4,7 +4,9 @@ export const DEFAULT_EPOCHS = 2000;
 const EXIT_CODES = "Exit codes: 0 success, 1 training diverged, 2 bad arguments or config.";
 
 const CONFIG_OPTION = `  --config FILE    JSON engine config (see lib/schemas.ts); "-" reads it from stdin;
-                   omitted means {}: the seed's 2-2-1 sigmoid network on XOR`;
+                   omitted means {}: the seed's 2-2-1 sigmoid network on XOR
+  --loss mse|bce   the loss, replacing the config's: mse (squared error, the default) or bce
+                   (binary cross-entropy; needs a sigmoid output and targets in [0, 1])`;
 
 /** `backprop --help`. */
 export const MAIN_USAGE = `Usage: backprop <command> [options]
@@ -22,7 +24,7 @@ ${EXIT_CODES}
 `;
 
 /** `backprop train --help`. */
-export const TRAIN_USAGE = `Usage: backprop train [--config FILE|-] [--steps N | --epochs N] [--trace csv|json] [--every K]
+export const TRAIN_USAGE = `Usage: backprop train [--config FILE|-] [--loss mse|bce] [--steps N | --epochs N] [--trace csv|json] [--every K]
 
 Trains the network and prints a summary: state, final loss, train/test accuracy, parameters by name.
 
@@ -43,7 +45,7 @@ Exit codes: 0 trained, 1 diverged (the summary says at which step), 2 bad argume
 `;
 
 /** `backprop explain --help`. */
-export const EXPLAIN_USAGE = `Usage: backprop explain [--config FILE|-] [--step N]
+export const EXPLAIN_USAGE = `Usage: backprop explain [--config FILE|-] [--loss mse|bce] [--step N]
 
 Runs steps 1 … N−1, then prints step N as a Markdown handout: the forward pass, the loss, ∂L/∂ŷ, the
 chain rule for every parameter and the update, with every number plugged in.

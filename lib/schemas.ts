@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ACTIVATION_NAMES, type ActivationName } from "./engine/activations";
 import { datasetShape } from "./engine/datasets";
+import { CONFIG_LOSS_NAMES } from "./engine/loss";
 import type { DatasetName, DatasetSpec, EngineConfig } from "./engine/types";
 
 /** Largest layer. */
@@ -92,7 +93,7 @@ export const engineConfigSchema = z
     activation: z
       .strictObject({ hidden: activationNameSchema.default("sigmoid"), output: activationNameSchema.default("sigmoid") })
       .prefault({}),
-    loss: z.enum(["mse"], { error: "must be mse" }).default("mse"),
+    loss: z.enum(CONFIG_LOSS_NAMES, { error: `must be one of ${CONFIG_LOSS_NAMES.join(", ")}` }).default("mse"),
     learningRate: hyperSchema.shape.learningRate.default(0.5),
     batchSize: hyperSchema.shape.batchSize.default(1),
     regularization: regularizationSchema.prefault({}),
@@ -108,10 +109,28 @@ export const engineConfigSchema = z
     if (shape.trainSize < 1) ctx.addIssue({ code: "custom", path: ["dataset", "testRatio"], message: "leaves no training examples" });
     else if (c.batchSize > shape.trainSize) ctx.addIssue({ code: "custom", path: ["batchSize"], message: `must be ≤ the training split size ${shape.trainSize}, got ${c.batchSize}` });
     if (c.params) checkParamShapes(c.layers, c.params, ctx);
+    if (c.loss === "bce") checkBceConfig(c, ctx);
   }) satisfies z.ZodType<EngineConfig, unknown>;
 
 /** Input of the engine config (every field optional). */
 export type EngineConfigInput = z.input<typeof engineConfigSchema>;
+
+/**
+ * Binary cross-entropy reads ŷ as a probability and y as the target probability: the output must be a
+ * sigmoid (ŷ in (0, 1)) and every target in [0, 1]. The built-in datasets' labels are 0 and 1
+ * (tests/lib/schemas.test.ts checks every one), so only explicit points need looking at.
+ */
+function checkBceConfig(c: { activation: { output: ActivationName }; dataset: DatasetSpec }, ctx: z.RefinementCtx): void {
+  if (c.activation.output !== "sigmoid") {
+    ctx.addIssue({ code: "custom", path: ["activation", "output"], message: `must be sigmoid when loss is bce (binary cross-entropy needs outputs in (0, 1)), got ${c.activation.output}` });
+  }
+  if (!("points" in c.dataset)) return;
+  c.dataset.points.forEach((p, k) => {
+    p.y.forEach((v, i) => {
+      if (!(v >= 0 && v <= 1)) ctx.addIssue({ code: "custom", path: ["dataset", "points", k, "y", i], message: `must be in [0, 1] when loss is bce, got ${v}` });
+    });
+  });
+}
 
 function checkParamShapes(layers: number[], params: z.infer<typeof paramsSchema>, ctx: z.RefinementCtx): void {
   const links = layers.length - 1;

@@ -1,5 +1,8 @@
+import { exp, NATIVE_MATCHES_PORTS, tanh } from "./det-math";
+
 /**
- * Activation functions. Each is a pair: `fn` is the forward map a = f(z); `der` is f'(z), given both z
+ * Activation functions. Transcendentals come from `det-math` (portable, same bits in every browser),
+ * never from Math.exp/Math.tanh. Each is a pair: `fn` is the forward map a = f(z); `der` is f'(z), given both z
  * and a = f(z) so that sigmoid and tanh can use the cheaper form written in terms of their output.
  */
 export interface Activation {
@@ -13,20 +16,23 @@ export interface Activation {
   derFormula: string;
 }
 
+// Math.exp/Math.tanh only where they equal the ports bit for bit (V8); written out rather than called
+// through a variable so the hot loops inline them.
+
 /** Slope of leaky ReLU for z ≤ 0. */
 export const LEAKY_RELU_SLOPE = 0.01;
 
 /** Every activation the engine knows, by config name. */
 export const ACTIVATIONS = {
   sigmoid: {
-    fn: (z: number) => 1 / (1 + Math.exp(-z)),
+    fn: NATIVE_MATCHES_PORTS ? (z: number) => 1 / (1 + Math.exp(-z)) : (z: number) => 1 / (1 + exp(-z)),
     // σ'(z) = σ(z)(1 − σ(z))
     der: (_z: number, a: number) => a * (1 - a),
     formula: "σ(z) = 1 / (1 + e^(−z))",
     derFormula: "σ'(z) = a·(1 − a)",
   },
   tanh: {
-    fn: (z: number) => Math.tanh(z),
+    fn: NATIVE_MATCHES_PORTS ? (z: number) => Math.tanh(z) : (z: number) => tanh(z),
     // tanh'(z) = 1 − tanh²(z)
     der: (_z: number, a: number) => 1 - a * a,
     formula: "tanh(z)",

@@ -1,5 +1,5 @@
 import type { Activation } from "./activations";
-import type { Loss } from "./loss";
+import { usesSimplifiedDelta, type Loss } from "./loss";
 
 /**
  * One per-example SGD step of the seed's 2-2-1 network with no regularisation, unrolled into locals.
@@ -18,6 +18,8 @@ export function createSeedKernel(hidden: Activation, output: Activation, loss: L
   const dO = output.der;
   const lossFn = loss.fn;
   const lossDer = loss.der;
+  // binary cross-entropy on a sigmoid output: δo = ŷ − y, exactly as BatchPass computes it
+  const simplified = usesSimplifiedDelta(loss, output);
   return (t, x, y, e, lr) => {
     const x1 = x[2 * e];
     const x2 = x[2 * e + 1];
@@ -32,7 +34,7 @@ export function createSeedKernel(hidden: Activation, output: Activation, loss: L
     const yhat = fo(zo);
     const exampleLoss = 0 + lossFn(yhat, target);
     // backward: δo = ∂L/∂ŷ · f'(zo); δi = (w_oi · δo) · f'(z_i)
-    const deltaO = lossDer(yhat, target) * dO(zo, yhat);
+    const deltaO = simplified ? yhat - target : lossDer(yhat, target) * dO(zo, yhat);
     const delta1 = wo1 * deltaO * dh(z1, a1);
     const delta2 = wo2 * deltaO * dh(z2, a2);
     // update: θ ← θ − η·∂L/∂θ (gradients accumulate onto 0 exactly as the general path does)

@@ -1,3 +1,5 @@
+import { ACTIVATIONS, type Activation } from "./activations";
+
 /**
  * Per-output loss terms. The loss of one example is Σ_k fn(ŷ_k, y_k); `der` is ∂L/∂ŷ_k. A batch's loss
  * and gradient are the mean over its examples (the trainer divides).
@@ -32,7 +34,49 @@ export const LOSSES = {
     formula: "L = (y − ŷ)²",
     derFormula: "∂L/∂ŷ = 2(y − ŷ)   (the seed's sign slip: this climbs the loss)",
   },
+  /**
+   * Binary cross-entropy, for outputs in (0, 1) read as probabilities (the schema requires a sigmoid
+   * output and targets in [0, 1]). ŷ is clamped to [ε, 1 − ε] (ε = BCE_EPSILON) in both the value and
+   * the derivative: a sigmoid saturates to exactly 0 or 1 in floating point (σ(z) = 1 for z > 37), and
+   * ln 0 = −∞, 0·ln 0 = NaN would otherwise end training silently. With the clamp a confidently wrong
+   * output costs at most −ln ε ≈ 27.6 per output. The trainer never uses this derivative for the output
+   * delta of a sigmoid layer: there δ = ∂L/∂ŷ · σ'(z) = ŷ − y exactly (see BatchPass), unclamped.
+   */
+  bce: {
+    fn: (yhat: number, y: number) => {
+      const p = clampProbability(yhat);
+      return -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+    },
+    der: (yhat: number, y: number) => {
+      const p = clampProbability(yhat);
+      return (p - y) / (p * (1 - p));
+    },
+    formula: "L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]",
+    derFormula: "∂L/∂ŷ = (ŷ − y) / (ŷ·(1 − ŷ))",
+  },
 } as const satisfies Record<string, Loss>;
 
 /** Name of a loss. */
 export type LossName = keyof typeof LOSSES;
+
+/** Loss names a config may choose (the seed's sign slip is kept for demonstrations only). */
+export const CONFIG_LOSS_NAMES = ["mse", "bce"] as const satisfies readonly LossName[];
+
+/** How far from 0 and 1 binary cross-entropy clamps ŷ (ln ε ≈ −27.6). */
+export const BCE_EPSILON = 1e-12;
+
+/** ŷ clamped to [ε, 1 − ε]; NaN stays NaN so divergence is still caught. */
+function clampProbability(yhat: number): number {
+  return yhat < BCE_EPSILON ? BCE_EPSILON : yhat > 1 - BCE_EPSILON ? 1 - BCE_EPSILON : yhat;
+}
+
+/**
+ * The output delta of binary cross-entropy with a sigmoid output, as printed in explanations: the
+ * σ'(z) = ŷ(1 − ŷ) of the chain rule cancels the derivative's denominator.
+ */
+export const BCE_SIGMOID_DELTA_FORMULA = "δ = ∂L/∂ŷ · σ'(z) = (ŷ − y) / (ŷ·(1 − ŷ)) · ŷ·(1 − ŷ) = ŷ − y";
+
+/** True when the output delta is computed as ŷ − y (binary cross-entropy on a sigmoid output). */
+export function usesSimplifiedDelta(loss: Loss, output: Activation): boolean {
+  return loss === LOSSES.bce && output === ACTIVATIONS.sigmoid;
+}

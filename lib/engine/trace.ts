@@ -1,3 +1,4 @@
+import { usesSimplifiedDelta } from "./loss";
 import { describeParams } from "./names";
 import type { Regularization } from "./types";
 import type { Trainer } from "./trainer";
@@ -12,11 +13,14 @@ export interface ExampleTrace {
   z: number[][];
   /** a[l][i] (a[0] = x, the last layer = ŷ). */
   a: number[][];
-  /** Σ_k (y_k − ŷ_k)² for this example. */
+  /** Σ_k ℓ(ŷ_k, y_k) for this example: (y_k − ŷ_k)² for mse, −[y·ln ŷ + (1 − y)·ln(1 − ŷ)] for bce. */
   loss: number;
-  /** ∂L/∂ŷ_k = 2(ŷ_k − y_k). */
+  /** ∂L/∂ŷ_k: 2(ŷ_k − y_k) for mse, (ŷ_k − y_k)/(ŷ_k(1 − ŷ_k)) for bce (ŷ clamped to [ε, 1 − ε]). */
   dLdyhat: number[];
-  /** δ[l][i] = ∂L/∂z[l][i] (δ[0] is empty). */
+  /**
+   * δ[l][i] = ∂L/∂z[l][i] (δ[0] is empty). The output layer's δ is ∂L/∂ŷ · f'(z), except with
+   * `simplifiedOutputDelta`, where it is ŷ − y.
+   */
   delta: number[][];
 }
 
@@ -34,6 +38,11 @@ export interface StepTrace {
   examples: ExampleTrace[];
   /** Mean data loss over the batch. */
   loss: number;
+  /**
+   * True when the output layer's δ was computed as ŷ − y (binary cross-entropy on a sigmoid output,
+   * where ∂L/∂ŷ · σ'(z) simplifies to that exactly) instead of the product ∂L/∂ŷ · f'(z).
+   */
+  simplifiedOutputDelta: boolean;
   /** Regularisation penalty of the parameters before the update (½λΣw² or λΣ|w|). */
   penalty: number;
   /** Parameter names in θ order (seed names for 2-2-1). */
@@ -86,6 +95,7 @@ export function buildTrace(t: Trainer, before: number[], examples: ExampleTrace[
     regularization: { ...reg },
     examples,
     loss: t.lastLoss,
+    simplifiedOutputDelta: usesSimplifiedDelta(t.loss, t.net.output),
     penalty,
     names,
     before,

@@ -1,10 +1,11 @@
 import { ACTIVATIONS } from "./activations";
+import { BatchPass } from "./batch";
 import { buildDataset, type Dataset, type Split } from "./datasets";
 import { createSeedKernel, type SeedKernel } from "./kernel-221";
 import { createLayout, flattenParams, initParams, type Layout } from "./layout";
 import { LOSSES, type Loss } from "./loss";
 import { isSeedNetwork } from "./names";
-import { Network, sumGradient } from "./network";
+import { Network } from "./network";
 import { Mulberry32, mixSeed, shuffleInPlace } from "./random";
 import { buildTrace, type ExampleTrace, type StepTrace } from "./trace";
 import type { EngineConfig, Hyper } from "./types";
@@ -52,9 +53,8 @@ export class Trainer {
   private next: Float64Array;
   private readonly grad: Float64Array;
   private readonly seedKernel: SeedKernel | null;
-  /** Every example's activations and deltas in the current batch (grown on demand). */
-  private batchA = new Float64Array(0);
-  private batchD = new Float64Array(0);
+  /** The fused forward and backward passes of a batch, and its per-example values for traces. */
+  private readonly pass: BatchPass;
 
   constructor(
     readonly config: EngineConfig,
@@ -63,6 +63,7 @@ export class Trainer {
     this.layout = createLayout(config.layers);
     this.net = new Network(this.layout, ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]);
     this.loss = LOSSES[config.loss];
+    this.pass = new BatchPass(this.layout, this.net, this.loss);
     this.data = buildDataset(config.dataset);
     if (this.data.train.n === 0) throw new Error("dataset: the training split is empty");
     this.theta = config.params ? flattenParams(this.layout, config.params) : initParams(this.layout, config.init);
@@ -194,26 +195,12 @@ export class Trainer {
   }
 
   private runBatch(records: ExampleTrace[] | null): boolean {
-    const { theta, grad, next, net, loss } = this;
-    const { train, inputDim, targetDim } = this.data;
+    const { theta, grad, next, pass } = this;
+    const { train } = this.data;
     const { learningRate: lr, regularization: reg } = this.hyper;
     const batch = this.nextBatchSize();
-    const width = net.nOff[net.nOff.length - 1];
-    if (this.batchA.length < batch * width) {
-      this.batchA = new Float64Array(batch * width);
-      this.batchD = new Float64Array(batch * width);
-    }
-    let lossSum = 0;
-    for (let b = 0; b < batch; b++) {
-      const e = this.order[this.cursor + b];
-      net.forward(theta, train.x, e * inputDim);
-      const exampleLoss = net.backpropagate(theta, train.y, e * targetDim, loss);
-      this.batchA.set(net.aFlat, b * width);
-      this.batchD.set(net.deltaFlat, b * width);
-      lossSum += exampleLoss;
-      if (records) records.push(recordExample(net, e, train, inputDim, targetDim, exampleLoss));
-    }
-    sumGradient(this.layout, net.nOff, this.batchA, this.batchD, batch, grad);
+    const lossSum = pass.run(theta, train.x, train.y, this.order, this.cursor, batch, grad);
+    if (records) for (let e = 0; e < batch; e++) records.push(recordExample(pass, this.net.nOff, this.order[this.cursor + e], e, train, this.data.inputDim, this.data.targetDim));
     const meanLoss = lossSum / batch;
     const isWeight = this.layout.isWeight;
     let check = meanLoss * 0; // x·0 is NaN exactly when x is NaN or ±Infinity
@@ -271,26 +258,34 @@ function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
   return best === target;
 }
 
-function recordExample(net: Network, e: number, split: Split, inputDim: number, targetDim: number, loss: number): ExampleTrace {
-  const layers = net.a.length;
+/** Example e of the last batch pass (training example `index`), copied out for the trace. */
+function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: number, split: Split, inputDim: number, targetDim: number): ExampleTrace {
+  const layers = nOff.length - 1;
   const z: number[][] = [[]];
-  const a: number[][] = [toArray(net.a[0])];
+  const a: number[][] = [column(pass.a, pass.batch, e, 0, nOff[1])];
   const delta: number[][] = [[]];
   for (let l = 1; l < layers; l++) {
-    z.push(toArray(net.z[l]));
-    a.push(toArray(net.a[l]));
-    delta.push(toArray(net.delta[l]));
+    z.push(column(pass.z, pass.batch, e, nOff[l], nOff[l + 1]));
+    a.push(column(pass.a, pass.batch, e, nOff[l], nOff[l + 1]));
+    delta.push(column(pass.delta, pass.batch, e, nOff[l], nOff[l + 1]));
   }
   return {
-    index: e,
-    x: toArray(split.x, e * inputDim, (e + 1) * inputDim),
-    y: toArray(split.y, e * targetDim, (e + 1) * targetDim),
+    index,
+    x: toArray(split.x, index * inputDim, (index + 1) * inputDim),
+    y: toArray(split.y, index * targetDim, (index + 1) * targetDim),
     z,
     a,
-    loss,
-    dLdyhat: toArray(net.dLdyhat),
+    loss: pass.exampleLoss[e],
+    dLdyhat: column(pass.dLdyhat, pass.batch, e, 0, targetDim),
     delta,
   };
+}
+
+/** Example e's neurons [from, to) of a neuron-major batch buffer with `batch` examples per neuron. */
+function column(values: Float64Array, batch: number, e: number, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n < to; n++) out.push(values[n * batch + e]);
+  return out;
 }
 
 /** Copies src[from, to) into a plain array (faster than Array.from for small typed arrays). */

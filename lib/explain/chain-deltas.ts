@@ -1,6 +1,7 @@
 import type { ExampleTrace } from "../engine/trace";
 import { aName, deltaName, dOutName, eq, exampleGradient, slopeOf, zName, type ExplainContext } from "./context";
 import { perExample, slopeList } from "./chain-common";
+import { simplifiedDeltaEquation } from "./loss";
 
 /**
  * Section "Chain rule" for any network other than the seed's: the products of the seed's form share
@@ -12,7 +13,9 @@ export function explainDeltaChain(ctx: ExplainContext, n: number): string {
     ctx.heading(1, `${n}. Chain rule: the gradient of every parameter`),
     "The chain-rule products of the seed document share their beginnings, so backpropagation computes them once per neuron as δ = ∂L/∂z, from the output back to the first hidden layer:",
     [
-      "- output neuron k: `δo_k = ∂L/∂ŷ_k · f'(zo_k)`",
+      ctx.trace.simplifiedOutputDelta
+        ? "- output neuron k: `δo_k = ∂L/∂ŷ_k · σ'(zo_k) = ŷ_k − y_k` (binary cross-entropy with a sigmoid output: σ' cancels the derivative's denominator)"
+        : "- output neuron k: `δo_k = ∂L/∂ŷ_k · f'(zo_k)`",
       "- hidden neuron j: `δ_j = (Σ_i w[i,j]·δ_i) · f'(z_j)`, summing over the neurons i that j feeds",
       "- then every weight `∂L/∂w[i,j] = δ_i · a_j` and every bias `∂L/∂b[i] = δ_i`",
     ].join("\n"),
@@ -41,6 +44,7 @@ function deltaEquation(ctx: ExplainContext, ex: ExampleTrace, l: number, i: numb
   const slopeValue = fmt.factor(slopeOf(ctx, ex, l, i));
   const result = fmt.num(ex.delta[l][i]);
   if (l === last) {
+    if (trace.simplifiedOutputDelta) return simplifiedDeltaEquation(ctx, ex, i);
     return `${deltaName(ctx, l, i)} = ${dOutName(ctx, i)} · ${slope} = ${fmt.factor(ex.dLdyhat[i])} · ${slopeValue} = ${result}`;
   }
   const symbols: string[] = [];

@@ -12,7 +12,10 @@ export function explainSeedChain(ctx: ExplainContext, n: number): string {
   const out = [
     ctx.heading(1, `${n}. Chain rule: the gradient of every parameter`),
     "Each gradient multiplies the local derivatives along the path from the parameter to the loss, exactly as in the seed document but with the corrected ∂L/∂ŷ. " +
-      "The output layer's share, ∂L/∂ŷ · f'(zo), is common to every path; a hidden parameter's path also passes through the output weight wo_i and the hidden slope f'(z_i).",
+      (ctx.trace.simplifiedOutputDelta
+        ? "The output layer's share, ∂L/∂ŷ · σ'(zo), is common to every path; with binary cross-entropy it is exactly ŷ − y (σ'(zo) = ŷ(1 − ŷ) cancels the derivative's denominator), so the products below start with (ŷ − y); "
+        : "The output layer's share, ∂L/∂ŷ · f'(zo), is common to every path; ") +
+      "a hidden parameter's path also passes through the output weight wo_i and the hidden slope f'(z_i).",
   ];
   const depth = ctx.trace.examples.length > 1 ? 3 : 2;
   out.push(
@@ -34,8 +37,10 @@ function productLines(ctx: ExplainContext, ex: ExampleTrace, pick: (p: ParamInfo
     .filter(pick)
     .map((p) => {
       // Output link: ∂L/∂ŷ · f'(zo) · a_j.  Hidden link: ∂L/∂ŷ · f'(zo) · wo_i · f'(z_i) · x_j.  Biases: the same without the last factor (∂z/∂b = 1).
-      const symbols = [dOutName(ctx, 0), `f'(${zName(ctx, 2, 0)})`];
-      const values = [ex.dLdyhat[0], slopeOf(ctx, ex, 2, 0)];
+      // With bce on a sigmoid output the share ∂L/∂ŷ · σ'(zo) is one factor, ŷ − y (the engine's δo).
+      const simplified = trace.simplifiedOutputDelta;
+      const symbols = simplified ? [`(${aName(ctx, 2, 0)} − y)`] : [dOutName(ctx, 0), `f'(${zName(ctx, 2, 0)})`];
+      const values = simplified ? [ex.delta[2][0]] : [ex.dLdyhat[0], slopeOf(ctx, ex, 2, 0)];
       if (p.layer === 0) {
         const wo = ctx.param(1, 0, p.to);
         symbols.push(wo.name, `f'(${zName(ctx, 1, p.to)})`);

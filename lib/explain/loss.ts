@@ -1,12 +1,28 @@
-import type { LossName } from "../engine/loss";
+import { BCE_EPSILON, type LossName } from "../engine/loss";
 import type { ExampleTrace } from "../engine/trace";
-import { aName, dOutName, eq, type ExplainContext } from "./context";
+import { aName, deltaName, dOutName, eq, zName, type ExplainContext } from "./context";
 
 /** How each loss is written, given the printed forms of y and ŷ (names or numbers). */
 const NOTATION: Record<LossName, { loss(y: string, yhat: string): string; der(y: string, yhat: string): string }> = {
   mse: { loss: (y, yhat) => `(${y} − ${yhat})²`, der: (y, yhat) => `2(${yhat} − ${y})` },
   "mse-seed-sign": { loss: (y, yhat) => `(${y} − ${yhat})²`, der: (y, yhat) => `2(${y} − ${yhat})` },
+  bce: { loss: (y, yhat) => `−[${y}·ln ${yhat} + (1 − ${y})·ln(1 − ${yhat})]`, der: (y, yhat) => `(${yhat} − ${y}) / (${yhat}·(1 − ${yhat}))` },
 };
+
+/** What one example's loss is called in the prose. */
+const LOSS_WORDS: Record<LossName, { each: string; one: string }> = {
+  mse: { each: "Each example's squared error", one: "The squared error of the prediction:" },
+  "mse-seed-sign": { each: "Each example's squared error", one: "The squared error of the prediction:" },
+  bce: { each: "Each example's binary cross-entropy", one: "The binary cross-entropy of the prediction (ŷ read as the probability of class 1):" },
+};
+
+/** Why binary cross-entropy pairs with a sigmoid output, and what the engine does at ŷ = 0 or 1. */
+const BCE_NOTE =
+  "> **Cross-entropy and the sigmoid.** The chain rule multiplies ∂L/∂ŷ by the output's slope σ'(zo) = ŷ·(1 − ŷ), " +
+  "which is exactly the denominator of ∂L/∂ŷ, so the output neuron's error is simply δo = ŷ − y. The engine computes " +
+  "it that way: it stays accurate when the sigmoid saturates, where ∂L/∂ŷ alone is huge and σ'(zo) tiny. " +
+  `In the loss and in ∂L/∂ŷ, ŷ is clamped to [${BCE_EPSILON}, 1 − ${BCE_EPSILON}], so a saturated output costs at most ` +
+  `−ln ${BCE_EPSILON} ≈ ${(-Math.log(BCE_EPSILON)).toFixed(1)} instead of an infinite loss.`;
 
 /** The one note about the seed document's sign slip, for the correct loss. */
 const SEED_SLIP_NOTE =
@@ -24,7 +40,8 @@ export function explainLoss(ctx: ExplainContext, n: number): string {
   const { trace, fmt } = ctx;
   const out = [ctx.heading(1, `${n}. Loss`)];
   const batched = trace.examples.length > 1;
-  out.push(batched ? `Each example's squared error, then the mean over the batch of ${trace.examples.length}:` : "The squared error of the prediction:");
+  const words = LOSS_WORDS[ctx.config.loss];
+  out.push(batched ? `${words.each}, then the mean over the batch of ${trace.examples.length}:` : words.one);
   out.push(trace.examples.map((ex) => `- ${batched ? `example #${ex.index}: ` : ""}${eq(lossEquation(ctx, ex))}`).join("\n"));
   if (batched) {
     const sum = trace.examples.map((ex) => fmt.term(ex.loss)).join(" + ");
@@ -50,8 +67,32 @@ export function explainOutputGradient(ctx: ExplainContext, n: number): string {
     }
   }
   out.push(lines.join("\n"));
-  out.push(ctx.config.loss === "mse" ? SEED_SLIP_NOTE : SEED_SLIP_DEMO_NOTE);
+  if (trace.simplifiedOutputDelta) {
+    out.push("With the sigmoid output, the output neuron's error δ = ∂L/∂ŷ · σ'(z) simplifies to ŷ − y:");
+    out.push(simplifiedDeltaLines(ctx).join("\n"));
+  }
+  out.push(ctx.config.loss === "bce" ? BCE_NOTE : ctx.config.loss === "mse" ? SEED_SLIP_NOTE : SEED_SLIP_DEMO_NOTE);
   return out.join("\n\n");
+}
+
+/** δo = ∂L/∂ŷ · σ'(zo) = ŷ − y with the numbers, for each example and output. */
+function simplifiedDeltaLines(ctx: ExplainContext): string[] {
+  const { trace, fmt, sizes, last } = ctx;
+  const batched = trace.examples.length > 1;
+  const lines: string[] = [];
+  for (const ex of trace.examples) {
+    for (let k = 0; k < sizes[last]; k++) {
+      lines.push(`- ${batched ? `example #${ex.index}: ` : ""}${eq(simplifiedDeltaEquation(ctx, ex, k))}`);
+    }
+  }
+  return lines;
+}
+
+/** `δo = ∂L/∂ŷ · σ'(zo) = ŷ − y = 0.7 − 1 = −0.3` for output k of one example. */
+export function simplifiedDeltaEquation(ctx: ExplainContext, ex: ExampleTrace, k: number): string {
+  const { fmt, last } = ctx;
+  const yhat = aName(ctx, last, k);
+  return `${deltaName(ctx, last, k)} = ${dOutName(ctx, k)} · σ'(${zName(ctx, last, k)}) = ${yhat} − ${yName(ctx, k)} = ${fmt.term(ex.a[last][k])} − ${fmt.term(ex.y[k])} = ${fmt.num(ex.delta[last][k])}`;
 }
 
 function lossEquation(ctx: ExplainContext, ex: ExampleTrace): string {

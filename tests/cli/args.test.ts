@@ -19,6 +19,8 @@ describe("parseCommand", () => {
       kind: "train", config: "-", steps: undefined, epochs: 30, trace: "json", every: 5,
     });
     expect(parseCommand(["train", "--steps", "7"])).toMatchObject({ steps: 7 });
+    expect(parseCommand(["train", "--loss", "bce"])).toMatchObject({ kind: "train", loss: "bce" });
+    expect(parseCommand(["explain", "--loss", "mse"])).toMatchObject({ kind: "explain", loss: "mse" });
     expect(parseCommand(["explain", "--config", "a.json", "--step", "12"])).toEqual({ kind: "explain", config: "a.json", step: 12 });
   });
 
@@ -39,6 +41,8 @@ describe("parseCommand", () => {
     [["train", "--steps", "5", "--epochs", "5"], "--steps and --epochs cannot be used together"],
     [["train", "--every", "5"], "--every needs --trace"],
     [["train", "--trace", "xml"], '--trace must be csv or json, got "xml"'],
+    [["train", "--loss", "xent"], '--loss must be mse or bce, got "xent"'],
+    [["explain", "--loss"], "--loss needs a value"],
     [["train", "now"], 'unexpected argument "now" for train'],
   ])("%j fails with one clear line", (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(message);

@@ -156,6 +156,22 @@ describe("main (in process)", () => {
     expect(r.stdout).toMatch(/\ntest loss: [\d.]+ \(10 examples\)\ntest accuracy: [\d.]+%\n/);
   });
 
+  it("train --loss bce trains XOR with binary cross-entropy; --loss replaces the config's loss", async () => {
+    const r = await mainInProcess(["train", "--loss", "bce", "--epochs", "1000"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^state: trained\n/);
+    expect(r.stdout).toContain("train accuracy: 100%");
+    const md = await mainInProcess(["explain", "--config", "-", "--loss", "bce"], JSON.stringify({ loss: "mse" }));
+    expect(md.stdout).toContain("∂L/∂ŷ = (ŷ − y) / (ŷ·(1 − ŷ)) = ");
+    expect(md.stdout).toContain("δo = ∂L/∂ŷ · σ'(zo) = ŷ − y = ");
+  });
+
+  it("train --loss bce with a non-sigmoid output is refused, naming the field", async () => {
+    const r = await mainInProcess(["train", "--config", "-", "--loss", "bce"], JSON.stringify({ activation: { output: "linear" } }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("backprop: invalid config from stdin: activation.output: must be sigmoid when loss is bce (binary cross-entropy needs outputs in (0, 1)), got linear\n");
+  });
+
   it("a trace with --every larger than the run prints only the header and the summary", async () => {
     const r = await mainInProcess(["train", "--steps", "3", "--trace", "csv", "--every", "5"]);
     expect(r.stdout.split("\n").filter((line) => line && !line.startsWith("#"))).toHaveLength(1);

@@ -200,4 +200,32 @@ describe("explainStep on other networks", () => {
     const { trace } = explainFirstStep({});
     expect(() => explainStep(parseEngineConfig({ layers: [2, 3, 1] }), trace)).toThrow(/9 parameters/);
   });
+
+  it("with binary cross-entropy, prints the bce loss, its derivative and the simplified delta ŷ − y with the step's numbers", () => {
+    const { md, trace } = explainFirstStep({ params: ISSUE_PARAMS, loss: "bce" });
+    const [ex] = trace.examples;
+    const yhat = ex.a[2][0];
+    expect(md).toContain("- Loss: `L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]`");
+    const loss = equation(md, "L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)] = −[");
+    expect(loss).toContain(`ln ${formatNumber(yhat)}`);
+    expect(result(loss)).toBeCloseTo(-Math.log(yhat), 5);
+    const der = equation(md, "∂L/∂ŷ = ");
+    expect(der.startsWith("∂L/∂ŷ = (ŷ − y) / (ŷ·(1 − ŷ)) = ")).toBe(true);
+    expect(result(der)).toBeCloseTo(ex.dLdyhat[0], 4);
+    const delta = equation(md, "δo = ∂L/∂ŷ · σ'(zo) = ŷ − y = ");
+    expect(result(delta)).toBeCloseTo(yhat - 1, 5);
+    expect(md).toContain("Cross-entropy and the sigmoid");
+    expect(md).not.toContain("A note on the seed document");
+    // the seed's products start with (ŷ − y) instead of ∂L/∂ŷ · f'(zo)
+    expect(md).toContain("∂L/∂w11 = (ŷ − y) · wo1 · f'(z1) · x1 = ");
+    expect(result(equation(md, "∂L/∂bo = "))).toBeCloseTo(trace.grad[8], 5);
+  });
+
+  it("with binary cross-entropy on a larger network, the output delta equation is ŷ − y", () => {
+    const { md, trace } = explainFirstStep({ layers: [2, 3, 1], loss: "bce", batchSize: 2 });
+    expect(md).toContain("`δo_k = ∂L/∂ŷ_k · σ'(zo_k) = ŷ_k − y_k`");
+    expect(count(md, "δo = ∂L/∂ŷ · σ'(zo) = ŷ − y = ")).toBe(2 * 2); // per example: in the output section and the chain
+    expect(md).toContain("Each example's binary cross-entropy, then the mean over the batch of 2:");
+    expect(trace.simplifiedOutputDelta).toBe(true);
+  });
 });
