@@ -3,6 +3,7 @@
  * gradient demo. Pure: the browser runs it on the trace it already has.
  */
 import { ACTIVATIONS, createLayout, describeParams, LOSSES, Network, type EngineConfig, type Point, type StepTrace } from "./engine";
+import { BatchPass } from "./engine/batch";
 
 /** Default finite-difference step h: small enough for a small truncation error (O(h²)), large enough to keep rounding error (≈ ε/h) below it. */
 export const GRADIENT_CHECK_H = 1e-5;
@@ -38,10 +39,11 @@ export function backpropGradient(config: EngineConfig, theta: ArrayLike<number>,
   const { net, loss, layout } = networkOf(config);
   const t = Float64Array.from(theta);
   const grad = new Float64Array(layout.count);
-  for (const e of examples) {
-    net.forward(t, e.x, 0);
-    net.backward(t, e.y, 0, loss, grad);
-  }
+  // The engine's own batch pass (forward and backward of every example), summing ∂L/∂θ over them.
+  const x = Float64Array.from(examples.flatMap((e) => e.x));
+  const y = Float64Array.from(examples.flatMap((e) => e.y));
+  const order = Int32Array.from(examples.keys());
+  new BatchPass(layout, net, loss).run(t, x, y, order, 0, examples.length, grad);
   return Array.from(grad, (g) => g / examples.length);
 }
 
