@@ -141,16 +141,16 @@ function lossSection(ctx: ExplainContext, ex: ExampleTrace): EquationSection {
   return { phase: "loss", title: "Loss", lines };
 }
 
-/** True when the run's loss is binary cross-entropy (the name is read as a string: older engines lack it). */
+/** True when the run's loss is binary cross-entropy. */
 function isBce(ctx: ExplainContext): boolean {
-  return (ctx.config.loss as string) === "bce";
+  return ctx.config.loss === "bce";
 }
 
 /** ∂L/∂ŷ_k of the run's loss, symbolic and with numbers: 2(ŷ − y), the seed's 2(y − ŷ), or (ŷ − y)/(ŷ(1 − ŷ)). */
 function outputGradient(ctx: ExplainContext, name: string, yhat: string, y: string, a: number, t: number): { symbolic: string; numeric: string } {
   const { fmt } = ctx;
   if (isBce(ctx)) return { symbolic: `${name} = (${yhat} − ${y}) / (${yhat}(1 − ${yhat}))`, numeric: `(${fmt.term(a)} − ${fmt.term(t)}) / (${fmt.term(a)}·(1 − ${fmt.term(a)}))` };
-  if ((ctx.config.loss as string) === "mse-seed-sign") return { symbolic: `${name} = 2(${y} − ${yhat})  (the seed's slip)`, numeric: `2(${fmt.term(t)} − ${fmt.term(a)})` };
+  if (ctx.config.loss === "mse-seed-sign") return { symbolic: `${name} = 2(${y} − ${yhat})  (the seed's slip)`, numeric: `2(${fmt.term(t)} − ${fmt.term(a)})` };
   return { symbolic: `${name} = 2(${yhat} − ${y})`, numeric: `2(${fmt.term(a)} − ${fmt.term(t)})` };
 }
 
@@ -168,7 +168,10 @@ function backwardSection(ctx: ExplainContext, ex: ExampleTrace): EquationSection
       lines.push({ id: `slope-${l}-${i}`, symbolic: slope.slice(0, -2).join(" = ") || slope[0], numeric: slope.length > 2 ? slope[slope.length - 2] : null, result: slope[slope.length - 1] });
       const d = deltaName(ctx, l, i);
       const f = `f'(${zName(ctx, l, i)})`;
-      if (l === last) {
+      if (l === last && trace.simplifiedOutputDelta) {
+        const y = sizes[last] === 1 ? "y" : `y${i + 1}`;
+        lines.push({ id: `delta-${l}-${i}`, symbolic: `${d} = ${dOutName(ctx, i)} · σ'(${zName(ctx, l, i)}) = ${aName(ctx, l, i)} − ${y}`, numeric: `${fmt.term(ex.a[l][i])} − ${fmt.term(ex.y[i])}`, result: fmt.num(ex.delta[l][i]) });
+      } else if (l === last) {
         lines.push({ id: `delta-${l}-${i}`, symbolic: `${d} = ${dOutName(ctx, i)} · ${f}`, numeric: `${fmt.factor(ex.dLdyhat[i])}·${fmt.factor(slopeOf(ctx, ex, l, i))}`, result: fmt.num(ex.delta[l][i]) });
       } else {
         const outs = Array.from({ length: Math.min(sizes[l + 1], MAX_TERMS) }, (_, k) => ctx.param(l, k, i));
@@ -219,8 +222,14 @@ export function chainProduct(ctx: ExplainContext, ex: ExampleTrace, p: ParamInfo
   const outLink = p.layer === last - 1;
   if (outLink || ctx.seed) {
     const k = outLink ? p.to : 0;
-    symbols.push(dOutName(ctx, k), `f'(${zName(ctx, last, k)})`);
-    values.push(ex.dLdyhat[k], slopeOf(ctx, ex, last, k));
+    if (trace.simplifiedOutputDelta) {
+      // Cross-entropy on a sigmoid output: ∂L/∂ŷ · σ'(zo) is one factor, ŷ − y (the engine's δo).
+      symbols.push(`(${aName(ctx, last, k)} − ${ctx.sizes[last] === 1 ? "y" : `y${k + 1}`})`);
+      values.push(ex.delta[last][k]);
+    } else {
+      symbols.push(dOutName(ctx, k), `f'(${zName(ctx, last, k)})`);
+      values.push(ex.dLdyhat[k], slopeOf(ctx, ex, last, k));
+    }
     if (!outLink) {
       const wo = ctx.param(last - 1, 0, p.to);
       symbols.push(wo.name, `f'(${zName(ctx, p.layer + 1, p.to)})`);

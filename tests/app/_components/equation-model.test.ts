@@ -101,3 +101,30 @@ describe("equation model: the loss of the run", () => {
     expect(model.seedNote).toContain("sign slip on purpose");
   });
 });
+
+describe("equation model: binary cross-entropy", () => {
+  const { config, trace } = seedStep({ loss: "bce" });
+  const model = buildEquationModel(config, trace, { selected: trace.names.indexOf("w12") });
+  const lines = model.sections.flatMap((s) => s.lines);
+  const ex = trace.examples[0];
+
+  it("writes the loss −[y·ln ŷ + (1 − y)·ln(1 − ŷ)] and its derivative (ŷ − y)/(ŷ(1 − ŷ)) with this step's numbers", () => {
+    expect(lines.find((l) => l.id === "loss")!.symbolic).toBe("L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]");
+    expect(lines.find((l) => l.id === "loss")!.result).toBe(formatValue(ex.loss));
+    const dout = lines.find((l) => l.id === "dout-0")!;
+    expect(dout.symbolic).toBe("∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ))");
+    const yhat = ex.a[2][0];
+    expect(ex.dLdyhat[0]).toBeCloseTo((yhat - ex.y[0]) / (yhat * (1 - yhat)), 12);
+    expect(dout.result).toBe(formatValue(ex.dLdyhat[0]));
+    expect(model.seedNote).toContain("Binary cross-entropy");
+  });
+
+  it("shows δo = ŷ − y (σ' cancels) and a chain product equal to the engine's gradient bit for bit", () => {
+    const delta = lines.find((l) => l.id === "delta-2-0")!;
+    expect(delta.symbolic).toBe("δo = ∂L/∂ŷ · σ'(zo) = ŷ − y");
+    expect(delta.result).toBe(formatValue(ex.delta[2][0]));
+    const chain = model.chain!;
+    expect(chain.symbols).toEqual(["(ŷ − y)", "wo1", "f'(z1)", "x2"]);
+    expect(chain.product).toBe(trace.grad[trace.names.indexOf("w12")]);
+  });
+});
