@@ -5,6 +5,7 @@ import type { EngineConfig } from "@/lib/engine";
 import type { StepFocus } from "@/app/_lib/session-types";
 import { buildEquationModel, lossNote } from "./equation-model";
 import { EquationRow } from "./equation-line";
+import { LossCompare } from "./loss-compare";
 import { PhaseIndicator } from "./phase-indicator";
 
 /** Examples offered in the batch picker. */
@@ -89,6 +90,7 @@ export function EquationPanel({ config, focus, exampleIndex, onExampleIndex, sel
                     <EquationRow key={l.id} line={l} />
                   ))}
                 </div>
+                {s.phase === "loss" && trace ? <LossCompare example={trace.examples[exampleIndex] ?? trace.examples[0]} output={config.activation.output} loss={config.loss} /> : null}
               </section>
             );
           })}

@@ -189,4 +189,24 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "0");
     await instructor.screenshot({ path: path.join(SCREENSHOTS, "projector-data-editor.png"), fullPage: true });
   });
+
+  it("the instructor saves the lecture as a template and starts next year's lecture from the lobby", async () => {
+    await instructor.getByTestId("tool-template").locator("summary").click();
+    await instructor.getByTestId("template-name").fill("XOR lecture 2027");
+    await instructor.getByTestId("template-save").getByText("A dead ReLU never comes back").click();
+    await instructor.getByTestId("template-save").getByText("The seed's sign slip: gradient ascent").click();
+    await instructor.getByTestId("template-submit").click();
+    await instructor.getByTestId("template-save").getByText("Saved “XOR lecture 2027”").waitFor();
+    await instructor.goto(`${server.url}/`);
+    const row = instructor.getByTestId("template-row").filter({ hasText: "XOR lecture 2027" });
+    await row.waitFor();
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "lobby-templates.png"), fullPage: true });
+    await row.getByTestId("template-start").click();
+    await instructor.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
+    await waitForAttr(instructor, "connection-state", "data-connection", "live");
+    // The template's demos come first, in the order they were ticked.
+    await instructor.getByTestId("preset-menu").getByText("Your template's demos come first.").waitFor();
+    const firstTwo = await instructor.locator('[data-testid^="preset-"][data-active]').evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute("data-testid")));
+    expect(firstTwo).toEqual(["preset-dead-relu", "preset-sign-slip"]);
+  });
 });
