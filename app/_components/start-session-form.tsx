@@ -11,8 +11,8 @@ import { FormField } from "./form-field";
 
 const INPUT = "w-full rounded border border-border bg-bg px-2 py-1.5";
 
-const LOSS_LABEL: Record<string, string> = { mse: "squared error", bce: "cross-entropy" };
-const LOSS_HINT: Record<string, string> = { mse: "(y − ŷ)², the seed's", bce: "needs a sigmoid output" };
+const LOSS_LABEL: Record<string, string> = { mse: "MSE", bce: "BCE" };
+const LOSS_HINT: Record<string, string> = { mse: "squared error (y − ŷ)², the seed's", bce: "binary cross-entropy; sigmoid output" };
 
 /**
  * "Start a session": the engine config (defaults = the seed's 2-2-1 sigmoid on XOR), validated in the
