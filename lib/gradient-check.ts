@@ -34,17 +34,21 @@ export function lossAt(config: EngineConfig, theta: ArrayLike<number>, examples:
   return sum / examples.length;
 }
 
-/** Mean data gradient ∂L/∂θ over the examples at θ, by backpropagation. */
+/** Mean data gradient ∂L/∂θ over the examples at θ, by backpropagation (the trainer's own batch pass, so bit-identical to `trace.gradData`). */
 export function backpropGradient(config: EngineConfig, theta: ArrayLike<number>, examples: readonly Point[]): number[] {
   const { net, loss, layout } = networkOf(config);
-  const t = Float64Array.from(theta);
+  const n = examples.length;
+  const inputs = layout.sizes[0];
+  const outputs = layout.sizes[layout.sizes.length - 1];
+  const x = new Float64Array(n * inputs);
+  const y = new Float64Array(n * outputs);
+  examples.forEach((e, k) => {
+    x.set(e.x, k * inputs);
+    y.set(e.y, k * outputs);
+  });
   const grad = new Float64Array(layout.count);
-  // The engine's own batch pass (forward and backward of every example), summing ∂L/∂θ over them.
-  const x = Float64Array.from(examples.flatMap((e) => e.x));
-  const y = Float64Array.from(examples.flatMap((e) => e.y));
-  const order = Int32Array.from(examples.keys());
-  new BatchPass(layout, net, loss).run(t, x, y, order, 0, examples.length, grad);
-  return Array.from(grad, (g) => g / examples.length);
+  new BatchPass(layout, net, loss).run(Float64Array.from(theta), x, y, Int32Array.from({ length: n }, (_, k) => k), 0, n, grad);
+  return Array.from(grad, (g) => g / n);
 }
 
 /**

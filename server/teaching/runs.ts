@@ -23,7 +23,7 @@ export function configWithPoints(current: EngineConfig, points: Point[], testRat
   points.forEach((p, k) => {
     if (p.x.length !== inputs) throw bad(`points[${k}].x: expected ${inputs} inputs (the network's input layer), got ${p.x.length}`);
     if (p.y.length !== outputs) throw bad(`points[${k}].y: expected ${outputs} targets (the network's output layer), got ${p.y.length}`);
-    if (UNIT_INTERVAL_OUTPUTS.has(current.activation.output) || current.loss === ("bce" as string)) {
+    if (UNIT_INTERVAL_OUTPUTS.has(current.activation.output) || current.loss === "bce") {
       const j = p.y.findIndex((v) => v < 0 || v > 1);
       if (j >= 0) throw bad(`points[${k}].y[${j}]: must be in [0, 1] for a ${current.activation.output} output, got ${p.y[j]}`);
     }

@@ -141,6 +141,18 @@ for (const kind of ["pglite", "postgres"] as const) {
       expect(revealed.ok && revealed.data.after > revealed.data.before).toBe(true);
     });
 
+    it("[Q2] a diverged session cannot be polled; [Q6] set is held while a poll is open", async () => {
+      const { teacher } = await classroom();
+      await request(teacher, "session:control", { action: "preset", presetId: "big-learning-rate" });
+      const stepped = await request<{ state: string }>(teacher, "session:control", { action: "step", count: 300 });
+      expect(stepped.ok && stepped.data.state).toBe("diverged");
+      expect(await request(teacher, "poll:open", { kind: "loss-direction" })).toMatchObject({ ok: false, error: { code: "CONFLICT", message: expect.stringMatching(/diverged/) } });
+      await request(teacher, "session:control", { action: "set", learningRate: 0.01 });
+      expect(await request(teacher, "poll:open", { kind: "loss-direction" })).toMatchObject({ ok: true });
+      expect(await request(teacher, "session:control", { action: "set", learningRate: 0.02 })).toMatchObject({ ok: false, error: { code: "CONFLICT", message: "a poll is open: reveal or cancel it before set" } });
+      expect(await request(teacher, "session:control", { action: "pause" })).toMatchObject({ ok: true });
+    });
+
     it("[Q6] end cancels an open poll, visibly", async () => {
       const { teacher, b } = await classroom();
       const closed: { pollId: string; reason: string }[] = [];
