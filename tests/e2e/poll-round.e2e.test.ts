@@ -77,6 +77,8 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     await instructor.getByTestId("poll-param").selectOption("wo1");
     await instructor.getByTestId("poll-open").click();
     await instructor.getByTestId("poll-tally").waitFor();
+    // Q6: the run waits for the reveal.
+    expect(await instructor.getByTestId("step-1").isDisabled()).toBe(true);
     for (const page of [ada, bob]) {
       await page.getByTestId("poll-card").waitFor();
       expect(await page.getByTestId("poll-question").textContent()).toContain("wo1");
@@ -103,6 +105,7 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     expect(await ada.getByTestId("poll-answer-down").isDisabled()).toBe(true);
     // The tally stays hidden from the students until the reveal.
     expect(await ada.getByTestId("poll-tally").count()).toBe(0);
+    await instructor.evaluate(() => window.scrollTo(0, 0));
     await instructor.screenshot({ path: path.join(SCREENSHOTS, "poll-projector-tally.png") });
     await ada.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-locked.png") });
   });
@@ -156,6 +159,7 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     await instructor.getByTestId("step-10").click();
     await waitForText(instructor, "step-number", "10");
     await instructor.getByTestId("layer-norms").waitFor();
+    await instructor.evaluate(() => window.scrollTo(0, 0));
     await instructor.screenshot({ path: path.join(SCREENSHOTS, "projector-preset-saturated.png") });
   });
 
