@@ -1,6 +1,8 @@
 import { JoinForm } from "./_components/join-form";
 import { SavedSessions } from "./_components/saved-sessions";
+import { StartDemoForm } from "./_components/start-demo-form";
 import { StartSessionForm } from "./_components/start-session-form";
+import { TemplateList } from "./_components/template-list";
 import { ThemeToggle } from "./_components/theme-toggle";
 
 /** The lobby: join a session with its code, or start one as the instructor. */
@@ -18,9 +20,11 @@ export default function LobbyPage() {
         <div className="flex flex-col gap-6 rounded-xl border border-border bg-surface p-4">
           <JoinForm />
           <SavedSessions />
+          <TemplateList />
         </div>
-        <div className="rounded-xl border border-border bg-surface p-4">
+        <div className="flex flex-col gap-4 rounded-xl border border-border bg-surface p-4">
           <StartSessionForm />
+          <StartDemoForm />
         </div>
       </div>
     </main>

@@ -6,6 +6,7 @@ export interface ConfigDraft {
   layers: string;
   hidden: string;
   output: string;
+  loss: string;
   learningRate: string;
   batchSize: string;
   regKind: string;
@@ -26,6 +27,7 @@ export const DEFAULT_DRAFT: ConfigDraft = {
   layers: "2, 2, 1",
   hidden: "sigmoid",
   output: "sigmoid",
+  loss: "mse",
   learningRate: "0.5",
   batchSize: "1",
   regKind: "none",
@@ -60,6 +62,7 @@ export function readDraft(d: ConfigDraft): DraftResult {
   const config: Record<string, unknown> = {
     layers,
     activation: { hidden: d.hidden, output: d.output },
+    loss: d.loss,
     learningRate: num(d.learningRate),
     batchSize: num(d.batchSize),
     regularization: { kind: d.regKind, rate: num(d.regRate) },

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { ACTIVATIONS, createLayout, Network, type EngineConfig, type Point } from "@/lib/engine";
 import { activationRange, cssRgb, divergingRgb } from "@/app/_lib/colour-scale";
 import { paintField, planeBounds, toCanvas, type PlaneBounds } from "@/app/_lib/field";
+import { fromCanvas } from "@/app/_lib/point-edit";
 import { formatValue } from "@/app/_lib/format";
 import { trainerFor } from "@/app/_lib/trainer-cache";
 
@@ -19,6 +20,8 @@ export interface DecisionBoundaryProps {
   params: ArrayLike<number>;
   /** Training-split index of the example this step used, ringed on the plot. */
   highlight?: number | null;
+  /** Instructor's data editing: a click at plane point (x1, x2); `remove` for a right or modifier click. */
+  onPlaneClick?: (x1: number, x2: number, remove: boolean, radius: number) => void;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface DecisionBoundaryProps {
  * pass, with the data on top: training points as circles, test points as triangles. Redrawn when θ
  * changes, which the store limits to once per animation frame.
  */
-export function DecisionBoundary({ config, params, highlight = null }: DecisionBoundaryProps) {
+export function DecisionBoundary({ config, params, highlight = null, onPlaneClick }: DecisionBoundaryProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const scratch = useRef<{ canvas: HTMLCanvasElement; pixels: Uint8ClampedArray<ArrayBuffer> } | null>(null);
   const [showTest, setShowTest] = useState(true);
@@ -51,12 +54,32 @@ export function DecisionBoundary({ config, params, highlight = null }: DecisionB
     if (showTest) drawPoints(ctx, bounds, data.test.points, "triangle", null);
   }, [net, params, bounds, range, discretize, showTest, data, highlight, twoD]);
 
+  const click = (e: React.MouseEvent<HTMLCanvasElement>, remove: boolean) => {
+    if (!onPlaneClick) return;
+    e.preventDefault();
+    const rect = e.currentTarget.getBoundingClientRect();
+    const [x1, x2] = fromCanvas(bounds, rect.width, rect.height, e.clientX - rect.left, e.clientY - rect.top);
+    // A drawn point's radius (canvas pixels, plus a little slack) in plane units: a click on its disc hits it.
+    const radius = (pointRadius(data.train.points.length) + 4) * ((bounds.xMax - bounds.xMin) / CANVAS_SIZE);
+    onPlaneClick(x1, x2, remove || e.shiftKey || e.altKey || e.metaKey || e.ctrlKey, radius);
+  };
+
   if (!twoD) return <p className="text-muted">The decision boundary is drawn for networks with two inputs.</p>;
   return (
-    <figure className="flex flex-col gap-2" data-testid="decision-boundary">
+    <figure className="flex flex-col gap-2" data-testid="decision-boundary" data-points={data.train.n + data.test.n}>
       <figcaption className="font-semibold">Decision boundary</figcaption>
       <div className="relative mx-auto aspect-square w-full max-w-[30rem]">
-        <canvas ref={canvas} width={CANVAS_SIZE} height={CANVAS_SIZE} className="h-full w-full rounded-md border border-border" role="img" aria-label="Network output over the input plane, with the data points" />
+        <canvas
+          ref={canvas}
+          width={CANVAS_SIZE}
+          height={CANVAS_SIZE}
+          className={`h-full w-full rounded-md border border-border ${onPlaneClick ? "cursor-crosshair" : ""}`}
+          role="img"
+          aria-label="Network output over the input plane, with the data points"
+          data-testid="plane-canvas"
+          onClick={onPlaneClick ? (e) => click(e, false) : undefined}
+          onContextMenu={onPlaneClick ? (e) => click(e, true) : undefined}
+        />
         <span className="num absolute bottom-1 left-1 rounded bg-surface/80 px-1 text-xs">{`x1 ${formatValue(bounds.xMin, 2)} … ${formatValue(bounds.xMax, 2)}`}</span>
         <span className="num absolute top-1 left-1 rounded bg-surface/80 px-1 text-xs">{`x2 ${formatValue(bounds.yMin, 2)} … ${formatValue(bounds.yMax, 2)}`}</span>
       </div>
@@ -77,6 +100,11 @@ export function DecisionBoundary({ config, params, highlight = null }: DecisionB
   );
 }
 
+/** Radius in canvas pixels of the points drawn from a list of n (smaller when there are many). */
+function pointRadius(n: number): number {
+  return n > 100 ? 5 : 9;
+}
+
 /** A field-sized canvas and pixel buffer, reused every redraw, scaled up onto the visible canvas. */
 function createScratch(): { canvas: HTMLCanvasElement; pixels: Uint8ClampedArray<ArrayBuffer> } {
   const canvas = document.createElement("canvas");
@@ -86,7 +114,7 @@ function createScratch(): { canvas: HTMLCanvasElement; pixels: Uint8ClampedArray
 }
 
 function drawPoints(ctx: CanvasRenderingContext2D, bounds: PlaneBounds, points: Point[], shape: "circle" | "triangle", highlight: number | null): void {
-  const r = points.length > 100 ? 5 : 9;
+  const r = pointRadius(points.length);
   points.forEach((p, k) => {
     const [x, y] = toCanvas(bounds, CANVAS_SIZE, CANVAS_SIZE, p.x[0], p.x[1]);
     ctx.beginPath();

@@ -10,6 +10,22 @@ export const EQUATION_DIGITS = 4;
 /** The visible note about the seed document's sign slip. */
 export const SEED_SIGN_NOTE = "∂L/∂ŷ = 2(ŷ − y). The seed document writes 2(y − ŷ) — that sign would make the update climb the loss.";
 
+/** The note above the equations about ∂L/∂ŷ: the seed's sign slip corrected, the slip on purpose, or cross-entropy. */
+export interface LossNote {
+  /** The formula in bold. */
+  formula: string;
+  text: string;
+  /** "warn" for the seed-slip note, "bad" when this run uses the slip, "info" otherwise. */
+  tone: "warn" | "bad" | "info";
+}
+
+/** The loss note for a loss name (unknown names read as MSE). */
+export function lossNote(loss: string): LossNote {
+  if (loss === "mse-seed-sign") return { formula: "∂L/∂ŷ = 2(y − ŷ).", text: "This demo uses the seed document's sign slip on purpose: the true derivative is 2(ŷ − y), so every update climbs the loss.", tone: "bad" };
+  if (loss === "bce") return { formula: "∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)).", text: "Binary cross-entropy L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]. With a sigmoid output f'(zo) = ŷ(1 − ŷ) cancels the denominator: δo = ŷ − y, so a confidently wrong output still gets a large gradient.", tone: "info" };
+  return { formula: "∂L/∂ŷ = 2(ŷ − y).", text: "The seed document writes 2(y − ŷ) — that sign would make the update climb the loss.", tone: "warn" };
+}
+
 /** One equation: its symbolic form, the same with numbers plugged in, and the result. */
 export interface EquationLine {
   id: string;
@@ -66,7 +82,7 @@ export function buildEquationModel(config: EngineConfig, trace: StepTrace, optio
     exampleLabel,
     sections: [forwardSection(ctx, ex), lossSection(ctx, ex), backwardSection(ctx, ex), updateSection(ctx, selected)],
     chain: selected ? chainProduct(ctx, ex, selected) : null,
-    seedNote: SEED_SIGN_NOTE,
+    seedNote: `${lossNote(config.loss).formula} ${lossNote(config.loss).text}`,
   };
 }
 
@@ -103,18 +119,39 @@ function lossSection(ctx: ExplainContext, ex: ExampleTrace): EquationSection {
   const { fmt, sizes, last, trace } = ctx;
   const outs = Array.from({ length: sizes[last] }, (_, k) => k);
   const yName = (k: number) => (sizes[last] === 1 ? "y" : `y${k + 1}`);
+  const bce = isBce(ctx);
   const lines: EquationLine[] = [
-    {
-      id: "loss",
-      symbolic: `L = ${outs.map((k) => `(${yName(k)} − ${aName(ctx, last, k)})²`).join(" + ")}`,
-      numeric: outs.map((k) => `(${fmt.term(ex.y[k])} − ${fmt.term(ex.a[last][k])})²`).join(" + "),
-      result: fmt.num(ex.loss),
-    },
+    bce
+      ? {
+          id: "loss",
+          symbolic: `L = ${outs.map((k) => `−[${yName(k)}·ln ${aName(ctx, last, k)} + (1 − ${yName(k)})·ln(1 − ${aName(ctx, last, k)})]`).join(" + ")}`,
+          numeric: outs.map((k) => `−[${fmt.factor(ex.y[k])}·ln${fmt.factor(ex.a[last][k])} + (1 − ${fmt.term(ex.y[k])})·ln(1 − ${fmt.term(ex.a[last][k])})]`).join(" + "),
+          result: fmt.num(ex.loss),
+        }
+      : {
+          id: "loss",
+          symbolic: `L = ${outs.map((k) => `(${yName(k)} − ${aName(ctx, last, k)})²`).join(" + ")}`,
+          numeric: outs.map((k) => `(${fmt.term(ex.y[k])} − ${fmt.term(ex.a[last][k])})²`).join(" + "),
+          result: fmt.num(ex.loss),
+        },
   ];
   if (trace.examples.length > 1) {
     lines.push({ id: "loss-mean", symbolic: `L(batch) = mean of ${trace.examples.length} example losses`, numeric: `(${trace.examples.map((e) => fmt.term(e.loss)).join(" + ")}) / ${trace.examples.length}`, result: fmt.num(trace.loss) });
   }
   return { phase: "loss", title: "Loss", lines };
+}
+
+/** True when the run's loss is binary cross-entropy. */
+function isBce(ctx: ExplainContext): boolean {
+  return ctx.config.loss === "bce";
+}
+
+/** ∂L/∂ŷ_k of the run's loss, symbolic and with numbers: 2(ŷ − y), the seed's 2(y − ŷ), or (ŷ − y)/(ŷ(1 − ŷ)). */
+function outputGradient(ctx: ExplainContext, name: string, yhat: string, y: string, a: number, t: number): { symbolic: string; numeric: string } {
+  const { fmt } = ctx;
+  if (isBce(ctx)) return { symbolic: `${name} = (${yhat} − ${y}) / (${yhat}(1 − ${yhat}))`, numeric: `(${fmt.term(a)} − ${fmt.term(t)}) / (${fmt.term(a)}·(1 − ${fmt.term(a)}))` };
+  if (ctx.config.loss === "mse-seed-sign") return { symbolic: `${name} = 2(${y} − ${yhat})  (the seed's slip)`, numeric: `2(${fmt.term(t)} − ${fmt.term(a)})` };
+  return { symbolic: `${name} = 2(${yhat} − ${y})`, numeric: `2(${fmt.term(a)} − ${fmt.term(t)})` };
 }
 
 function backwardSection(ctx: ExplainContext, ex: ExampleTrace): EquationSection {
@@ -123,7 +160,7 @@ function backwardSection(ctx: ExplainContext, ex: ExampleTrace): EquationSection
   for (let k = 0; k < sizes[last]; k++) {
     const y = sizes[last] === 1 ? "y" : `y${k + 1}`;
     const yhat = aName(ctx, last, k);
-    lines.push({ id: `dout-${k}`, symbolic: `${dOutName(ctx, k)} = 2(${yhat} − ${y})`, numeric: `2(${fmt.term(ex.a[last][k])} − ${fmt.term(ex.y[k])})`, result: fmt.num(ex.dLdyhat[k]) });
+    lines.push({ id: `dout-${k}`, ...outputGradient(ctx, dOutName(ctx, k), yhat, y, ex.a[last][k], ex.y[k]), result: fmt.num(ex.dLdyhat[k]) });
   }
   for (let l = last; l >= 1; l--) {
     for (let i = 0; i < Math.min(sizes[l], MAX_NEURONS); i++) {
@@ -131,7 +168,10 @@ function backwardSection(ctx: ExplainContext, ex: ExampleTrace): EquationSection
       lines.push({ id: `slope-${l}-${i}`, symbolic: slope.slice(0, -2).join(" = ") || slope[0], numeric: slope.length > 2 ? slope[slope.length - 2] : null, result: slope[slope.length - 1] });
       const d = deltaName(ctx, l, i);
       const f = `f'(${zName(ctx, l, i)})`;
-      if (l === last) {
+      if (l === last && trace.simplifiedOutputDelta) {
+        const y = sizes[last] === 1 ? "y" : `y${i + 1}`;
+        lines.push({ id: `delta-${l}-${i}`, symbolic: `${d} = ${dOutName(ctx, i)} · σ'(${zName(ctx, l, i)}) = ${aName(ctx, l, i)} − ${y}`, numeric: `${fmt.term(ex.a[l][i])} − ${fmt.term(ex.y[i])}`, result: fmt.num(ex.delta[l][i]) });
+      } else if (l === last) {
         lines.push({ id: `delta-${l}-${i}`, symbolic: `${d} = ${dOutName(ctx, i)} · ${f}`, numeric: `${fmt.factor(ex.dLdyhat[i])}·${fmt.factor(slopeOf(ctx, ex, l, i))}`, result: fmt.num(ex.delta[l][i]) });
       } else {
         const outs = Array.from({ length: Math.min(sizes[l + 1], MAX_TERMS) }, (_, k) => ctx.param(l, k, i));
@@ -182,8 +222,14 @@ export function chainProduct(ctx: ExplainContext, ex: ExampleTrace, p: ParamInfo
   const outLink = p.layer === last - 1;
   if (outLink || ctx.seed) {
     const k = outLink ? p.to : 0;
-    symbols.push(dOutName(ctx, k), `f'(${zName(ctx, last, k)})`);
-    values.push(ex.dLdyhat[k], slopeOf(ctx, ex, last, k));
+    if (trace.simplifiedOutputDelta) {
+      // Cross-entropy on a sigmoid output: ∂L/∂ŷ · σ'(zo) is one factor, ŷ − y (the engine's δo).
+      symbols.push(`(${aName(ctx, last, k)} − ${ctx.sizes[last] === 1 ? "y" : `y${k + 1}`})`);
+      values.push(ex.delta[last][k]);
+    } else {
+      symbols.push(dOutName(ctx, k), `f'(${zName(ctx, last, k)})`);
+      values.push(ex.dLdyhat[k], slopeOf(ctx, ex, last, k));
+    }
     if (!outLink) {
       const wo = ctx.param(last - 1, 0, p.to);
       symbols.push(wo.name, `f'(${zName(ctx, p.layer + 1, p.to)})`);

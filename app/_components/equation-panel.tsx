@@ -3,8 +3,9 @@
 import { useMemo } from "react";
 import type { EngineConfig } from "@/lib/engine";
 import type { StepFocus } from "@/app/_lib/session-types";
-import { buildEquationModel } from "./equation-model";
+import { buildEquationModel, lossNote } from "./equation-model";
 import { EquationRow } from "./equation-line";
+import { LossCompare } from "./loss-compare";
 import { PhaseIndicator } from "./phase-indicator";
 
 /** Examples offered in the batch picker. */
@@ -17,6 +18,8 @@ const FOCUS_TITLE: Record<StepFocus["kind"], string> = {
   preview: "Preview of step",
   none: "",
 };
+
+const NOTE_BORDER = { warn: "border-warn", bad: "border-bad", info: "border-accent" } as const;
 
 /** Props of the equation panel. */
 export interface EquationPanelProps {
@@ -33,6 +36,7 @@ export interface EquationPanelProps {
  */
 export function EquationPanel({ config, focus, exampleIndex, onExampleIndex, selected }: EquationPanelProps) {
   const trace = focus.trace;
+  const note = lossNote(config.loss);
   const model = useMemo(() => (trace ? buildEquationModel(config, trace, { exampleIndex, selected }) : null), [config, trace, exampleIndex, selected]);
   return (
     <section className="flex flex-col gap-3" aria-labelledby="equations-title" data-testid="equation-panel">
@@ -48,8 +52,8 @@ export function EquationPanel({ config, focus, exampleIndex, onExampleIndex, sel
         </h2>
         <PhaseIndicator phase={focus.phase} />
       </header>
-      <p className="rounded-md border-l-4 border-warn bg-surface-2 px-3 py-2 text-sm" data-testid="seed-sign-note">
-        <b className="math">∂L/∂ŷ = 2(ŷ − y).</b> The seed document writes 2(y − ŷ) — that sign would make the update climb the loss.
+      <p className={`rounded-md border-l-4 bg-surface-2 px-3 py-2 text-sm ${NOTE_BORDER[note.tone]}`} data-testid="seed-sign-note" data-loss={config.loss}>
+        <b className="math">{note.formula}</b> {note.text}
       </p>
       {!model ? (
         <p className="text-muted">{focus.kind === "none" ? "Waiting for the session…" : "This step's numbers could not be recomputed."}</p>
@@ -86,6 +90,7 @@ export function EquationPanel({ config, focus, exampleIndex, onExampleIndex, sel
                     <EquationRow key={l.id} line={l} />
                   ))}
                 </div>
+                {s.phase === "loss" && trace ? <LossCompare example={trace.examples[exampleIndex] ?? trace.examples[0]} output={config.activation.output} loss={config.loss} /> : null}
               </section>
             );
           })}

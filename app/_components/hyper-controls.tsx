@@ -18,7 +18,8 @@ interface Draft {
 /** Live learning rate, batch size and regularisation, validated with the shared schema before sending. */
 export function HyperControls({ store, client }: { store: SessionStore; client: SessionClient | null }) {
   const hyperJson = useSessionValue(store, (v) => (v.hyper ? JSON.stringify(v.hyper) : null));
-  const disabled = useSessionValue(store, (v) => v.connection !== "live" || v.state === "finished") || !client;
+  // Q6: changes wait while a poll is open (the polled step must be the one the room predicted).
+  const disabled = useSessionValue(store, (v) => v.connection !== "live" || v.state === "finished" || v.teaching.poll !== null) || !client;
   const [draft, setDraft] = useState<{ from: string | null; value: Draft } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const server = hyperJson ? (JSON.parse(hyperJson) as { learningRate: number; batchSize: number; regularization: { kind: string; rate: number } }) : null;

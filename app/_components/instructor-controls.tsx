@@ -18,18 +18,21 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
   const serverSpeed = useSessionValue(store, (v) => v.stepsPerSecond);
   const phase = useSessionValue(store, (v) => v.phase?.phase ?? null);
   const live = useSessionValue(store, (v) => v.connection === "live");
+  // Q6: while a poll is open the run must not move (only pause and end are allowed).
+  const polling = useSessionValue(store, (v) => v.teaching.poll !== null);
   const [speed, setSpeed] = useState<number | null>(null);
   const [epochs, setEpochs] = useState(10);
   const shownSpeed = speed ?? serverSpeed;
   const playing = state === "playing";
   const ended = state === "finished";
   const disabled = !client || !live || ended;
+  const moving = disabled || polling;
 
   const send = (payload: Record<string, unknown>) => void client?.control(payload);
   const togglePlay = () => send(playing ? { action: "pause" } : { action: "play", stepsPerSecond: shownSpeed });
   const step = (count: number) => send({ action: "step", count });
   const nextPhase = () => send({ action: "phase" });
-  useKeyboardShortcuts({ " ": togglePlay, ArrowRight: () => step(1), p: nextPhase }, !disabled);
+  useKeyboardShortcuts({ " ": togglePlay, ArrowRight: () => step(1), p: nextPhase }, !moving);
 
   return (
     <section aria-labelledby="controls-title" className="flex flex-col gap-3" data-testid="instructor-controls">
@@ -37,19 +40,19 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
         Controls
       </h2>
       <div className="flex flex-wrap items-center gap-2">
-        <button type="button" onClick={togglePlay} disabled={disabled} className={`${BUTTON} min-w-[7.5rem] font-semibold`} data-testid="play-pause" aria-keyshortcuts="Space">
+        <button type="button" onClick={togglePlay} disabled={disabled || (polling && !playing)} className={`${BUTTON} min-w-[7.5rem] font-semibold`} data-testid="play-pause" aria-keyshortcuts="Space">
           {playing ? "‖ Pause" : "▶ Play"} <kbd>Space</kbd>
         </button>
-        <button type="button" onClick={() => step(1)} disabled={disabled} className={BUTTON} data-testid="step-1" aria-keyshortcuts="ArrowRight">
+        <button type="button" onClick={() => step(1)} disabled={moving} className={BUTTON} data-testid="step-1" aria-keyshortcuts="ArrowRight">
           Step ×1 <kbd>→</kbd>
         </button>
-        <button type="button" onClick={() => step(10)} disabled={disabled} className={BUTTON} data-testid="step-10">
+        <button type="button" onClick={() => step(10)} disabled={moving} className={BUTTON} data-testid="step-10">
           ×10
         </button>
-        <button type="button" onClick={() => step(100)} disabled={disabled} className={BUTTON} data-testid="step-100">
+        <button type="button" onClick={() => step(100)} disabled={moving} className={BUTTON} data-testid="step-100">
           ×100
         </button>
-        <button type="button" onClick={nextPhase} disabled={disabled} className={BUTTON} data-testid="next-phase" aria-keyshortcuts="P">
+        <button type="button" onClick={nextPhase} disabled={moving} className={BUTTON} data-testid="next-phase" aria-keyshortcuts="P">
           Next phase{phase ? ` (now: ${phase})` : ""} <kbd>P</kbd>
         </button>
       </div>
@@ -60,7 +63,7 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
           min={1}
           max={60}
           value={shownSpeed}
-          disabled={disabled}
+          disabled={moving}
           onChange={(e) => setSpeed(Number(e.target.value))}
           onPointerUp={() => playing && send({ action: "play", stepsPerSecond: shownSpeed })}
           onKeyUp={() => playing && send({ action: "play", stepsPerSecond: shownSpeed })}
@@ -82,14 +85,19 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
           <input type="number" min={1} max={10000} value={epochs} onChange={(e) => setEpochs(Math.max(1, Math.min(10000, Math.round(Number(e.target.value)) || 1)))} className="w-24 rounded border border-border bg-surface px-2 py-1" data-testid="fast-forward-epochs" />
           epochs
         </label>
-        <button type="submit" disabled={disabled} className={BUTTON} data-testid="fast-forward">
+        <button type="submit" disabled={moving} className={BUTTON} data-testid="fast-forward">
           ▶▶ Go
         </button>
       </form>
       <div className="flex flex-wrap gap-2">
-        <ConfirmButton label="↺ Reset (new seed)" confirmLabel="Press again to reset" disabled={disabled} onConfirm={() => send({ action: "reset", seed: Math.floor(Math.random() * 2 ** 31) })} testId="reset" />
+        <ConfirmButton label="↺ Reset (new seed)" confirmLabel="Press again to reset" disabled={moving} onConfirm={() => send({ action: "reset", seed: Math.floor(Math.random() * 2 ** 31) })} testId="reset" />
         <ConfirmButton label="■ End session" confirmLabel="Press again to end for everyone" disabled={disabled} onConfirm={() => send({ action: "end" })} testId="end-session" />
       </div>
+      {polling ? (
+        <p className="text-sm text-warn" data-testid="controls-poll-hold">
+          A poll is open: the run waits for its reveal (or cancel).
+        </p>
+      ) : null}
       <p className="text-xs text-muted">
         Shortcuts: <kbd>Space</kbd> play/pause · <kbd>→</kbd> one step · <kbd>P</kbd> next phase (forward → loss → backward → update).
       </p>

@@ -2,55 +2,98 @@
 
 import { useMemo, useState } from "react";
 import { createLayout, describeParams } from "@/lib/engine";
+import { gradientCheck, traceExamples } from "@/lib/gradient-check";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useStepFocus } from "@/app/_hooks/use-session-view";
+import { CompareRuns } from "./compare-runs";
 import { DecisionBoundary } from "./decision-boundary";
 import { EquationPanel } from "./equation-panel";
+import { GradientCheckPanel } from "./gradient-check-panel";
 import { LossChart, type HistorySource } from "./loss-chart";
 import { NetworkDiagram } from "./network-diagram";
 import { ParameterTable } from "./parameter-table";
+import { PresetNote } from "./preset-note";
 
 const CARD = "rounded-xl border border-border bg-surface p-3 sm:p-4";
 
+/** Props of the panels. */
+export interface SessionPanelsProps {
+  store: SessionStore;
+  /** A replay's loss curve instead of the store's. */
+  history?: HistorySource;
+  /** The selected parameter, when the page shares it (the instructor's poll asks about it). */
+  selected?: number | null;
+  onSelect?(index: number | null): void;
+  /** The instructor's data editing: clicks on the decision-boundary plane. */
+  onPlaneClick?: (x1: number, x2: number, remove: boolean, radius: number) => void;
+  /** Live sessions offer compare-runs (a replay does not). */
+  compare?: boolean;
+}
+
 /**
- * The teaching panels for the step in focus: diagram, equations, parameters, decision boundary and
- * loss curve (the store's, or `history` for a replay). They share one selected parameter and one example.
+ * The teaching panels for the step in focus: the preset's note, diagram, equations, gradient check,
+ * parameters, decision boundary, loss curve (the store's, or `history` for a replay) and compare-runs.
+ * They share one selected parameter and one example.
  */
-export function SessionPanels({ store, history }: { store: SessionStore; history?: HistorySource }) {
+export function SessionPanels({ store, history, selected: sharedSelected, onSelect, onPlaneClick, compare = false }: SessionPanelsProps) {
   const { view, focus } = useStepFocus(store);
-  const [selected, setSelected] = useState<number | null>(null);
+  const [ownSelected, setOwnSelected] = useState<number | null>(null);
+  const selected = sharedSelected !== undefined ? sharedSelected : ownSelected;
+  const setSelected = onSelect ?? setOwnSelected;
   const [example, setExample] = useState(0);
   const config = view.meta?.config ?? null;
   const names = useMemo(() => (config ? describeParams(createLayout(config.layers)).map((p) => p.name) : []), [config]);
+  const trace = focus.trace;
+  const check = useMemo(() => {
+    if (!config || !trace || selected === null || selected >= trace.before.length || trace.examples.length === 0) return null;
+    try {
+      return gradientCheck(config, trace.before, traceExamples(trace), selected);
+    } catch {
+      return null;
+    }
+  }, [config, trace, selected]);
   if (!config) {
     return <div className={`${CARD} min-h-[24rem] text-muted`}>Waiting for the session…</div>;
   }
   const exampleIndex = Math.min(example, Math.max(0, (focus.trace?.examples.length ?? 1) - 1));
   const highlight = focus.trace?.examples[exampleIndex]?.index ?? null;
   return (
-    // Row 2 takes the height the equations add (1fr), so no card stretches around empty space.
-    <div className="grid grid-cols-1 gap-3 lg:grid-cols-12 lg:grid-rows-[auto_1fr_auto] lg:gap-4">
-      <div className={`${CARD} lg:col-span-7`}>
-        <h2 className="mb-2 text-lg font-semibold">Network</h2>
-        <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} />
-        {focus.mismatch ? <p className="mt-2 text-sm text-warn">These numbers were recomputed locally and differ from the broadcast parameters; the table shows the broadcast ones.</p> : null}
-      </div>
-      <div className={`${CARD} lg:col-span-5 lg:row-span-2`}>
-        <EquationPanel config={config} focus={focus} exampleIndex={exampleIndex} onExampleIndex={setExample} selected={selected} />
-      </div>
-      {/* The table keeps its natural width (every column visible); the plot takes the rest, or wraps above it. */}
-      <div className="flex flex-wrap content-start gap-3 lg:col-span-7 lg:gap-4">
-        <div className={`${CARD} min-w-0 flex-[1_1_16rem]`}>
-          <DecisionBoundary config={config} params={focus.params} highlight={highlight} />
+    <div className="flex flex-col gap-3 lg:gap-4">
+      {view.teaching.preset ? <PresetNote note={view.teaching.preset} config={config} focus={focus} /> : null}
+      {/* Row 2 takes the height the equations add (1fr), so no card stretches around empty space. */}
+      <div className="grid grid-cols-1 gap-3 lg:grid-cols-12 lg:grid-rows-[auto_1fr_auto] lg:gap-4">
+        <div className={`${CARD} lg:col-span-7`}>
+          <h2 className="mb-2 text-lg font-semibold">Network</h2>
+          <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} />
+          {focus.mismatch ? <p className="mt-2 text-sm text-warn">These numbers were recomputed locally and differ from the broadcast parameters; the table shows the broadcast ones.</p> : null}
         </div>
-        <div className={`${CARD} min-w-0 flex-[1_1_auto]`}>
-          <h2 className="mb-2 text-lg font-semibold">Parameters</h2>
-          <ParameterTable names={names} focus={focus} selected={selected} onSelect={setSelected} />
+        <div className="flex flex-col gap-3 lg:col-span-5 lg:row-span-2 lg:gap-4">
+          <div className={CARD}>
+            <EquationPanel config={config} focus={focus} exampleIndex={exampleIndex} onExampleIndex={setExample} selected={selected} />
+          </div>
+          <div className={CARD}>
+            <GradientCheckPanel check={check} hint={selected !== null && !trace ? "This step's numbers could not be recomputed." : undefined} />
+          </div>
+        </div>
+        {/* The table keeps its natural width (every column visible); the plot takes the rest, or wraps above it. */}
+        <div className="flex flex-wrap content-start gap-3 lg:col-span-7 lg:gap-4">
+          <div className={`${CARD} min-w-0 flex-[1_1_16rem]`}>
+            <DecisionBoundary config={config} params={focus.params} highlight={highlight} onPlaneClick={onPlaneClick} />
+          </div>
+          <div className={`${CARD} min-w-0 flex-[1_1_auto]`}>
+            <h2 className="mb-2 text-lg font-semibold">Parameters</h2>
+            <ParameterTable names={names} focus={focus} selected={selected} onSelect={setSelected} />
+          </div>
+        </div>
+        <div className={`${CARD} lg:col-span-12`}>
+          <LossChart source={history ?? store} />
         </div>
       </div>
-      <div className={`${CARD} lg:col-span-12`}>
-        <LossChart source={history ?? store} />
-      </div>
+      {compare && view.meta ? (
+        <div className={CARD}>
+          <CompareRuns store={store} sessionId={view.meta.sessionId} title={view.meta.title} />
+        </div>
+      ) : null}
     </div>
   );
 }

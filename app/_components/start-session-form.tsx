@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ACTIVATION_NAMES } from "@/lib/engine";
+import { ACTIVATION_NAMES, CONFIG_LOSS_NAMES } from "@/lib/engine";
 import { DATASET_NAMES } from "@/lib/schemas";
 import { ApiError, createSession } from "@/app/_lib/api";
 import { saveSession } from "@/app/_lib/instructor-storage";
@@ -10,6 +10,9 @@ import { DEFAULT_DRAFT, readDraft, type ConfigDraft } from "./config-form-model"
 import { FormField } from "./form-field";
 
 const INPUT = "w-full rounded border border-border bg-bg px-2 py-1.5";
+
+const LOSS_LABEL: Record<string, string> = { mse: "MSE", bce: "BCE" };
+const LOSS_HINT: Record<string, string> = { mse: "squared error (y − ŷ)², the seed's", bce: "binary cross-entropy; sigmoid output" };
 
 /**
  * "Start a session": the engine config (defaults = the seed's 2-2-1 sigmoid on XOR), validated in the
@@ -62,11 +65,20 @@ export function StartSessionForm() {
         Start a session
       </h2>
       {field("title", "Title", "title")}
-      <fieldset className="grid grid-cols-1 gap-x-3 sm:grid-cols-3">
+      <fieldset className="grid grid-cols-1 gap-x-3 sm:grid-cols-4">
         <legend className="mb-1 font-semibold">Network</legend>
         {field("layers", "Layer sizes", "layers", { inputMode: "numeric" }, "input, hidden…, output")}
         {select("hidden", "Hidden activation", "activation.hidden", ACTIVATION_NAMES)}
         {select("output", "Output activation", "activation.output", ACTIVATION_NAMES)}
+        <FormField label="Loss" error={errors.loss} testId="loss" hint={LOSS_HINT[draft.loss]}>
+          <select value={draft.loss} onChange={set("loss")} className={INPUT} data-testid="field-loss">
+            {CONFIG_LOSS_NAMES.map((l) => (
+              <option key={l} value={l}>
+                {LOSS_LABEL[l]}
+              </option>
+            ))}
+          </select>
+        </FormField>
       </fieldset>
       <fieldset className="grid grid-cols-2 gap-x-3 sm:grid-cols-4">
         <legend className="mb-1 font-semibold">Training</legend>

@@ -5,17 +5,25 @@ import { loadDisplayName, saveDisplayName } from "@/app/_lib/instructor-storage"
 import { useSession } from "@/app/_hooks/use-session";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
 import { ExploreBar } from "./explore-bar";
+import { ForkButton } from "./fork-button";
 import { NameForm } from "./name-form";
+import { NotesExport } from "./notes-export";
+import { PollCard } from "./poll-card";
 import { ProblemNotice } from "./problem-notice";
 import { SessionHeader } from "./session-header";
 import { SessionPanels } from "./session-panels";
 import { StatusBar } from "./status-bar";
 
-/** A student following a session live (and exploring earlier steps) on a phone or a laptop. */
+/**
+ * A student following a session live (and exploring earlier steps) on a phone or a laptop: the poll
+ * card on top when the instructor asks, "Try it yourself" to fork a sandbox, and lecture notes.
+ */
 export function StudentView({ joinCode }: { joinCode: string }) {
   const [name, setName] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     const fromQuery = new URLSearchParams(window.location.search).get("name")?.trim();
+    // Remembered, so "Back to the lecture" from a sandbox (a link without ?name=) rejoins as the same person.
+    if (fromQuery) saveDisplayName(fromQuery);
     setName(fromQuery || loadDisplayName() || null);
   }, []);
   const { store, client } = useSession(name ? { joinCode, name } : null);
@@ -44,8 +52,15 @@ export function StudentView({ joinCode }: { joinCode: string }) {
       {problem ? <ProblemNotice problem={problem} action={problem.kind === "unreachable" ? <button type="button" className="underline" onClick={() => client?.retry()}>Retry now</button> : null} /> : null}
       {joined ? (
         <>
-          <ExploreBar store={store} />
-          <SessionPanels store={store} />
+          <PollCard store={store} client={client} />
+          <div className="flex flex-wrap items-start justify-between gap-2">
+            <ExploreBar store={store} />
+            <ForkButton store={store} client={client} returnTo={`/s/${joinCode}`} />
+          </div>
+          <SessionPanels store={store} compare />
+          <div className="rounded-xl border border-border bg-surface p-3 sm:p-4">
+            <NotesExport store={store} />
+          </div>
         </>
       ) : problem ? null : (
         <p className="text-muted">Joining session {joinCode}…</p>

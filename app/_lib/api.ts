@@ -31,14 +31,16 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(url: string, init?: RequestInit): Promise<T> {
+async function request<T>(url: string, init?: RequestInit & { authorization?: string }): Promise<T> {
   let res: Response;
+  const { authorization, ...rest } = init ?? {};
   try {
-    res = await fetch(url, { ...init, headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) } });
+    res = await fetch(url, { ...rest, headers: { accept: "application/json", ...(rest.body ? { "content-type": "application/json" } : {}), ...(authorization ? { authorization } : {}) } });
   } catch {
     throw new ApiError(0, "Cannot reach the server. Check your network and try again.");
   }
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  // 204 (a delete) has no body.
+  const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as { error?: { message?: string } } | null);
   if (!res.ok) {
     const detail = body?.error?.message;
     if (res.status === 404) throw new ApiError(404, detail ?? "No such session.");
@@ -101,4 +103,88 @@ export function readControls(raw: unknown): { changes: HyperChange[]; hasResets:
     changes.push({ step: e.step, change: { ...(learningRate !== undefined ? { learningRate } : {}), ...(batchSize !== undefined ? { batchSize } : {}), ...(regularization !== undefined ? { regularization } : {}) } });
   }
   return { changes, hasResets: lastReset >= 0 };
+}
+
+/** How a comparable session relates to the one on screen (`GET /api/sessions/:id/comparable`). */
+export type RunRelation = "self" | "origin" | "fork" | "other";
+
+/** A session trained on the same dataset. */
+export interface ComparableSession {
+  id: string;
+  title: string;
+  state: string;
+  step: number;
+  createdAt: string;
+  parentId: string | null;
+  forkedAtStep: number | null;
+  relation: RunRelation;
+}
+
+/** Sessions with the same dataset (same hash of the resolved splits), newest first. */
+export async function fetchComparable(id: string): Promise<ComparableSession[]> {
+  const data = await request<{ sessions?: ComparableSession[] }>(`/api/sessions/${encodeURIComponent(id)}/comparable`);
+  return Array.isArray(data.sessions) ? data.sessions : [];
+}
+
+/** A stored loss curve in at most `points` buckets: each bucket's last step and mean loss. */
+export async function fetchCurve(id: string, points = 500): Promise<{ steps: number[]; loss: (number | null)[] }> {
+  const data = await request<{ points?: unknown[] }>(`/api/sessions/${encodeURIComponent(id)}/curve?points=${points}`);
+  const rows = Array.isArray(data.points) ? (data.points as Array<[number, number | null] | { step: number; loss: number | null }>) : [];
+  const steps: number[] = [];
+  const loss: (number | null)[] = [];
+  for (const r of rows) {
+    const [step, value] = Array.isArray(r) ? r : [r.step, r.loss];
+    steps.push(Number(step));
+    loss.push(value === null || !Number.isFinite(Number(value)) ? null : Number(value));
+  }
+  return { steps, loss };
+}
+
+/** A saved session template as `GET /api/templates` lists it. */
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  layers: number[];
+  dataset: string;
+  presets: string[];
+}
+
+/** Saved templates, newest first. */
+export async function fetchTemplates(): Promise<TemplateSummary[]> {
+  const data = await request<{ templates?: Array<Record<string, unknown>> }>("/api/templates");
+  return (data.templates ?? []).map((t) => ({
+    id: String(t.id),
+    name: String(t.name ?? ""),
+    createdAt: String(t.createdAt ?? ""),
+    layers: Array.isArray(t.layers) ? (t.layers as number[]) : [],
+    dataset: typeof t.dataset === "string" ? t.dataset : t.dataset && typeof t.dataset === "object" && "name" in t.dataset ? String((t.dataset as { name: unknown }).name) : "own points",
+    presets: Array.isArray(t.presets) ? (t.presets as string[]) : [],
+  }));
+}
+
+/** One template: its config and preset order. */
+export async function fetchTemplate(id: string): Promise<{ id: string; name: string; config: EngineConfig; presets: string[] }> {
+  const t = await request<{ id: string; name: string; config: EngineConfig; presets?: string[] }>(`/api/templates/${encodeURIComponent(id)}`);
+  return { ...t, presets: Array.isArray(t.presets) ? t.presets : [] };
+}
+
+/** Saves a template: `POST /api/templates` → its id and the key that deletes it (shown once). */
+export function createTemplate(body: { name: string; config: Record<string, unknown>; presets: string[] }): Promise<{ id: string; templateKey: string }> {
+  return request("/api/templates", { method: "POST", body: JSON.stringify(body) });
+}
+
+/** Deletes a template with its key. */
+export async function deleteTemplate(id: string, templateKey: string): Promise<void> {
+  await request(`/api/templates/${encodeURIComponent(id)}`, { method: "DELETE", authorization: `Bearer ${templateKey}` });
+}
+
+/** Replaces the session's dataset with points (`PUT /api/sessions/:id/data`, for lists too big for a socket message). */
+export function putData(id: string, instructorKey: string, points: unknown[]): Promise<{ step: number; state: string; points: number }> {
+  return request(`/api/sessions/${encodeURIComponent(id)}/data`, { method: "PUT", body: JSON.stringify({ points }), authorization: `Bearer ${instructorKey}` });
+}
+
+/** The lecture-notes handout's address for step N (`format` md or html). */
+export function notesUrl(id: string, step: number, format: "md" | "html"): string {
+  return `/api/sessions/${encodeURIComponent(id)}/notes?step=${step}&format=${format}`;
 }

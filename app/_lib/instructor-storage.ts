@@ -6,6 +6,8 @@ export interface SavedSession {
   title: string;
   joinUrl: string | null;
   createdAt: string;
+  /** For a sandbox fork: the page of the lecture it was forked from ("Back to the lecture"). */
+  returnTo?: string | null;
 }
 
 const KEY = "backprop:sessions";
@@ -46,6 +48,7 @@ export function saveSession(s: Partial<SavedSession> & { joinCode: string; instr
     title: s.title ?? old?.title ?? "",
     joinUrl: s.joinUrl ?? old?.joinUrl ?? null,
     createdAt: old?.createdAt ?? s.createdAt ?? new Date().toISOString(),
+    returnTo: s.returnTo ?? old?.returnTo ?? null,
   };
   write([merged, ...list.filter((x) => x.joinCode !== s.joinCode)]);
 }
@@ -53,6 +56,11 @@ export function saveSession(s: Partial<SavedSession> & { joinCode: string; instr
 /** The saved session with this join code. */
 export function findSavedSession(joinCode: string): SavedSession | undefined {
   return read().find((s) => s.joinCode === joinCode.toUpperCase());
+}
+
+/** Where "Back to the lecture" leads from a sandbox: a same-site path only (the value sits in localStorage). */
+export function safeReturnPath(returnTo: string | null | undefined): string | null {
+  return typeof returnTo === "string" && /^\/s\/[A-Za-z0-9]{6}(\/present)?$/.test(returnTo) ? returnTo : null;
 }
 
 /** Forgets a saved session. */

@@ -1,7 +1,8 @@
 import { io, type Socket } from "socket.io-client";
-import type { Ack, ClientToServerEvents, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
+import type { Ack, ClientToServerEvents, ForkCreated, PollAnswer, PollResult, PollView, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
 import { decodeFrame } from "./wire";
 import type { StepTrace } from "@/lib/engine";
+import { loadParticipantToken, saveParticipantToken } from "./participant-token";
 import { problemFromError, UNREACHABLE } from "./session-problem";
 import type { SessionStore } from "./session-store";
 
@@ -63,6 +64,13 @@ export class SessionClient {
     socket.on("session:presence", (e) => this.store.setParticipants(e.count));
     socket.on("session:roster", (r) => this.store.setRoster(r));
     socket.on("session:error", (e) => this.store.setNotice(e.message));
+    socket.on("poll:opened", (p) => this.store.applyPollOpened(p));
+    socket.on("poll:tally", (t) => this.store.applyPollTally(t));
+    socket.on("poll:result", (r) => this.store.applyPollResult(r));
+    socket.on("poll:closed", (c) => {
+      this.store.applyPollClosed(c);
+      this.store.setNotice(`Poll closed: ${c.reason}`);
+    });
   }
 
   /** Closes the socket for good. */
@@ -94,6 +102,42 @@ export class SessionClient {
     return this.emit("session:trace", { step });
   }
 
+  /** Forks the session into a private sandbox this browser controls (F1). */
+  fork(title?: string): Promise<Ack<ForkCreated>> {
+    return this.emit("session:fork", title ? { title } : {});
+  }
+
+  /** Instructor: opens a predict-then-reveal poll (Q1–Q2). */
+  async openPoll(question: { kind: "param-direction"; param: string } | { kind: "loss-direction" }): Promise<Ack<PollView>> {
+    const res = await this.emit<PollView>("poll:open", question);
+    if (res.ok) this.store.applyPollOpened(res.data);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Student: votes once (Q3); the accepted answer is locked in the store. */
+  async vote(pollId: string, answer: PollAnswer): Promise<Ack<{ pollId: string; answer: PollAnswer }>> {
+    const res = await this.emit<{ pollId: string; answer: PollAnswer }>("poll:vote", { pollId, answer });
+    if (res.ok) this.store.setMyVote(res.data.pollId, res.data.answer);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Instructor: runs the step and reveals the answer (Q7). */
+  async revealPoll(pollId: string): Promise<Ack<PollResult>> {
+    const res = await this.emit<PollResult>("poll:reveal", { pollId });
+    if (res.ok) this.store.applyPollResult(res.data);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Instructor: cancels the poll; no step runs. */
+  async cancelPoll(pollId: string): Promise<Ack<{ pollId: string }>> {
+    const res = await this.emit<{ pollId: string }>("poll:cancel", { pollId });
+    if (!res.ok) this.store.setNotice(res.error.message);
+    return res;
+  }
+
   /** Replaces local state with a fresh snapshot (after a gap in step numbers). */
   async resync(): Promise<void> {
     if (this.resyncing) return;
@@ -109,9 +153,12 @@ export class SessionClient {
   private async join(): Promise<void> {
     this.failedAttempts = 0;
     const lastStep = this.store.lastStep();
-    const payload = { ...this.identity, ...(lastStep !== null ? { lastStep } : {}) };
+    const participantToken = loadParticipantToken(this.identity.joinCode);
+    const payload = { ...this.identity, ...(lastStep !== null ? { lastStep } : {}), ...(participantToken ? { participantToken } : {}) };
     const res = await this.emit<SessionSnapshot>("session:join", payload);
     if (res.ok) {
+      const token = res.data.teaching?.participantToken;
+      if (token) saveParticipantToken(this.identity.joinCode, token);
       this.store.applySnapshot(res.data);
       this.store.setConnection("live");
       return;
@@ -124,7 +171,7 @@ export class SessionClient {
     }
   }
 
-  private emit<T>(event: "session:join" | "session:control" | "session:trace" | "session:resync", payload: unknown): Promise<Ack<T>> {
+  private emit<T>(event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> {
     const socket = this.socket;
     if (!socket || !socket.connected) return Promise.resolve({ ok: false, error: { code: "UNAVAILABLE", message: "not connected to the server" } });
     return new Promise((resolve) => {

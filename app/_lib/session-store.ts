@@ -1,10 +1,10 @@
 import type { Hyper, StepTrace } from "@/lib/engine";
-import type { PhaseEvent, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
+import type { PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
 import { createFrameScheduler } from "./frame-scheduler";
 import { ENDED } from "./session-problem";
 import { FrameRing } from "./frame-ring";
 import { LossHistory } from "./loss-history";
-import type { ConnectionState, SessionMeta, SessionProblem, SessionView, StepFocus, StepRecord } from "./session-types";
+import type { ConnectionState, SessionMeta, SessionProblem, SessionView, StepFocus, StepRecord, TeachingView } from "./session-types";
 import { computeStepTrace, sameParams, type StepOrigin } from "./step-trace";
 
 /** Steps kept for exploring (bounded further for big networks, see `ringCapacity`). */
@@ -14,6 +14,8 @@ const RING_NUMBERS = 4_000_000;
 
 /** What applying a frame did. */
 export type FrameResult = "applied" | "stale" | "gap" | "no-snapshot";
+
+const NO_TEACHING: TeachingView = { preset: null, origin: null, templateId: null, poll: null, myVote: null, tally: null, result: null, resultVote: null, closed: null };
 
 const EMPTY_VIEW: SessionView = {
   connection: "connecting",
@@ -32,6 +34,7 @@ const EMPTY_VIEW: SessionView = {
   nextCursor: 0,
   viewStep: null,
   held: { oldest: 0, newest: 0, count: 0 },
+  teaching: NO_TEACHING,
   version: 0,
 };
 
@@ -110,6 +113,7 @@ export class SessionStore {
       hyper: s.hyper,
     };
     this.hypers = [{ since: s.hyperSince, hyper: s.hyper }];
+    const teaching = this.teachingFrom(s);
     // A step at or before hyperSince used earlier, unknown values; `fromRecord` infers its learning rate.
     if (s.step <= s.hyperSince) latest.hyper = { ...s.hyper, learningRate: NaN };
     if (s.step > 0 && s.previous) this.ring.push(latest);
@@ -127,7 +131,40 @@ export class SessionStore {
       latest,
       nextCursor: s.cursor,
       viewStep: sameRun ? this.draft.viewStep : null,
+      teaching,
     });
+  }
+
+  /** A poll opened: a fresh question (the previous result and vote are put away). */
+  applyPollOpened(poll: PollView): void {
+    this.update({ teaching: { ...this.draft.teaching, poll, myVote: null, tally: null, result: null, resultVote: null, closed: null } });
+  }
+
+  /** The instructor's live tally (ignored for a poll that is no longer open). */
+  applyPollTally(tally: PollTally): void {
+    if (this.draft.teaching.poll?.id !== tally.pollId) return;
+    this.update({ teaching: { ...this.draft.teaching, tally } });
+  }
+
+  /** The step ran and the poll is decided; the vote this browser cast stays next to the result. */
+  applyPollResult(result: PollResult): void {
+    const t = this.draft.teaching;
+    const resultVote = t.poll?.id === result.pollId ? t.myVote : t.result?.pollId === result.pollId ? t.resultVote : null;
+    this.update({ teaching: { ...t, poll: null, myVote: null, tally: null, result, resultVote } });
+  }
+
+  /** The poll was cancelled without a step. */
+  applyPollClosed(closed: PollClosed): void {
+    const t = this.draft.teaching;
+    if (t.poll?.id !== closed.pollId) return;
+    this.update({ teaching: { ...t, poll: null, myVote: null, tally: null, closed } });
+  }
+
+  /** Records this browser's accepted vote. */
+  setMyVote(pollId: string, answer: PollAnswer): void {
+    const t = this.draft.teaching;
+    if (t.poll?.id !== pollId) return;
+    this.update({ teaching: { ...t, myVote: answer } });
   }
 
   /** Applies one step frame; a gap in step numbers is reported, not applied (the caller resyncs). */
@@ -200,6 +237,28 @@ export class SessionStore {
   /** Cancels a pending notification (the page is going away). */
   dispose(): void {
     this.scheduler.cancel();
+  }
+
+  /**
+   * The teaching state a snapshot carries. A snapshot sent to the whole room (a preset, new data) has
+   * no `myVote`: the vote this browser already cast for the same poll is kept.
+   */
+  private teachingFrom(s: SessionSnapshot): TeachingView {
+    const t = s.teaching;
+    const old = this.draft.teaching;
+    if (!t) return { ...NO_TEACHING, result: old.result, resultVote: old.resultVote };
+    const samePoll = t.poll !== null && old.poll?.id === t.poll.id;
+    return {
+      preset: t.preset,
+      origin: t.origin,
+      templateId: t.templateId,
+      poll: t.poll,
+      myVote: t.myVote !== undefined ? t.myVote : samePoll ? old.myVote : null,
+      tally: samePoll ? old.tally : null,
+      result: t.poll ? null : old.result,
+      resultVote: t.poll ? null : old.resultVote,
+      closed: null,
+    };
   }
 
   /** The hyperparameters step k was made with, if known. */

@@ -1,5 +1,5 @@
 import type { EngineConfig, Hyper, StepTrace } from "@/lib/engine";
-import type { Phase, PhaseEvent, Role, RosterEntry, SessionState } from "@/lib/protocol";
+import type { Phase, PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, PresetNote, Role, RosterEntry, SessionState } from "@/lib/protocol";
 import type { StepInfo } from "@/lib/wire";
 
 /** How the socket stands, as the status bar says it. */
@@ -28,6 +28,26 @@ export interface StepRecord extends Omit<StepInfo, "sentAt"> {
   hyper: Hyper;
 }
 
+/** The teaching tools' state: the preset shown to the room, the fork origin, and the poll round. */
+export interface TeachingView {
+  preset: PresetNote | null;
+  /** This session is a sandbox forked from `sessionId` at its step `step`. */
+  origin: { sessionId: string; step: number } | null;
+  templateId: string | null;
+  /** The open poll, or null. */
+  poll: PollView | null;
+  /** This browser's vote in the open (or just revealed) poll. */
+  myVote: PollAnswer | null;
+  /** Instructors: the live tally of the open poll. */
+  tally: PollTally | null;
+  /** The last revealed poll's outcome, shown until the next poll opens. */
+  result: PollResult | null;
+  /** This browser's vote in the revealed poll (kept with the result). */
+  resultVote: PollAnswer | null;
+  /** The last poll cancelled without a step. */
+  closed: PollClosed | null;
+}
+
 /** Everything the page draws from, replaced (never mutated) at most once per animation frame. */
 export interface SessionView {
   connection: ConnectionState;
@@ -52,6 +72,8 @@ export interface SessionView {
   viewStep: number | null;
   /** Steps held for exploring: [oldest, newest] and how many. */
   held: { oldest: number; newest: number; count: number };
+  /** Presets, fork origin and polls. */
+  teaching: TeachingView;
   /** Changes on every new view. */
   version: number;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Trainer } from "@/lib/engine";
+import { presetConfig } from "@/lib/presets";
 import { parseEngineConfig } from "@/lib/schemas";
 import { buildEquationModel, SEED_SIGN_NOTE } from "@/app/_components/equation-model";
 import { formatValue } from "@/app/_lib/format";
@@ -84,5 +85,46 @@ describe("equation model", () => {
       expect(chain.product === chain.exampleGradient).toBe(true);
       expect(chain.product).toBe(trace.grad[k]);
     }
+  });
+});
+
+describe("equation model: the loss of the run", () => {
+  it("shows the sign-slip demo's derivative 2(y − ŷ) with its own numbers, and says so above the equations", () => {
+    const config = presetConfig("sign-slip");
+    const trace = new Trainer(config).stepTraced();
+    const model = buildEquationModel(config, trace);
+    const dout = model.sections.find((s) => s.phase === "backward")!.lines.find((l) => l.id === "dout-0")!;
+    const ex = trace.examples[0];
+    expect(dout.symbolic).toBe("∂L/∂ŷ = 2(y − ŷ)  (the seed's slip)");
+    expect(ex.dLdyhat[0]).toBe(2 * (ex.y[0] - ex.a[2][0]));
+    expect(dout.result).toBe(formatValue(ex.dLdyhat[0]));
+    expect(model.seedNote).toContain("sign slip on purpose");
+  });
+});
+
+describe("equation model: binary cross-entropy", () => {
+  const { config, trace } = seedStep({ loss: "bce" });
+  const model = buildEquationModel(config, trace, { selected: trace.names.indexOf("w12") });
+  const lines = model.sections.flatMap((s) => s.lines);
+  const ex = trace.examples[0];
+
+  it("writes the loss −[y·ln ŷ + (1 − y)·ln(1 − ŷ)] and its derivative (ŷ − y)/(ŷ(1 − ŷ)) with this step's numbers", () => {
+    expect(lines.find((l) => l.id === "loss")!.symbolic).toBe("L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]");
+    expect(lines.find((l) => l.id === "loss")!.result).toBe(formatValue(ex.loss));
+    const dout = lines.find((l) => l.id === "dout-0")!;
+    expect(dout.symbolic).toBe("∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ))");
+    const yhat = ex.a[2][0];
+    expect(ex.dLdyhat[0]).toBeCloseTo((yhat - ex.y[0]) / (yhat * (1 - yhat)), 12);
+    expect(dout.result).toBe(formatValue(ex.dLdyhat[0]));
+    expect(model.seedNote).toContain("Binary cross-entropy");
+  });
+
+  it("shows δo = ŷ − y (σ' cancels) and a chain product equal to the engine's gradient bit for bit", () => {
+    const delta = lines.find((l) => l.id === "delta-2-0")!;
+    expect(delta.symbolic).toBe("δo = ∂L/∂ŷ · σ'(zo) = ŷ − y");
+    expect(delta.result).toBe(formatValue(ex.delta[2][0]));
+    const chain = model.chain!;
+    expect(chain.symbols).toEqual(["(ŷ − y)", "wo1", "f'(z1)", "x2"]);
+    expect(chain.product).toBe(trace.grad[trace.names.indexOf("w12")]);
   });
 });

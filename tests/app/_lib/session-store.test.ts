@@ -140,3 +140,64 @@ describe("session store", () => {
     expect(store.applyFrame(serverStep(fresh))).toBe("applied");
   });
 });
+
+describe("session store: teaching state (polls, presets, forks)", () => {
+  const config = parseEngineConfig({});
+  const poll = { id: "00000000-0000-4000-8000-000000000001", kind: "param-direction" as const, param: "wo1", question: "Which way will wo1 move?", answers: ["up", "down", "stay"] as const, step: 1, openedAt: "2026-01-01T00:00:00Z" };
+  const teaching = { preset: null, origin: null, templateId: null, poll: null };
+
+  function joined(extra: Partial<SessionSnapshot> = {}): SessionStore {
+    const store = new SessionStore();
+    store.applySnapshot(snapshotOf(config, new Trainer(config), { teaching, ...extra }));
+    return store;
+  }
+
+  it("[Q9] a late joiner's snapshot brings the open poll and the student's own vote", async () => {
+    const store = joined({ teaching: { ...teaching, poll, myVote: "down" } });
+    await nextFrame();
+    expect(store.getView().teaching.poll?.id).toBe(poll.id);
+    expect(store.getView().teaching.myVote).toBe("down");
+  });
+
+  it("[Q3] a room-wide snapshot without myVote keeps this browser's vote for the same poll", async () => {
+    const store = joined();
+    store.applyPollOpened(poll);
+    store.setMyVote(poll.id, "up");
+    store.applySnapshot(snapshotOf(config, new Trainer(config), { teaching: { ...teaching, poll } }));
+    await nextFrame();
+    expect(store.getView().teaching.myVote).toBe("up");
+  });
+
+  it("[Q5] takes the tally of the open poll only, and [Q7] keeps the vote next to the result", async () => {
+    const store = joined();
+    store.applyPollOpened(poll);
+    store.applyPollTally({ pollId: "00000000-0000-4000-8000-000000000009", counts: { up: 9, down: 0, stay: 0 }, votes: 9, students: 9 });
+    await nextFrame();
+    expect(store.getView().teaching.tally).toBeNull();
+    store.applyPollTally({ pollId: poll.id, counts: { up: 1, down: 2, stay: 0 }, votes: 3, students: 4 });
+    store.setMyVote(poll.id, "down");
+    store.applyPollResult({ pollId: poll.id, kind: "param-direction", param: "wo1", step: 1, correct: "down", before: 0.5, after: 0.49, counts: { up: 1, down: 2, stay: 0 }, votes: 3, explanation: "" });
+    await nextFrame();
+    const t = store.getView().teaching;
+    expect(t.poll).toBeNull();
+    expect(t.result?.correct).toBe("down");
+    expect(t.resultVote).toBe("down");
+    store.applyPollOpened({ ...poll, id: "00000000-0000-4000-8000-000000000002" });
+    await nextFrame();
+    expect(store.getView().teaching.result).toBeNull();
+    expect(store.getView().teaching.myVote).toBeNull();
+  });
+
+  it("a cancelled poll disappears; a preset and a fork origin come with the snapshot", async () => {
+    const store = joined();
+    store.applyPollOpened(poll);
+    store.applyPollClosed({ pollId: poll.id, reason: "cancelled by the instructor" });
+    await nextFrame();
+    expect(store.getView().teaching.poll).toBeNull();
+    const preset = { id: "sign-slip" as const, title: "t", explanation: "e", watch: "w" };
+    store.applySnapshot(snapshotOf(config, new Trainer(config), { teaching: { ...teaching, preset, origin: { sessionId: "p", step: 7 } } }));
+    await nextFrame();
+    expect(store.getView().teaching.preset?.id).toBe("sign-slip");
+    expect(store.getView().teaching.origin).toEqual({ sessionId: "p", step: 7 });
+  });
+});

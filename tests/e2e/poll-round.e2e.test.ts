@@ -1,0 +1,217 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasChromium, launchChromium } from "./helpers/browser";
+import { ensureNextBuild, ROOT } from "./helpers/next-build";
+import { measureOverflow, readParameterValues, waitForAttr, waitForText } from "./helpers/page-probes";
+import { startServerProcess, type ServerProcess } from "./helpers/server-process";
+
+const SCREENSHOTS = path.join(ROOT, "tests/e2e/screenshots");
+const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const PROJECTOR: BrowserContextOptions = { viewport: { width: 1920, height: 1080 } };
+
+/**
+ * A predict-then-reveal round in real browsers: the instructor (projector-sized) opens a poll on wo1,
+ * two students (phones) vote on their own devices, the instructor sees the tally, reveals, the step
+ * runs once for everyone, and each student is told whether they were right.
+ */
+describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let instructor: Page;
+  let ada: Page;
+  let bob: Page;
+  let joinCode = "";
+
+  async function openPage(options: BrowserContextOptions): Promise<Page> {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return page;
+  }
+
+  async function joinAs(page: Page, name: string): Promise<void> {
+    await page.goto(`${server.url}/s/${joinCode}?name=${encodeURIComponent(name)}`);
+    await waitForAttr(page, "connection-state", "data-connection", "live");
+    await page.getByTestId("param-value-wo1").waitFor();
+  }
+
+  beforeAll(async () => {
+    ensureNextBuild();
+    await mkdir(SCREENSHOTS, { recursive: true });
+    server = await startServerProcess();
+    browser = await launchChromium();
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  }, 30_000);
+
+  it("the instructor starts a session and two students join on phones", async () => {
+    instructor = await openPage(PROJECTOR);
+    await instructor.goto(`${server.url}/`);
+    await instructor.getByTestId("start-submit").click();
+    await instructor.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
+    joinCode = /\/s\/([A-Z2-9]{6})\/present$/.exec(instructor.url())![1];
+    await waitForAttr(instructor, "connection-state", "data-connection", "live");
+    ada = await openPage(PHONE);
+    await joinAs(ada, "Ada");
+    bob = await openPage(PHONE);
+    await joinAs(bob, "Bob");
+    await waitForText(instructor, "participants-count", "3");
+    // Two steps first, so the poll asks about a step in the middle of training.
+    await instructor.getByTestId("step-1").click();
+    await waitForText(instructor, "step-number", "1");
+    await instructor.getByTestId("step-1").click();
+    for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "2");
+    // Three cold page loads on a busy two-core machine: more than the default 30 s is allowed (not a timing assertion).
+  }, 120_000);
+
+  it("[Q1] the instructor opens a poll on wo1 and every student gets the question with big answer buttons", async () => {
+    await instructor.getByTestId("poll-kind-param").check();
+    await instructor.getByTestId("poll-param").selectOption("wo1");
+    await instructor.getByTestId("poll-open").click();
+    await instructor.getByTestId("poll-tally").waitFor();
+    // Q6: the run waits for the reveal.
+    expect(await instructor.getByTestId("step-1").isDisabled()).toBe(true);
+    for (const page of [ada, bob]) {
+      await page.getByTestId("poll-card").waitFor();
+      expect(await page.getByTestId("poll-question").textContent()).toContain("wo1");
+      for (const answer of ["up", "down", "stay"]) {
+        const box = (await page.getByTestId(`poll-answer-${answer}`).boundingBox())!;
+        // Tap targets: at least 44 CSS pixels high (WCAG 2.5.5), and the card fits the phone.
+        expect(box.height).toBeGreaterThanOrEqual(44);
+      }
+      const fit = await measureOverflow(page);
+      expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
+    }
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-question.png") });
+  });
+
+  it("[Q2] each student votes once; the instructor's tally counts both; the answer is locked", async () => {
+    await ada.getByTestId("poll-answer-up").click();
+    await bob.getByTestId("poll-answer-down").click();
+    for (const page of [ada, bob]) await page.getByTestId("poll-locked").waitFor();
+    await waitForText(instructor, "tally-total", "2");
+    expect(await instructor.getByTestId("tally-count-up").textContent()).toBe("1");
+    expect(await instructor.getByTestId("tally-count-down").textContent()).toBe("1");
+    expect(await instructor.getByTestId("tally-count-stay").textContent()).toBe("0");
+    // A locked card offers no second vote.
+    expect(await ada.getByTestId("poll-answer-down").isDisabled()).toBe(true);
+    // The tally stays hidden from the students until the reveal.
+    expect(await ada.getByTestId("poll-tally").count()).toBe(0);
+    await instructor.evaluate(() => window.scrollTo(0, 0));
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "poll-projector-tally.png") });
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-locked.png") });
+  });
+
+  it("[Q3] reveal runs exactly one step for everyone and each student sees whether they were right", async () => {
+    const before = await readParameterValues(instructor);
+    await instructor.getByTestId("poll-reveal").click();
+    for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "3");
+    const after = await readParameterValues(instructor);
+    const correct = await instructor.locator('[data-testid^="tally-"][data-correct="true"]').getAttribute("data-testid");
+    expect(correct).toMatch(/^tally-(up|down|stay)$/);
+    const answer = correct!.replace("tally-", "");
+    // The right answer is what wo1 actually did (the table prints it with 4 decimals).
+    const moved = Number(after.wo1.replace("−", "-")) - Number(before.wo1.replace("−", "-"));
+    if (answer === "up") expect(moved).toBeGreaterThan(0);
+    if (answer === "down") expect(moved).toBeLessThan(0);
+    for (const [page, vote] of [[ada, "up"], [bob, "down"]] as const) {
+      await page.getByTestId("poll-result").waitFor();
+      expect(await page.getByTestId("poll-result").getAttribute("data-verdict")).toBe(vote === answer ? "right" : "wrong");
+      expect(await page.getByTestId("poll-result").textContent()).toContain("wo1");
+      expect(await readParameterValues(page)).toEqual(after);
+    }
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-result-ada.png") });
+    await bob.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-result-bob.png") });
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "poll-projector-revealed.png"), fullPage: true });
+  });
+
+  it("[Q6] a cancelled poll runs no step and leaves the students' cards", async () => {
+    await instructor.getByTestId("poll-kind-loss").check();
+    await instructor.getByTestId("poll-open").click();
+    await ada.getByTestId("poll-card").waitFor();
+    expect(await ada.getByTestId("poll-answer-stay").count()).toBe(0);
+    await instructor.getByTestId("poll-cancel").click();
+    for (const page of [ada, bob]) await page.getByTestId("poll-card").waitFor({ state: "detached" });
+    for (const page of [instructor, ada, bob]) expect(await page.getByTestId("step-number").textContent()).toBe("3");
+  });
+
+  it("a misconception demo reaches the room with its explanation; the gradient check exposes the sign slip", async () => {
+    await instructor.getByTestId("preset-play-sign-slip").click();
+    for (const page of [instructor, ada, bob]) {
+      await waitForAttr(page, "preset-note", "data-preset", "sign-slip");
+      await waitForText(page, "step-number", "0");
+    }
+    await instructor.getByTestId("step-1").click();
+    await waitForText(ada, "step-number", "1");
+    await ada.getByTestId("param-select-wo1").click();
+    await waitForAttr(ada, "gradient-check", "data-verdict", "opposite");
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "phone-preset-gradient-check.png"), fullPage: true });
+    await instructor.getByTestId("preset-play-saturated-sigmoid").click();
+    await waitForAttr(instructor, "preset-note", "data-preset", "saturated-sigmoid");
+    await instructor.getByTestId("step-10").click();
+    await waitForText(instructor, "step-number", "10");
+    await instructor.getByTestId("layer-norms").waitFor();
+    await instructor.evaluate(() => window.scrollTo(0, 0));
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "projector-preset-saturated.png") });
+  });
+
+  it("[F1][F2] a student forks a sandbox, steps it alone, and goes back to the lecture in one click", async () => {
+    await ada.getByTestId("fork-button").click();
+    await ada.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
+    await ada.getByTestId("sandbox-banner").waitFor();
+    await waitForAttr(ada, "connection-state", "data-connection", "live");
+    await ada.getByTestId("step-10").click();
+    await waitForText(ada, "step-number", "10");
+    // The lecture did not move.
+    expect(await instructor.getByTestId("step-number").textContent()).toBe("10");
+    await ada.getByTestId("compare-runs").waitFor();
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "phone-sandbox.png"), fullPage: true });
+    const fit = await measureOverflow(ada);
+    expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
+    await ada.getByTestId("back-to-lecture").click();
+    await ada.waitForURL(`${server.url}/s/${joinCode}`);
+    await waitForText(ada, "step-number", "10");
+  }, 60_000);
+
+  it("[D1] the instructor clicks a point onto the plane and every student's data changes at once", async () => {
+    await instructor.getByTestId("tool-data").locator("summary").click();
+    await instructor.getByTestId("edit-mode-add-1").check();
+    const canvas = instructor.getByTestId("plane-canvas");
+    const box = (await canvas.boundingBox())!;
+    await canvas.click({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
+    await instructor.getByTestId("data-message").waitFor();
+    // XOR's four points and the new one.
+    expect(await instructor.getByTestId("data-message").textContent()).toContain("Everyone now trains on 5 points");
+    for (const page of [instructor, ada, bob]) await waitForAttr(page, "decision-boundary", "data-points", "5");
+    for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "0");
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "projector-data-editor.png"), fullPage: true });
+  });
+
+  it("the instructor saves the lecture as a template and starts next year's lecture from the lobby", async () => {
+    await instructor.getByTestId("tool-template").locator("summary").click();
+    await instructor.getByTestId("template-name").fill("XOR lecture 2027");
+    await instructor.getByTestId("template-save").getByText("A dead ReLU never comes back").click();
+    await instructor.getByTestId("template-save").getByText("The seed's sign slip: gradient ascent").click();
+    await instructor.getByTestId("template-submit").click();
+    await instructor.getByTestId("template-save").getByText("Saved “XOR lecture 2027”").waitFor();
+    await instructor.goto(`${server.url}/`);
+    const row = instructor.getByTestId("template-row").filter({ hasText: "XOR lecture 2027" });
+    await row.waitFor();
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "lobby-templates.png"), fullPage: true });
+    await row.getByTestId("template-start").click();
+    await instructor.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
+    await waitForAttr(instructor, "connection-state", "data-connection", "live");
+    // The template's demos come first, in the order they were ticked.
+    await instructor.getByTestId("preset-menu").getByText("Your template's demos come first.").waitFor();
+    const firstTwo = await instructor.locator('[data-testid^="preset-"][data-active]').evaluateAll((els) => els.slice(0, 2).map((e) => e.getAttribute("data-testid")));
+    expect(firstTwo).toEqual(["preset-dead-relu", "preset-sign-slip"]);
+  });
+});
