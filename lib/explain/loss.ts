@@ -77,7 +77,7 @@ export function explainOutputGradient(ctx: ExplainContext, n: number): string {
 
 /** δo = ∂L/∂ŷ · σ'(zo) = ŷ − y with the numbers, for each example and output. */
 function simplifiedDeltaLines(ctx: ExplainContext): string[] {
-  const { trace, fmt, sizes, last } = ctx;
+  const { trace, sizes, last } = ctx;
   const batched = trace.examples.length > 1;
   const lines: string[] = [];
   for (const ex of trace.examples) {

@@ -1,12 +1,11 @@
 import type { Server, Socket } from "socket.io";
-import { AppError, ErrorCode, toAck, type ErrorCode as Code } from "@/lib/errors";
-import { CLIENT_EVENTS, controlSchema, joinSchema, traceRequestSchema, type Ack, type SessionSnapshot } from "@/lib/protocol";
+import { AppError, ErrorCode, type ErrorCode as Code } from "@/lib/errors";
+import { CLIENT_EVENTS, controlSchema, joinSchema, traceRequestSchema, type SessionSnapshot } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
 import { getSessionState } from "../data/leases";
-import { KNOWN_EVENTS, parse, payloadBytes } from "../realtime/handlers";
+import { createHandler, KNOWN_EVENTS, parse } from "../realtime/handlers";
 import { FailedJoinLimiter } from "../realtime/ip-limits";
 import type { Limits } from "../realtime/limits";
-import { RateLimiter } from "../realtime/rate-limiter";
 import { instructorRoom, sessionRoom } from "../realtime/socket-room";
 import type { SessionRegistry } from "../sessions/registry";
 import type { ClusterSocketData, OwnerReply, OwnerRequest, SessionOwner } from "./owner";
@@ -30,20 +29,7 @@ export function registerClusterHandlers(
   io.on("connection", (raw: Socket) => {
     const socket = raw as ClusterSocket;
     if (socket.recovered && socket.data.cluster) void rejoin(socket);
-    const limiter = new RateLimiter(deps.limits.controlsPerSecond);
-    const handle = (name: string, fn: (payload: unknown) => Promise<unknown>) => (payload: unknown, ack: unknown) => {
-      const reply = typeof ack === "function" ? (ack as (res: Ack<unknown>) => void) : () => undefined;
-      void (async () => {
-        try {
-          if (!limiter.take()) throw new AppError(ErrorCode.RATE_LIMITED, `too many requests: at most ${deps.limits.controlsPerSecond} per second`);
-          if (payloadBytes(payload) > deps.limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${deps.limits.maxPayloadBytes} bytes`);
-          reply({ ok: true, data: await fn(payload) });
-        } catch (err) {
-          if (!(err instanceof AppError)) console.error(`backprop-live: ${name} failed:`, err);
-          reply(toAck(err));
-        }
-      })();
-    };
+    const handle = createHandler(deps.limits);
 
     socket.on("session:join", handle("session:join", (payload) => join(socket, parse(joinSchema, payload))));
     socket.on("session:control", handle("session:control", async (payload) => {

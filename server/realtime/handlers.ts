@@ -34,6 +34,27 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 /** Client events the server handles. */
 export const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
+/**
+ * Makes a socket's event handlers: each checks the socket's rate limit (P3) and the payload size (P2),
+ * runs `fn`, and acks exactly once; an unexpected error becomes INTERNAL (P5) and is logged here only.
+ */
+export function createHandler(limits: Pick<Limits, "controlsPerSecond" | "maxPayloadBytes">) {
+  const limiter = new RateLimiter(limits.controlsPerSecond);
+  return <T>(name: string, fn: (payload: unknown) => Promise<T> | T) => (payload: unknown, ack: unknown) => {
+    const reply = typeof ack === "function" ? (ack as (res: Ack<T>) => void) : () => undefined;
+    void (async () => {
+      try {
+        if (!limiter.take()) throw new AppError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limits.controlsPerSecond} per second`);
+        if (payloadBytes(payload) > limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${limits.maxPayloadBytes} bytes`);
+        reply({ ok: true, data: await fn(payload) });
+      } catch (err) {
+        if (!(err instanceof AppError)) console.error(`backprop-live: ${name} failed:`, err);
+        reply(toAck(err));
+      }
+    })();
+  };
+}
+
 /** Wires the session events onto a Socket.IO server. Every handler validates, acks, and never throws. */
 export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits; teaching?: TeachingService }): void {
   const io = server as unknown as IoServer;
@@ -42,20 +63,7 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
   io.on("connection", (socket: IoSocket) => {
     // Connection state recovery gave back this socket's rooms and data: count it in again.
     if (socket.recovered && socket.data.session) rejoin(socket);
-    const limiter = new RateLimiter(deps.limits.controlsPerSecond);
-    const handle = <T>(name: string, fn: (payload: unknown) => Promise<T> | T) => (payload: unknown, ack: unknown) => {
-      const reply = typeof ack === "function" ? (ack as (res: Ack<T>) => void) : () => undefined;
-      void (async () => {
-        try {
-          if (!limiter.take()) throw new AppError(ErrorCode.RATE_LIMITED, `too many requests: at most ${deps.limits.controlsPerSecond} per second`);
-          if (payloadBytes(payload) > deps.limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${deps.limits.maxPayloadBytes} bytes`);
-          reply({ ok: true, data: await fn(payload) });
-        } catch (err) {
-          if (!(err instanceof AppError)) console.error(`backprop-live: ${name} failed:`, err);
-          reply(toAck(err));
-        }
-      })();
-    };
+    const handle = createHandler(deps.limits);
 
     socket.on("session:join", handle("session:join", async (payload) => {
       const req = parse(joinSchema, payload);
