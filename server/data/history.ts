@@ -1,6 +1,7 @@
 import type { Hyper } from "@/lib/engine";
 import type { StepSummary } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
+import type { StepRow } from "../sessions/write-ops";
 import { decodeParams } from "./write-ops";
 
 /** A stored session with everything needed to rebuild it at its durable step. */
@@ -69,14 +70,7 @@ export async function getRecentSummaries(prisma: PrismaClient, id: string, upTo:
 export const EXPORT_PAGE_ROWS = 5000;
 
 /** An exported step's metrics (`at`: when it was stored). */
-export interface ExportedMetric {
-  step: number;
-  epoch: number;
-  loss: number;
-  trainLoss: number | null;
-  trainAccuracy: number | null;
-  testLoss: number | null;
-  testAccuracy: number | null;
+export interface ExportedMetric extends StepRow {
   at: string;
 }
 

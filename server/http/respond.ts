@@ -20,8 +20,17 @@ export function sendError(res: ServerResponse, err: unknown): void {
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `body larger than ${maxBytes} bytes`);
+  const text = await readTextBody(req, maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError(ErrorCode.BAD_REQUEST, "body is not valid JSON");
+  }
+}
+
+/** Reads a body as UTF-8 text, refusing (PAYLOAD_TOO_LARGE) as soon as it exceeds `maxBytes`. */
+export async function readTextBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `body larger than ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -29,10 +38,5 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     if (size > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `body larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError(ErrorCode.BAD_REQUEST, "body is not valid JSON");
-  }
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -13,7 +13,7 @@ import { downsampleCurve } from "../teaching/curve";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
 import { buildNotesMarkdown } from "../teaching/notes";
-import { readJsonBody, sendJson } from "./respond";
+import { readJsonBody, readTextBody, sendJson } from "./respond";
 import type { RouteDeps } from "./sessions-routes";
 
 /** Most sessions `…/comparable` lists. */
@@ -111,7 +111,7 @@ export async function dataRoute(req: IncomingMessage, res: ServerResponse, id: s
   let points;
   let testRatio: number | undefined;
   if (type === "text/csv") {
-    const text = await readText(req, Math.min(deps.limits.maxBodyBytes, MAX_CSV_BYTES));
+    const text = await readTextBody(req, Math.min(deps.limits.maxBodyBytes, MAX_CSV_BYTES));
     points = parseCsvPoints(text, { inputDim: session.config.layers[0] }).points;
   } else {
     const parsed = dataBodySchema.safeParse(await readJsonBody(req, deps.limits.maxBodyBytes));
@@ -125,16 +125,4 @@ export async function dataRoute(req: IncomingMessage, res: ServerResponse, id: s
 /** GET /api/presets: the misconception demos. */
 export async function presetsRoute(res: ServerResponse): Promise<void> {
   sendJson(res, 200, { presets: PRESET_IDS.map((id) => PRESETS[id]) });
-}
-
-async function readText(req: IncomingMessage, maxBytes: number): Promise<string> {
-  if (Number(req.headers["content-length"] ?? 0) > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `body larger than ${maxBytes} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `body larger than ${maxBytes} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
