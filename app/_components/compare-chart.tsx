@@ -5,11 +5,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { buildOverlay, runStyle, type RunCurve } from "@/app/_lib/curve-overlay";
 import { useTheme } from "@/app/_hooks/use-theme";
-import { LOSS_CHART_HEIGHT } from "./loss-chart";
-
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
-}
+import { cssVar, LOSS_CHART_HEIGHT, themedAxis } from "./loss-chart";
 
 /**
  * Loss curves of several runs on one step axis (uPlot), each in its own colour; hidden runs are left
@@ -27,9 +23,7 @@ export function CompareChart({ curves, hidden, log }: { curves: readonly RunCurv
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const fg = cssVar("--fg");
-    const grid = cssVar("--border");
-    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axis = themedAxis();
     const series: uPlot.Series[] = [{ label: "step" }];
     for (const r of overlay.runs) {
       const style = runStyle(curves.findIndex((c) => c.id === r.id));

@@ -18,8 +18,16 @@ export interface HistorySource {
 /** Tick spacings of the step axis: whole steps only (1, 2, 5, 10, 20, 50 …), never 2.5 or 1.25. */
 const STEP_INCREMENTS = Array.from({ length: 30 }, (_, k) => [1, 2, 5][k % 3] * 10 ** Math.floor(k / 3));
 
-function cssVar(name: string): string {
+/** A colour of the current theme (CSS custom property), for canvas drawing. */
+export function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
+}
+
+/** The theme's axis style for uPlot charts. */
+export function themedAxis() {
+  const fg = cssVar("--fg");
+  const grid = cssVar("--border");
+  return { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
 }
 
 /**
@@ -35,9 +43,7 @@ export function LossChart({ source }: { source: HistorySource }) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const fg = cssVar("--fg");
-    const grid = cssVar("--border");
-    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const axis = themedAxis();
     const h = source.history;
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),

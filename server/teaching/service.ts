@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { JoinRequest, SessionSnapshot } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { RoomPort } from "../realtime/room";
 import type { LiveSession } from "../sessions/live-session";
+import { hashKey } from "../sessions/keys";
 import type { SessionRegistry } from "../sessions/registry";
 import { ForkService, type ForkLimits } from "./forks";
 import { PollService } from "./polls";
@@ -18,7 +19,7 @@ export interface TeachingSocketData {
 
 /** The id a participant token is known by in storage (never the token itself). */
 export function voterIdOf(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hashKey(token);
 }
 
 /** A fresh participant token: 24 random bytes, base64url (32 characters). */
