@@ -12,7 +12,7 @@ import type { SessionRegistry } from "../sessions/registry";
 import { StepSource } from "../sessions/step-source";
 import { lastDeliveredStep } from "./delivered";
 import type { LeaseKeeper } from "./lease-keeper";
-import type { SessionOwner } from "./owner";
+import type { SessionOwner } from "../owner/session-owner";
 import { STREAM_MAX_LEN } from "./redis";
 
 /** Durable steps the room never saw are re-sent one by one up to this many; beyond, a snapshot. */
@@ -89,9 +89,8 @@ export class Takeover {
     const record = await loadSessionRecord(this.deps.prisma, id);
     if (!record) return;
     const resent = await this.resendUndelivered(id, record.step);
-    const session = await registry.get(id);
+    const session = await owner.adopt(id, () => registry.get(id));
     if (!session) return;
-    await owner.adoptParticipants(session);
     console.log(`backprop-live: took over session ${id} at its durable step ${record.step} (${record.state}; ${resent === null ? "room resynced with a snapshot" : `${resent} stored step(s) the room had not seen re-sent`})`);
     if (resent === null) this.deps.io.to(sessionRoom(id)).emit("session:snapshot", session.snapshot("student"));
     if (record.state === "playing") {

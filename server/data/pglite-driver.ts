@@ -4,7 +4,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { lockDir } from "./dir-lock";
 import { createPgliteAdapter } from "./pglite-adapter";
 import { PgliteThread } from "./pglite-thread";
-import type { DatabaseDriver } from "./driver";
+import type { DatabaseDriver } from "./driver-types";
 
 /**
  * Opens (creating if needed) the embedded PostgreSQL stored in `<dataDir>/pglite`. It runs in a worker

@@ -102,8 +102,10 @@ export class LiveSession {
   private outage: { wasPlaying: boolean; reason: string | null } | null = null;
   /** Set once the database refused one of this session's writes: the session stops for good. */
   private refusedReason: string | null = null;
-  /** Teaching state every snapshot carries; the poll is managed by server/teaching. */
-  readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId" | "poll">;
+  /** Teaching state the session itself keeps (the preset changes with `preset` and `data` controls). */
+  readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId">;
+  /** What the teaching layer adds to every snapshot (the open poll, Q9); it never writes into the session. */
+  teachingView: (() => Pick<TeachingInfo, "poll">) | null = null;
   /**
    * Called with every control before it applies (inside the control chain); throwing refuses it. The
    * teaching layer uses it to hold the run still while a poll is open (Q6) and to note fork activity.
@@ -128,7 +130,7 @@ export class LiveSession {
     for (const p of init.pending) this.source.schedule(p);
     this.pipeline = new StepPipeline(this.id, this.source, deps.queue, () => this.controlSeq);
     this.released = this.trainerPosition();
-    this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null, poll: null };
+    this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null };
   }
 
   /** True while a step is being walked through phase by phase. */
@@ -181,7 +183,7 @@ export class LiveSession {
       history: this.history.slice(),
       participants: this.participants.size,
       roster: role === "instructor" ? this.roster() : undefined,
-      teaching: { ...this.teaching },
+      teaching: { ...this.teaching, poll: null, ...this.teachingView?.() },
     };
   }
 
