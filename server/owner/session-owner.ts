@@ -154,17 +154,15 @@ export class SessionOwner {
   }
 
   private addParticipant(session: LiveSession, socketId: string, role: Role, name: string): void {
-    const previous = session.participants.get(socketId);
-    if (previous) void this.deps.queue.push({ kind: "participant-leave", id: previous.id, leftAt: new Date() }).catch(() => undefined);
     const entry = { id: randomUUID(), name, role, joinedAt: new Date().toISOString() };
-    session.participants.set(socketId, entry);
+    const previous = session.participants.add(socketId, entry);
+    if (previous) void this.deps.queue.push({ kind: "participant-leave", id: previous.id, leftAt: new Date() }).catch(() => undefined);
     void this.deps.queue.push({ kind: "participant-join", id: entry.id, sessionId: session.id, name, role, joinedAt: new Date(entry.joinedAt) }).catch(() => undefined);
   }
 
   private leave(session: LiveSession, socketId: string): null {
-    const entry = session.participants.get(socketId);
+    const entry = session.participants.remove(socketId);
     if (!entry) return null;
-    session.participants.delete(socketId);
     void this.deps.queue.push({ kind: "participant-leave", id: entry.id, leftAt: new Date() }).catch(() => undefined);
     this.presence.changed(session);
     this.deps.registry.unloadIfIdle(session);

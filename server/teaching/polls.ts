@@ -238,7 +238,7 @@ export class PollService {
       for (const s of this.tallyDue.values()) {
         const poll = this.open.get(s.id);
         if (!poll) continue;
-        const students = [...s.participants.values()].filter((p) => p.role === "student").length;
+        const students = s.participants.count("student");
         const tally: PollTally = { pollId: poll.view.id, counts: countVotes(poll.votes.values()), votes: poll.votes.size, students };
         this.deps.roomFor(s.id).toInstructors("poll:tally", tally);
       }

@@ -15,7 +15,7 @@ describe.skipIf(unavailable !== null)("[Q10][C6] a poll survives kill -9 of the 
     await cluster.close();
   });
 
-  it("[Q10][C6] votes acknowledged before the kill count; the poll is open again on the new owner, and its reveal decides", async () => {
+  it("[Q10][C6][C11] votes acknowledged before the kill count; the poll is open again on the new owner, and its reveal decides", async () => {
     await cluster.init();
     const a = await cluster.start();
     const b = await cluster.start();

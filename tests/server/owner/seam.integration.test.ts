@@ -14,7 +14,7 @@ describeTopologies("one way into a session", (nodes) => {
     return c;
   }
 
-  it("[R13][C2] a join with a wrong instructor key leaves the socket in the session it was in, on any node", async () => {
+  it("[R13][C2][C12] a join with a wrong instructor key leaves the socket in the session it was in, on any node", async () => {
     const s = await createSession(nodes().a.url);
     const other = await createSession(nodes().a.url);
     const teacher = await client("b");

@@ -20,7 +20,7 @@ describeTopologies(
     }
     const server = { get url() { return nodes().a.url; } };
 
-    it("[F1][F2] a student forks the current state, controls the fork, and nothing reaches the origin", async () => {
+    it("[F1][F2][C11] a student forks the current state, controls the fork, and nothing reaches the origin", async () => {
       const s = await createSession(server.url, { learningRate: 0.3 });
       const teacher = await client();
       await join(teacher, { joinCode: s.joinCode, name: "Teacher", instructorKey: s.instructorKey });

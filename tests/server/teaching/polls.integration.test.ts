@@ -61,7 +61,7 @@ describeTopologies("polls", (nodes) => {
     expect(await request(teacher, "poll:open", { kind: "loss-direction" })).toMatchObject({ ok: true });
   });
 
-  it("[Q3][Q4][Q5][Q7][Q8] students vote once (also after reconnecting), the tally is right, the reveal runs one step and decides", async () => {
+  it("[Q3][Q4][Q5][Q7][Q8][C11] students vote once (also after reconnecting), the tally is right, the reveal runs one step and decides", async () => {
     const { s, teacher, a, b } = await classroom();
     await request(teacher, "session:control", { action: "step", count: 3 });
     const tallies: PollTally[] = [];
