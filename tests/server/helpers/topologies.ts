@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe } from "vitest";
 import { clusterUnavailable, SHARED_REDIS_URL } from "../cluster/helpers";
-import { startTestServer, type TestServer } from "./live-server";
+import { connectClient, startTestServer, type Client, type TestServer } from "./live-server";
 import { createTempDatabase } from "./postgres";
 
 /** The nodes a test talks to: A runs the sessions it creates; B is another node (the same one in a single process). */
@@ -68,4 +68,17 @@ export function describeTopologies(title: string, body: (nodes: () => Nodes) => 
       body(() => started!.nodes);
     });
   });
+}
+
+/** Connects clients to node A or B, and closes them all after the describe. */
+export function nodeClients(nodes: () => Nodes): (node?: "a" | "b") => Promise<Client> {
+  const clients: Client[] = [];
+  afterAll(() => {
+    for (const c of clients) c.close();
+  });
+  return async (node = "a") => {
+    const c = await connectClient(nodes()[node].url);
+    clients.push(c);
+    return c;
+  };
 }

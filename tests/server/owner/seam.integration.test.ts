@@ -1,18 +1,11 @@
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { SessionSnapshot } from "@/lib/protocol";
-import { collectFrames, connectClient, createSession, join, request, waitFor, type Client } from "../helpers/live-server";
-import { describeTopologies } from "../helpers/topologies";
+import { collectFrames, createSession, join, request, waitFor } from "../helpers/live-server";
+import { describeTopologies, nodeClients } from "../helpers/topologies";
 
 describeTopologies("one way into a session", (nodes) => {
-  const clients: Client[] = [];
-  afterAll(() => {
-    for (const c of clients) c.close();
-  });
-  async function client(node: "a" | "b"): Promise<Client> {
-    const c = await connectClient(nodes()[node].url);
-    clients.push(c);
-    return c;
-  }
+  /** A client of node A or B (sessions are created on A; the same node in a single process). */
+  const client = nodeClients(nodes);
 
   it("[R13][C2][C12] a join with a wrong instructor key leaves the socket in the session it was in, on any node", async () => {
     const s = await createSession(nodes().a.url);

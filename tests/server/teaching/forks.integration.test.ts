@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ForkCreated, SessionSnapshot } from "@/lib/protocol";
-import { connectClient, createSession, join, request, startTestServer, type Client, type TestServer } from "../helpers/live-server";
-import { describeTopologies } from "../helpers/topologies";
+import { connectClient, createSession, join, request, startTestServer, type TestServer } from "../helpers/live-server";
+import { describeTopologies, nodeClients } from "../helpers/topologies";
 
 const TOKEN = "forking-student-token-01";
 
 describeTopologies(
   "sandbox forks",
   (nodes) => {
-    const clients: Client[] = [];
-    afterAll(() => {
-      for (const c of clients) c.close();
-    });
     /** A client of node A or B (sessions are created on A; the same node in a single process). */
-    async function client(node: "a" | "b" = "a"): Promise<Client> {
-      const c = await connectClient(nodes()[node].url);
-      clients.push(c);
-      return c;
-    }
+    const client = nodeClients(nodes);
     const server = { get url() { return nodes().a.url; } };
 
     it("[F1][F2][C11] a student forks the current state, controls the fork, and nothing reaches the origin", async () => {

@@ -1,23 +1,14 @@
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { decodeStepFrame, type PollResult, type PollTally, type PollView, type SessionSnapshot } from "@/lib/protocol";
-import { connectClient, createSession, join, request, waitFor, type Client } from "../helpers/live-server";
-import { describeTopologies } from "../helpers/topologies";
+import { createSession, join, request, waitFor } from "../helpers/live-server";
+import { describeTopologies, nodeClients } from "../helpers/topologies";
 
 const TOKEN_A = "student-a-token-000000";
 const TOKEN_B = "student-b-token-000000";
 
 describeTopologies("polls", (nodes) => {
-  const clients: Client[] = [];
-  afterAll(() => {
-    for (const c of clients) c.close();
-  });
-
-  /** A client of node A, or of node B (the same node in a single process). */
-  async function client(node: "a" | "b" = "a"): Promise<Client> {
-    const c = await connectClient(nodes()[node].url);
-    clients.push(c);
-    return c;
-  }
+  /** A client of node A or B (sessions are created on A; the same node in a single process). */
+  const client = nodeClients(nodes);
 
   /** A session with an instructor and two students (A, B). */
   async function classroom(config: Record<string, unknown> = {}) {
