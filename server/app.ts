@@ -103,7 +103,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const server = createServer((req, res) => {
     applySecurityHeaders(res, headers);
     if (isSocketIoRequest(req)) return engine.handleRequest(req, res);
-    res.once("finish", () => res.statusCode === 429 && metrics.rateLimited());
+    res.once("finish", () => {
+      if (res.statusCode === 429) metrics.rateLimited();
+    });
     void handleHttp(req, res, hooks.onRequest, nextHandlers);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
