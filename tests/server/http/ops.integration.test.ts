@@ -106,7 +106,7 @@ describe("health and metrics on one server (PGlite)", { timeout: 120_000 }, () =
 
 describe("/readyz during shutdown", { timeout: 60_000 }, () => {
   it("answers 503 'shutting down' while the server drains (SHUTDOWN_DRAIN_SECONDS), /healthz still 200", async () => {
-    const server = await startTestServer("pglite", { SHUTDOWN_DRAIN_SECONDS: "5" }) // room for the requests below on a loaded machine;
+    const server = await startTestServer("pglite", { SHUTDOWN_DRAIN_SECONDS: "5" }); // room for the requests below on a loaded machine
     try {
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       const closing = server.app.close();
