@@ -18,6 +18,7 @@ import { singleProcessTopology } from "./owner/topology";
 import type { FlushFn } from "./sessions/write-ops";
 import { DEFAULT_FORK_LIMITS, type ForkLimits } from "./teaching/forks";
 import { TeachingService } from "./teaching/service";
+import { log } from "./log";
 
 /** The live-session service attached to an app. */
 export interface LiveService {
@@ -65,16 +66,17 @@ export function createWriteQueue(flush: FlushFn, prisma: PrismaClient, sessions:
   return new WriteQueue(flush, {
     classify: classifyDbError,
     probe: probeDatabase(prisma),
-    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeDbError(err)}`),
+    onError: (err) => log.warn(`database write failed, retrying: ${describeDbError(err)}`),
     onAvailability: (available) => {
-      console.error(available ? "backprop-live: the database is back; queued writes are stored" : "backprop-live: the database is unavailable; playing sessions pause, writes wait in memory");
+      if (available) log.info("the database is back; queued writes are stored");
+      else log.error("the database is unavailable; playing sessions pause, writes wait in memory");
       for (const s of sessions().all()) {
         if (available) s.databaseBack();
         else s.databaseLost();
       }
     },
     onRefused: (sessionId, op, err) => {
-      console.error(`backprop-live: the database refused a ${op.kind} write${sessionId ? ` of session ${sessionId}` : ""}; that session stops: ${describeDbError(err)}`);
+      log.error({ sessionId, op: op.kind }, `the database refused a ${op.kind} write; that session stops: ${describeDbError(err)}`);
       if (sessionId) sessions().loaded(sessionId)?.writeRefused(err);
     },
   });
@@ -89,7 +91,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
   const topology = env.REDIS_URL !== undefined ? clusterTopology(app, env, env.REDIS_URL, () => registry) : singleProcessTopology(createFlush(prisma, app.db.runScript));
-  const queue = createWriteQueue(topology.flush, prisma, () => registry);
+  const queue = createWriteQueue(app.metrics.timeFlush(topology.flush), prisma, () => registry);
   const registry: SessionRegistry = new SessionRegistry({
     prisma,
     queue,
@@ -97,6 +99,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
     roomFor: (id) => topology.fence(socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), id),
     claim: topology.claim,
   });
+  app.metrics.watch({ sessionsLive: () => registry.liveCount, writeQueueDepth: () => queue.size });
   const teaching = new TeachingService({ registry, prisma, roomFor: (id) => topology.fence(socketRoom(app.io, id), id), forkLimits: forkLimitsFromEnv(env) });
   const owner = new SessionOwner(app.io, { registry, prisma, queue, limits, teaching, holds: topology.holds, release: topology.release });
   const router = new OwnerRouter(owner, topology.transport, { registry, prisma });

@@ -11,6 +11,7 @@ import { createFencedFlush } from "./fenced-flush";
 import { LeaseKeeper } from "./lease-keeper";
 import { attachRedisAdapter } from "./redis";
 import { Takeover } from "./takeover";
+import { log } from "../log";
 
 /**
  * Multi-node mode (REDIS_URL set): this process is one of several behind a load balancer, sharing
@@ -21,8 +22,9 @@ export function clusterTopology(app: App, env: Env, redisUrl: string, sessions: 
   if (app.db.kind !== "postgres") throw new Error("REDIS_URL is set but the database is not PostgreSQL: several nodes need DATABASE_URL");
   const prisma = app.db.prisma;
   const nodeId = randomUUID();
+  const nodeLog = log.child({ node: nodeId });
   const leases = new LeaseKeeper(prisma, nodeId, (id) => {
-    console.warn(`backprop-live: lost the lease of session ${id}; another node runs it now`);
+    nodeLog.warn({ sessionId: id }, "lost the lease of this session; another node runs it now");
     void sessions().evict(id);
   });
   let redis: Redis | undefined;
@@ -37,19 +39,20 @@ export function clusterTopology(app: App, env: Env, redisUrl: string, sessions: 
     transport,
     async connect(io) {
       redis = await attachRedisAdapter(io, redisUrl, { streamName: env.REDIS_STREAM });
+      app.health.require({ name: "redis", check: async () => void (await redis!.ping()) });
     },
     async start({ registry, owner, limits }) {
       leases.start();
       takeover = new Takeover({ io: app.io, prisma, registry, leases, owner, redis: redis!, streamName: env.REDIS_STREAM, maxLiveSessions: limits.maxLiveSessions });
       const adopted = await takeover.start();
-      console.log(`backprop-live: cluster node ${nodeId} (Redis stream ${env.REDIS_STREAM})${adopted > 0 ? `, took over ${adopted} session(s)` : ""}`);
+      nodeLog.info({ stream: env.REDIS_STREAM, adopted }, "cluster node started");
     },
     async stop({ registry, queue }) {
       await takeover?.stop();
       // One session whose lease lapsed meanwhile (its writes are refused) must not keep the others
       // from stopping, nor this node from giving its leases up.
       await Promise.all(
-        registry.all().map((s) => s.shutdown().catch((err) => console.warn(`backprop-live: session ${s.id} was not checkpointed at shutdown (another node runs it now): ${describeError(err)}`))),
+        registry.all().map((s) => s.shutdown().catch((err) => nodeLog.warn({ sessionId: s.id }, `session not checkpointed at shutdown (another node runs it now): ${describeError(err)}`))),
       );
       await queue.close();
       await leases.stop();

@@ -12,6 +12,7 @@ import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import type { WriteQueue } from "../sessions/write-queue";
+import { log } from "../log";
 import type { TeachingService } from "../teaching/service";
 import type { OwnerRequest, OwnerReply, SessionSocketData } from "./requests";
 import { applyDataUpload, applyTeachingRequest, type TeachingRequest } from "./teaching-requests";
@@ -62,7 +63,7 @@ export class SessionOwner {
     try {
       return { ok: true, data: await this.apply(session, req) };
     } catch (err) {
-      if (!(err instanceof AppError)) console.error(`backprop-live: ${req.op} failed on the owner:`, err);
+      if (!(err instanceof AppError)) log.error({ err, op: req.op }, "request failed on the owner");
       return toAck(err);
     }
   }

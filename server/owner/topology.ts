@@ -1,4 +1,5 @@
 import type { Server } from "socket.io";
+import { log } from "../log";
 import type { Limits } from "../realtime/limits";
 import type { RoomPort } from "../realtime/room";
 import type { SessionRegistry } from "../sessions/registry";
@@ -52,7 +53,7 @@ export function singleProcessTopology(flush: FlushFn): Topology {
     connect: async () => undefined,
     async start({ registry, owner }) {
       const recovered = await registry.recoverAll((id, load) => owner.adopt(id, load));
-      if (recovered > 0) console.log(`backprop-live: recovered ${recovered} unfinished session(s), paused at their last stored step`);
+      if (recovered > 0) log.info({ recovered }, "recovered unfinished sessions, paused at their last stored step");
     },
     async stop({ registry, queue }) {
       await registry.shutdown();

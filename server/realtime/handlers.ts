@@ -25,6 +25,7 @@ import { FailedJoinLimiter } from "./ip-limits";
 import type { Limits } from "./limits";
 import { RateLimiter } from "./rate-limiter";
 import { instructorRoom, sessionRoom } from "./socket-room";
+import { log } from "../log";
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionSocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionSocketData>;
@@ -52,7 +53,7 @@ export function createHandler(limits: Pick<Limits, "controlsPerSecond" | "maxPay
           if (payloadBytes(payload) > limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${limits.maxPayloadBytes} bytes`);
           reply({ ok: true, data: await fn(payload) });
         } catch (err) {
-          if (!(err instanceof AppError)) console.error(`backprop-live: ${name} failed:`, err);
+          if (!(err instanceof AppError)) log.error({ err, event: name }, "socket request failed");
           reply(toAck(err));
         }
       })();

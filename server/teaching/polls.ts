@@ -9,6 +9,7 @@ import { closePoll, insertPoll, insertVotes, loadOpenPolls, type StoredPoll } fr
 import type { RoomPort } from "../realtime/room";
 import type { LiveSession, RevealedStep } from "../sessions/live-session";
 import { recomputeStepTrace } from "../sessions/step-trace";
+import { log } from "../log";
 
 /** Tallies reach instructors at most this often per session (a class voting is hundreds of votes a second, Q5). */
 export const TALLY_INTERVAL_MS = 250;
@@ -159,7 +160,7 @@ export class PollService {
       try {
         await this.restore(session, stored);
       } catch (err) {
-        console.error(`backprop-live: poll ${stored.id} could not be recovered:`, err);
+        log.error({ err, pollId: stored.id }, "poll could not be recovered");
       }
     }
   }
@@ -221,7 +222,7 @@ export class PollService {
   private finishCancelled(session: LiveSession, poll: OpenPoll, reason: string): Promise<void> {
     this.forget(session, poll);
     this.deps.roomFor(session.id).broadcast("poll:closed", { pollId: poll.view.id, reason });
-    return closePoll(this.deps.prisma, poll.view.id, { state: "cancelled", counts: countVotes(poll.votes.values()), reason }).catch((err) => console.error("backprop-live: could not store a cancelled poll:", err));
+    return closePoll(this.deps.prisma, poll.view.id, { state: "cancelled", counts: countVotes(poll.votes.values()), reason }).catch((err) => log.error({ err, pollId: poll.view.id }, "could not store a cancelled poll"));
   }
 
   private requireOpen(session: LiveSession, pollId: string): OpenPoll {
