@@ -483,7 +483,7 @@ export class LiveSession {
     const pipeline = new StepPipeline(this.id, source, this.deps.queue, () => this.controlSeq);
     const checkpoint = pipeline.checkpointOp() as Extract<ReturnType<StepPipeline["checkpointOp"]>, { kind: "checkpoint" }>;
     // The new run becomes visible only once it is stored (with its step-0 checkpoint, atomically).
-    await Promise.all([this.deps.queue.push({ kind: "reset", sessionId: this.id, config, checkpoint }), this.persistState("paused")]);
+    await Promise.all([this.deps.queue.push({ kind: "reset", sessionId: this.id, cause: logged.action, config, checkpoint }), this.persistState("paused")]);
     this.config = config;
     this.source = source;
     this.pipeline = pipeline;
