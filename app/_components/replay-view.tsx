@@ -61,7 +61,7 @@ export function ReplayView({ id, initialRun, initialStep }: { id: string; initia
     const snap = r.snapshotAt(k, { sessionId: session.id, title: session.title, joinCode: session.joinCode ?? "" });
     if (!snap) return setProblem({ kind: "other", message: `The replay diverged before step ${k}: a parameter stopped being a finite number.` });
     const recordedLoss = open.recorded.lossAt(k);
-    const local = k > 0 ? r.traceStep(k)?.trace.loss : undefined;
+    const local = k > 0 && r.lastTraced?.step === k ? r.lastTraced.trace.loss : undefined;
     if (recordedLoss !== undefined && local !== undefined && !sameLoss(recordedLoss, local)) return setMismatchAt(k);
     setMismatchAt((m) => (m === k ? null : m));
     store.applySnapshot(snap);

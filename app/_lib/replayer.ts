@@ -14,6 +14,8 @@ export const REPLAY_CHECKPOINT_EVERY = 500;
 export class Replayer {
   private readonly replay: RunReplay;
   private readonly states = new Map<number, TrainerState>();
+  /** The step traced last, with its trace (the replay page checks its loss against the recorded one). */
+  lastTraced: { step: number; trace: StepTrace } | null = null;
 
   constructor(
     readonly config: EngineConfig,
@@ -41,7 +43,9 @@ export class Replayer {
   traceStep(k: number): { before: TrainerState; trace: StepTrace } | null {
     const before = this.stateAfter(k - 1);
     if (!before) return null;
-    return { before, trace: this.replay.trainer.stepTraced() };
+    const trace = this.replay.trainer.stepTraced();
+    this.lastTraced = { step: k, trace };
+    return { before, trace };
   }
 
   /** A snapshot of step k as the session store takes it (so replay reuses every live panel). */
