@@ -132,6 +132,18 @@ export interface SessionSnapshot {
   teaching?: TeachingInfo;
 }
 
+/** One run of a session as `GET /api/sessions/:id/runs` lists it (docs/protocol.md, V1). */
+export interface RunSummary {
+  run: number;
+  /** What started it: start, template, preset or fork (run 0); the control's action after that (reset, preset, data). */
+  cause: string;
+  startedAt: string;
+  /** Its last step the class saw (null: deleted by an older version before every run was kept). */
+  steps: number | null;
+  /** False for a run an older version deleted (nothing of it can be replayed). */
+  kept: boolean;
+}
+
 /** Hyperparameters that apply to the steps after `since` (until the next segment's `since`). */
 export interface HyperSegment {
   since: number;

@@ -1,5 +1,7 @@
 import type { EngineConfig, LoggedControl } from "@/lib/engine";
-import type { StepSummary } from "@/lib/protocol";
+import type { RunSummary, StepSummary } from "@/lib/protocol";
+
+export type { RunSummary } from "@/lib/protocol";
 
 /** The answer of `POST /api/sessions`. */
 export interface CreatedSession {
@@ -80,17 +82,6 @@ export async function fetchSteps(id: string, from: number, to: number, run?: num
     const o = r as Record<string, number | null>;
     return [Number(o.step), Number(o.epoch ?? 0), Number(o.loss), o.trainLoss ?? null, o.trainAccuracy ?? null, o.testLoss ?? null, o.testAccuracy ?? null];
   });
-}
-
-/** One run of a session as `GET /api/sessions/:id/runs` lists it. */
-export interface RunSummary {
-  run: number;
-  /** What started it: start, template, preset or fork (run 0), or the control: reset, preset, data. */
-  cause: string;
-  startedAt: string;
-  /** Its last step the class saw (null: an older version deleted it). */
-  steps: number | null;
-  kept: boolean;
 }
 
 /** Every run of a session, oldest first. */

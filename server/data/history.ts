@@ -1,6 +1,6 @@
 import type { Hyper } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
-import type { StepSummary } from "@/lib/protocol";
+import type { RunSummary, StepSummary } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { StepRow } from "../sessions/write-ops";
 import { decodeParams } from "./write-ops";
@@ -74,18 +74,6 @@ export async function loadSessionRecord(prisma: PrismaClient, id: string, atStep
 /** The session's current run, or null for an unknown session. */
 export async function getCurrentRun(prisma: PrismaClient, id: string): Promise<number | null> {
   return (await prisma.session.findUnique({ where: { id }, select: { run: true } }))?.run ?? null;
-}
-
-/** One run as `GET …/runs` lists it. */
-export interface RunSummary {
-  run: number;
-  /** What started it: start, template, preset or fork (run 0); the control's action after that. */
-  cause: string;
-  startedAt: string;
-  /** Its last durable step (null: deleted before every run was kept). */
-  steps: number | null;
-  /** False for a run an older version deleted (nothing of it can be replayed). */
-  kept: boolean;
 }
 
 /** Every run of a session, oldest first (the current one last), or null for an unknown session. */
