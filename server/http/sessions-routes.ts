@@ -89,7 +89,7 @@ export async function getStepsRoute(res: ServerResponse, id: string, query: URLS
   const current = runs[runs.length - 1];
   const run = q.data.run === undefined ? current : runs.find((r) => r.run === q.data.run);
   if (!run) throw new AppError(ErrorCode.NOT_FOUND, `run: this session has runs 0..${current?.run ?? 0}, not ${q.data.run}`);
-  const runSteps = run === current ? (deps.registry.loaded(summary.id)?.step ?? summary.step) : (run.steps ?? 0);
+  const runSteps = run === current ? summary.step : (run.steps ?? 0);
   const steps = await getStepSummaries(deps.prisma, summary.id, run.run, from, to, MAX_STEPS_PER_REQUEST);
   // The next page's `from`, while the range asked for (or the stored run) goes on; null at the end.
   const last = steps.length === MAX_STEPS_PER_REQUEST ? steps[steps.length - 1][0] : to;
