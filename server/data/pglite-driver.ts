@@ -25,6 +25,10 @@ export async function openPgliteDriver(dataDir: string): Promise<DatabaseDriver>
     await release();
     throw error;
   }
+  if (pglite.created) {
+    const { ms, maxRssMb } = pglite.created;
+    console.log(`backprop-live: created the embedded database in ${(ms / 1000).toFixed(1)} s (initdb process peak RSS ${maxRssMb} MB, exited)`);
+  }
   return {
     kind: "pglite",
     // The adapter uses only query, exec and transaction, which PgliteThread provides with PGlite's contract.
