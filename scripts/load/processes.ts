@@ -122,7 +122,7 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within 300 s:\n${out}`)), 300_000);
     child.stdout!.on("data", () => {
       if (out.includes("ready on")) {
         clearTimeout(timer);

@@ -84,7 +84,9 @@ export class PgliteThread implements PgliteQueryable {
   static async start(dataDir: string, startParams: string[] = []): Promise<PgliteThread> {
     const extraStartParams = [...PGLITE_MEMORY_SETTINGS, ...startParams];
     const created = await ensurePgliteDatabase(dataDir, extraStartParams);
-    const worker = new Worker(WORKER_URL, { workerData: { dataDir, extraStartParams } });
+    // No inherited `--import tsx` (the benches start the server so): the worker is plain JavaScript, and
+    // tsx would add a loader thread and its transform of PGlite's modules to the worker's memory.
+    const worker = new Worker(WORKER_URL, { workerData: { dataDir, extraStartParams }, execArgv: [] });
     let onMessage!: (m: { ready: boolean; error?: WireError }) => void;
     let onError!: (error: Error) => void;
     let onExit!: (code: number) => void;
