@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
+import { log } from "../log";
 import { lockDir } from "./dir-lock";
 import { createPgliteAdapter } from "./pglite-adapter";
 import { PgliteThread } from "./pglite-thread";
@@ -27,7 +28,7 @@ export async function openPgliteDriver(dataDir: string): Promise<DatabaseDriver>
   }
   if (pglite.created) {
     const { ms, maxRssMb } = pglite.created;
-    console.log(`backprop-live: created the embedded database in ${(ms / 1000).toFixed(1)} s (initdb process peak RSS ${maxRssMb} MB, exited)`);
+    log.info({ ms, initdbPeakRssMb: maxRssMb }, `created the embedded database in ${(ms / 1000).toFixed(1)} s (initdb process peak RSS ${maxRssMb} MB, exited)`);
   }
   return {
     kind: "pglite",
