@@ -1,6 +1,7 @@
 import type { Layout } from "./layout";
 import type { Network } from "./network";
-import { activate, slope } from "./network";
+import { activate, slope, SOFTMAX_KIND } from "./network";
+import { softmaxInPlace } from "./activations";
 import { usesSimplifiedDelta, type Loss } from "./loss";
 
 /**
@@ -37,7 +38,7 @@ export class BatchPass {
   private readonly width: number;
   private readonly hiddenKind: number;
   private readonly outputKind: number;
-  /** Binary cross-entropy on a sigmoid output: δ_o = ŷ − y. */
+  /** Binary cross-entropy on a sigmoid output, or cross-entropy on a softmax: δ_o = ŷ − y. */
   private readonly simplifiedDelta: boolean;
 
   constructor(
@@ -127,6 +128,8 @@ export class BatchPass {
           a[out + e] = activate(kind, s, f);
         }
       }
+      // softmax normalises each example's whole output layer (stride B between its neurons)
+      if (kind === SOFTMAX_KIND) for (let e = 0; e < B; e++) softmaxInPlace(z, a, nOff[l + 1] * B + e, B, nOut);
     }
 
     // Output layer: loss, ∂L/∂ŷ and δ_o per example (examples outer so each example's loss sums its outputs in order).
@@ -145,7 +148,8 @@ export class BatchPass {
         const dLdyhat = this.loss.der(yhat, target);
         this.dLdyhat[k * B + e] = dLdyhat;
         // BCE with a sigmoid output: ∂L/∂ŷ · σ'(z) = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ) = ŷ − y exactly, and
-        // stays finite when ŷ saturates at 0 or 1 (where the factors alone are ∞ · 0).
+        // stays finite when ŷ saturates at 0 or 1 (where the factors alone are ∞ · 0). CE with a softmax:
+        // Σ_j ∂L/∂ŷ_j · ∂ŷ_j/∂z_k = ŷ_k Σ_j y_j − y_k = ŷ_k − y_k for one-hot y.
         delta[p] = this.simplifiedDelta ? yhat - target : dLdyhat * slope(this.outputKind, z[p], yhat, this.net.output);
       }
       this.exampleLoss[e] = exampleLoss;

@@ -1,6 +1,8 @@
 /** The training engine: pure TypeScript, no imports outside this folder, runs in Node and the browser. */
 export * from "./activations";
 export * from "./datasets";
+export * from "./features";
+export * from "./more-datasets";
 export * from "./layout";
 export * from "./loss";
 export * from "./names";

@@ -7,7 +7,10 @@ import type { Trainer } from "./trainer";
 export interface ExampleTrace {
   /** Index of the example in the training split. */
   index: number;
+  /** The network's inputs: the features of the point when the config lists features, else the point. */
   x: number[];
+  /** The raw data point (x1, x2) the features were computed from; only when the config lists features. */
+  point?: number[];
   y: number[];
   /** z[l][i] (z[0] is empty: inputs have no pre-activation). */
   z: number[][];

@@ -26,6 +26,7 @@ export interface TrainerState {
 /** Loss and accuracy of the current parameters over one split. */
 export interface Evaluation {
   loss: number;
+  /** Share of examples classified right; NaN for regression, where only the loss means something. */
   accuracy: number;
 }
 
@@ -64,7 +65,7 @@ export class Trainer {
     this.net = new Network(this.layout, ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]);
     this.loss = LOSSES[config.loss];
     this.pass = new BatchPass(this.layout, this.net, this.loss);
-    this.data = buildDataset(config.dataset);
+    this.data = buildDataset(config.dataset, config.features);
     if (this.data.train.n === 0) throw new Error("dataset: the training split is empty");
     this.theta = config.params ? flattenParams(this.layout, config.params) : initParams(this.layout, config.init);
     this.next = new Float64Array(this.layout.count);
@@ -186,7 +187,7 @@ export class Trainer {
       for (let k = 0; k < targetDim; k++) lossSum += this.loss.fn(out[k], split.y[e * targetDim + k]);
       if (isCorrect(out, split.y, e * targetDim)) correct++;
     }
-    return { loss: lossSum / split.n, accuracy: correct / split.n };
+    return { loss: lossSum / split.n, accuracy: this.data.task === "regression" ? NaN : correct / split.n };
   }
 
   /** Data gradient (mean over the batch) and regularisation term for θ, written by the last general step. */
@@ -200,7 +201,7 @@ export class Trainer {
     const { learningRate: lr, regularization: reg } = this.hyper;
     const batch = this.nextBatchSize();
     const lossSum = pass.run(theta, train.x, train.y, this.order, this.cursor, batch, grad);
-    if (records) for (let e = 0; e < batch; e++) records.push(recordExample(pass, this.net.nOff, this.order[this.cursor + e], e, train, this.data.inputDim, this.data.targetDim));
+    if (records) for (let e = 0; e < batch; e++) records.push(recordExample(pass, this.net.nOff, this.order[this.cursor + e], e, train, this.data.inputDim, this.data.targetDim, this.config.features !== undefined));
     const meanLoss = lossSum / batch;
     const isWeight = this.layout.isWeight;
     let check = meanLoss * 0; // x·0 is NaN exactly when x is NaN or ±Infinity
@@ -259,7 +260,7 @@ function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
 }
 
 /** Example e of the last batch pass (training example `index`), copied out for the trace. */
-function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: number, split: Split, inputDim: number, targetDim: number): ExampleTrace {
+function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: number, split: Split, inputDim: number, targetDim: number, features: boolean): ExampleTrace {
   const layers = nOff.length - 1;
   const z: number[][] = [[]];
   const a: number[][] = [column(pass.a, pass.batch, e, 0, nOff[1])];
@@ -272,6 +273,7 @@ function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: numb
   return {
     index,
     x: toArray(split.x, index * inputDim, (index + 1) * inputDim),
+    ...(features ? { point: split.points[index].x.slice() } : {}),
     y: toArray(split.y, index * targetDim, (index + 1) * targetDim),
     z,
     a,

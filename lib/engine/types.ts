@@ -1,4 +1,5 @@
 import type { ActivationName } from "./activations";
+import type { FeatureName } from "./features";
 import type { LossName } from "./loss";
 
 /** Regularisation of weights (never biases). */
@@ -21,11 +22,11 @@ export interface Point {
 }
 
 /** Names of the built-in datasets. */
-export type DatasetName = "xor" | "and" | "or" | "nand" | "circle" | "xor-cloud" | "gaussian" | "spiral";
+export type DatasetName = "xor" | "and" | "or" | "nand" | "circle" | "xor-cloud" | "gaussian" | "spiral" | "plane" | "multi-gaussian";
 
 /** A dataset: a named, seeded generator or explicit points. */
 export type DatasetSpec =
-  | { name: DatasetName; seed: number; size?: number; noise: number; testRatio?: number }
+  | { name: DatasetName; seed: number; size?: number; noise: number; testRatio?: number; classes?: number }
   | { points: Point[]; seed: number; testRatio?: number };
 
 /** Weight initialisation. */
@@ -46,6 +47,8 @@ export interface Hyper {
 /** A fully resolved, validated engine configuration (the output of `lib/schemas.ts`). */
 export interface EngineConfig extends Hyper {
   layers: number[];
+  /** Input features of each 2-D point; absent means the data's own inputs (x1, x2 for every built-in set). */
+  features?: FeatureName[];
   activation: { hidden: ActivationName; output: ActivationName };
   loss: LossName;
   init: InitSpec;
