@@ -91,9 +91,25 @@ export const datasetSchema = z
       : { name: d.name ?? "xor", seed: d.seed, size: d.size, noise: d.noise, testRatio: d.testRatio, ...(d.classes !== undefined && d.classes > 2 ? { classes: d.classes } : {}) },
   );
 
+/** A learning-rate schedule: constant, step decay (× factor every N updates) or 1/t decay. */
+export const lrScheduleSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("constant") }),
+    z.strictObject({
+      kind: z.literal("step"),
+      every: z.int("must be an integer").min(1, "must be ≥ 1").max(1_000_000_000, "must be ≤ 1000000000"),
+      factor: finite().gt(0, "must be > 0").max(1, "must be ≤ 1"),
+    }),
+    z.strictObject({ kind: z.literal("inverse"), decay: finite().min(0, "must be ≥ 0").max(10, "must be ≤ 10") }),
+  ],
+  { error: "kind must be constant, step or inverse" },
+);
+
 /** Hyperparameters that can change while a session runs. */
 export const hyperSchema = z.strictObject({
   learningRate: finite().gt(0, "must be > 0").max(10, "must be ≤ 10"),
+  lrSchedule: lrScheduleSchema.optional(),
   batchSize: z.int("must be an integer").min(1, "must be ≥ 1"),
   regularization: regularizationSchema,
 });
@@ -112,6 +128,7 @@ export const engineConfigSchema = z
       .prefault({}),
     loss: z.enum(CONFIG_LOSS_NAMES, { error: `must be one of ${CONFIG_LOSS_NAMES.join(", ")}` }).default("mse"),
     learningRate: hyperSchema.shape.learningRate.default(0.5),
+    lrSchedule: lrScheduleSchema.optional(),
     batchSize: hyperSchema.shape.batchSize.default(1),
     regularization: regularizationSchema.prefault({}),
     init: initSchema.prefault({}),

@@ -1,8 +1,16 @@
 import type { Layout } from "./layout";
 import type { Network } from "./network";
-import { activate, slope, SOFTMAX_KIND } from "./network";
-import { softmaxInPlace } from "./activations";
+import { activate as importedActivate, slope as importedSlope, SOFTMAX_KIND } from "./network";
+import { softmaxInPlace as importedSoftmax } from "./activations";
 import { usesSimplifiedDelta, type Loss } from "./loss";
+
+// Module-local copies of the imported functions the hot loops call. Where ES modules are turned into
+// CommonJS (tsx running a script outside this "type": "module" package, esbuild --format=cjs), every
+// call through an import reads a getter on the module object first; in case (b) of bench:engine that
+// halved the steps per second (≈90 k against ≈180 k, docs/benchmarks.md). A const is read once.
+const activate = importedActivate;
+const slope = importedSlope;
+const softmaxInPlace = importedSoftmax;
 
 /**
  * A mini-batch's forward and backward passes, fused: all examples go through layer l before any goes

@@ -1,5 +1,6 @@
 import { usesSimplifiedDelta } from "./loss";
 import { describeParams } from "./names";
+import { scheduledRate } from "./schedule";
 import type { Regularization } from "./types";
 import type { Trainer } from "./trainer";
 
@@ -93,7 +94,8 @@ export function buildTrace(t: Trainer, before: number[], examples: ExampleTrace[
     step: ok ? t.step : t.step + 1,
     epoch: t.epoch,
     diverged: !ok,
-    learningRate: t.hyper.learningRate,
+    // the rate of this update: the schedule's rate after step − 1 updates
+    learningRate: scheduledRate(t.hyper.learningRate, t.hyper.lrSchedule, ok ? t.step - 1 : t.step),
     batchSize: examples.length,
     regularization: { ...reg },
     examples,

@@ -7,6 +7,8 @@ import { LOSSES, type Loss } from "./loss";
 import { isSeedNetwork } from "./names";
 import { Network } from "./network";
 import { Mulberry32, mixSeed, shuffleInPlace } from "./random";
+import { scheduledRate } from "./schedule";
+import { recordExample } from "./record";
 import { buildTrace, type ExampleTrace, type StepTrace } from "./trace";
 import type { EngineConfig, Hyper } from "./types";
 
@@ -70,7 +72,7 @@ export class Trainer {
     this.theta = config.params ? flattenParams(this.layout, config.params) : initParams(this.layout, config.init);
     this.next = new Float64Array(this.layout.count);
     this.grad = new Float64Array(this.layout.count);
-    this.hyper = { learningRate: config.learningRate, batchSize: config.batchSize, regularization: { ...config.regularization } };
+    this.hyper = copyHyper(config);
     this.order = new Int32Array(this.data.train.n);
     this.shuffleOrder();
     const canSpecialise = options.specialise !== false && isSeedNetwork(config.layers);
@@ -89,7 +91,7 @@ export class Trainer {
     if (state.params.length !== this.layout.count) throw new Error(`seek: expected ${this.layout.count} params, got ${state.params.length}`);
     if (!(state.cursor >= 0 && state.cursor < this.data.train.n)) throw new Error(`seek: cursor ${state.cursor} outside the training split of ${this.data.train.n}`);
     this.theta.set(state.params);
-    this.hyper = { ...state.hyper, regularization: { ...state.hyper.regularization } };
+    this.hyper = copyHyper(state.hyper);
     this.step = state.step;
     this.epoch = state.epoch;
     this.cursor = state.cursor;
@@ -98,7 +100,7 @@ export class Trainer {
 
   /** A copy of the state, for checkpoints. */
   exportState(): TrainerState {
-    return { step: this.step, epoch: this.epoch, cursor: this.cursor, params: this.theta.slice(), hyper: { ...this.hyper, regularization: { ...this.hyper.regularization } } };
+    return { step: this.step, epoch: this.epoch, cursor: this.cursor, params: this.theta.slice(), hyper: copyHyper(this.hyper) };
   }
 
   /** Changes hyperparameters from the next step on. */
@@ -119,9 +121,8 @@ export class Trainer {
 
   /** One SGD step (the hot path: no allocation). Returns false, changing nothing, if it diverged. */
   stepOnce(): boolean {
-    const { hyper } = this;
     if (this.usesSeedKernel()) {
-      const loss = this.seedKernel!(this.theta, this.data.train.x, this.data.train.y, this.order[this.cursor], hyper.learningRate);
+      const loss = this.seedKernel!(this.theta, this.data.train.x, this.data.train.y, this.order[this.cursor], this.rate());
       if (loss !== loss) return this.reject();
       this.lastLoss = loss;
       this.advance(1);
@@ -132,7 +133,7 @@ export class Trainer {
 
   /** Runs up to `count` steps, stopping at divergence; returns how many were applied. */
   run(count: number): number {
-    if (!this.usesSeedKernel()) {
+    if (!this.usesSeedKernel() || (this.hyper.lrSchedule !== undefined && this.hyper.lrSchedule.kind !== "constant")) {
       for (let k = 0; k < count; k++) if (!this.stepOnce()) return k;
       return count;
     }
@@ -161,6 +162,11 @@ export class Trainer {
     if (done < count) this.reject();
     else if (done > 0) this.divergedAt = null;
     return done;
+  }
+
+  /** The learning rate of the next update (the base rate, or the schedule's rate at this step). */
+  rate(): number {
+    return scheduledRate(this.hyper.learningRate, this.hyper.lrSchedule, this.step);
   }
 
   private usesSeedKernel(): boolean {
@@ -198,7 +204,8 @@ export class Trainer {
   private runBatch(records: ExampleTrace[] | null): boolean {
     const { theta, grad, next, pass } = this;
     const { train } = this.data;
-    const { learningRate: lr, regularization: reg } = this.hyper;
+    const reg = this.hyper.regularization;
+    const lr = this.rate();
     const batch = this.nextBatchSize();
     const lossSum = pass.run(theta, train.x, train.y, this.order, this.cursor, batch, grad);
     if (records) for (let e = 0; e < batch; e++) records.push(recordExample(pass, this.net.nOff, this.order[this.cursor + e], e, train, this.data.inputDim, this.data.targetDim, this.config.features !== undefined));
@@ -247,6 +254,13 @@ export class Trainer {
   }
 }
 
+/** A copy of the hyperparameters (nested objects too), without a schedule field when there is none. */
+function copyHyper(h: Hyper): Hyper {
+  const hyper: Hyper = { learningRate: h.learningRate, batchSize: h.batchSize, regularization: { ...h.regularization } };
+  if (h.lrSchedule !== undefined) hyper.lrSchedule = { ...h.lrSchedule };
+  return hyper;
+}
+
 /** Single output: ŷ ≥ 0.5 predicts class 1. Several outputs: the largest output names the class. */
 function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
   if (out.length === 1) return out[0] >= 0.5 === y[yOff] >= 0.5;
@@ -257,37 +271,6 @@ function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
     if (y[yOff + k] > y[yOff + target]) target = k;
   }
   return best === target;
-}
-
-/** Example e of the last batch pass (training example `index`), copied out for the trace. */
-function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: number, split: Split, inputDim: number, targetDim: number, features: boolean): ExampleTrace {
-  const layers = nOff.length - 1;
-  const z: number[][] = [[]];
-  const a: number[][] = [column(pass.a, pass.batch, e, 0, nOff[1])];
-  const delta: number[][] = [[]];
-  for (let l = 1; l < layers; l++) {
-    z.push(column(pass.z, pass.batch, e, nOff[l], nOff[l + 1]));
-    a.push(column(pass.a, pass.batch, e, nOff[l], nOff[l + 1]));
-    delta.push(column(pass.delta, pass.batch, e, nOff[l], nOff[l + 1]));
-  }
-  return {
-    index,
-    x: toArray(split.x, index * inputDim, (index + 1) * inputDim),
-    ...(features ? { point: split.points[index].x.slice() } : {}),
-    y: toArray(split.y, index * targetDim, (index + 1) * targetDim),
-    z,
-    a,
-    loss: pass.exampleLoss[e],
-    dLdyhat: column(pass.dLdyhat, pass.batch, e, 0, targetDim),
-    delta,
-  };
-}
-
-/** Example e's neurons [from, to) of a neuron-major batch buffer with `batch` examples per neuron. */
-function column(values: Float64Array, batch: number, e: number, from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let n = from; n < to; n++) out.push(values[n * batch + e]);
-  return out;
 }
 
 /** Copies src[from, to) into a plain array (faster than Array.from for small typed arrays). */

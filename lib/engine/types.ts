@@ -1,5 +1,6 @@
 import type { ActivationName } from "./activations";
 import type { FeatureName } from "./features";
+import type { LrSchedule } from "./schedule";
 import type { LossName } from "./loss";
 
 /** Regularisation of weights (never biases). */
@@ -39,7 +40,10 @@ export interface InitSpec {
 
 /** Hyperparameters that may change while a session runs (take effect from the next step). */
 export interface Hyper {
+  /** Base rate η (the rate of every update without a schedule). */
   learningRate: number;
+  /** How the rate changes with the number of updates applied; absent means constant. */
+  lrSchedule?: LrSchedule;
   batchSize: number;
   regularization: Regularization;
 }
