@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
+import { networkEditSchema } from "./edit-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
 import { hyperSchema, isPlainText, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
@@ -69,8 +70,10 @@ export const controlSchema = z.discriminatedUnion(
     z.strictObject({ action: z.literal("preset"), presetId: presetIdSchema }),
     /** The instructor's own points replace the dataset: a new run from step 0 on them (D1–D4). */
     z.strictObject({ action: z.literal("data"), points: dataPointsSchema, testRatio: z.number("must be a number").min(0, "must be ≥ 0").max(0.9, "must be ≤ 0.9").optional() }),
+    /** A live edit (E1–E4): a new run from the edited config, the weights that still fit kept (lib/engine/edits.ts). */
+    z.strictObject({ action: z.literal("edit"), edit: networkEditSchema }),
   ],
-  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end, preset, data" },
+  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end, preset, data, edit" },
 );
 /** Parsed `session:control` payload. */
 export type Control = z.infer<typeof controlSchema>;

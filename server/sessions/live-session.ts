@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
+import { editedConfig } from "@/lib/edit-schema";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary, type TeachingInfo } from "@/lib/protocol";
 import type { Point } from "@/lib/engine";
@@ -352,6 +353,8 @@ export class LiveSession {
       case "preset":
       case "data":
         return this.replaceRun(c);
+      case "edit":
+        return this.editRun(c);
       case "set":
         return this.set(c);
       case "fastForward":
@@ -470,6 +473,19 @@ export class LiveSession {
   private async replaceRun(c: Extract<Control, { action: "preset" | "data" }>): Promise<void> {
     const { config, preset } = runFor(this.config, c);
     await this.startRun(config, c, () => (this.teaching.preset = preset));
+  }
+
+  /** `edit`: a new run from the edited config, the current weights that still fit carried over (E1–E4). */
+  private async editRun(c: Extract<Control, { action: "edit" }>): Promise<void> {
+    await this.halt();
+    await this.commitWalk(); // a step walked phase by phase is part of the weights being edited
+    let config: EngineConfig;
+    try {
+      config = editedConfig(this.config, this.source.trainer.theta, c.edit);
+    } catch (error) {
+      throw new AppError(ErrorCode.BAD_REQUEST, `edit: ${(error as Error).message}`);
+    }
+    await this.startRun(config, c);
   }
 
   /** Starts a new run at step 0 from `config`, logging `logged`; `before` runs just before everyone gets the snapshot. */

@@ -39,6 +39,7 @@ export class MemoryStore {
         this.checkpoints.clear();
         this.config = op.config;
         this.step = 0;
+        this.checkpoints.set(op.checkpoint.step, { ...op.checkpoint, params: op.checkpoint.params.slice() }); // stored with the new run, atomically
       }
     }
   };
