@@ -7,7 +7,7 @@ import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
 import { networkEditSchema } from "./edit-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
-import { hyperSchema, isPlainText, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
+import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
@@ -63,6 +63,8 @@ export const controlSchema = z.discriminatedUnion(
       learningRate: hyperSchema.shape.learningRate.optional(),
       batchSize: hyperSchema.shape.batchSize.optional(),
       regularization: regularizationSchema.optional(),
+      /** A learning-rate schedule counted from the step it applies at (its t = 0 there). */
+      lrSchedule: lrScheduleSchema.optional(),
     }),
     z.strictObject({ action: z.literal("fastForward"), epochs: z.int("must be an integer").min(1, "must be ≥ 1").max(10_000, "must be ≤ 10000") }),
     z.strictObject({ action: z.literal("end") }),

@@ -91,17 +91,20 @@ export const datasetSchema = z
       : { name: d.name ?? "xor", seed: d.seed, size: d.size, noise: d.noise, testRatio: d.testRatio, ...(d.classes !== undefined && d.classes > 2 ? { classes: d.classes } : {}) },
   );
 
+const scheduleStart = z.int("must be an integer").min(0, "must be ≥ 0").optional();
+
 /** A learning-rate schedule: constant, step decay (× factor every N updates) or 1/t decay. */
 export const lrScheduleSchema = z.discriminatedUnion(
   "kind",
   [
-    z.strictObject({ kind: z.literal("constant") }),
+    z.strictObject({ kind: z.literal("constant"), start: scheduleStart }),
     z.strictObject({
       kind: z.literal("step"),
       every: z.int("must be an integer").min(1, "must be ≥ 1").max(1_000_000_000, "must be ≤ 1000000000"),
       factor: finite().gt(0, "must be > 0").max(1, "must be ≤ 1"),
+      start: scheduleStart,
     }),
-    z.strictObject({ kind: z.literal("inverse"), decay: finite().min(0, "must be ≥ 0").max(10, "must be ≤ 10") }),
+    z.strictObject({ kind: z.literal("inverse"), decay: finite().min(0, "must be ≥ 0").max(10, "must be ≤ 10"), start: scheduleStart }),
   ],
   { error: "kind must be constant, step or inverse" },
 );

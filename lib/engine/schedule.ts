@@ -3,19 +3,24 @@
  * the number of updates already applied (t = 0 for the first), through +, × and ÷ alone (never
  * Math.pow), so every engine computes the same bits.
  */
-export type LrSchedule =
+export type LrSchedule = (
   | { kind: "constant" }
   /** η·factor^⌊t / every⌋: the rate drops by `factor` every `every` updates. */
   | { kind: "step"; every: number; factor: number }
   /** η / (1 + decay·t). */
-  | { kind: "inverse"; decay: number };
+  | { kind: "inverse"; decay: number }
+) & {
+  /** Step count at which t = 0 (default 0; a schedule set during a run starts where it was set). */
+  start?: number;
+};
 
 /** Names of the schedules, in menu order. */
 export const LR_SCHEDULE_KINDS = ["constant", "step", "inverse"] as const satisfies readonly LrSchedule["kind"][];
 
-/** The rate of the update that follows `t` applied updates. */
-export function scheduledRate(base: number, schedule: LrSchedule | undefined, t: number): number {
+/** The rate of the update that follows `step` applied updates (t = step − start, at least 0). */
+export function scheduledRate(base: number, schedule: LrSchedule | undefined, step: number): number {
   if (schedule === undefined || schedule.kind === "constant") return base;
+  const t = schedule.start === undefined ? step : Math.max(0, step - schedule.start);
   if (schedule.kind === "inverse") return base / (1 + schedule.decay * t);
   // factor^k by repeated multiplication from the left: the same sequence of roundings everywhere
   const drops = Math.floor(t / schedule.every);

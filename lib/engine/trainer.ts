@@ -103,9 +103,11 @@ export class Trainer {
     return { step: this.step, epoch: this.epoch, cursor: this.cursor, params: this.theta.slice(), hyper: copyHyper(this.hyper) };
   }
 
-  /** Changes hyperparameters from the next step on. */
+  /** Changes hyperparameters from the next step on (a new schedule without `start` starts at this step). */
   setHyper(change: Partial<Hyper>): void {
     const hyper = { ...this.hyper, ...change };
+    // a schedule set during a run counts its updates from here
+    if (change.lrSchedule !== undefined && change.lrSchedule.start === undefined) hyper.lrSchedule = { ...change.lrSchedule, start: this.step };
     if (!(hyper.learningRate > 0) || !Number.isFinite(hyper.learningRate)) throw new Error(`learningRate: must be a positive finite number, got ${hyper.learningRate}`);
     if (!Number.isInteger(hyper.batchSize) || hyper.batchSize < 1 || hyper.batchSize > this.data.train.n) {
       throw new Error(`batchSize: must be an integer in 1..${this.data.train.n}, got ${hyper.batchSize}`);

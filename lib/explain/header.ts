@@ -1,4 +1,5 @@
 import { FEATURES } from "../engine/features";
+import { describeSchedule } from "../engine/schedule";
 import { aName, activationOf, eq, type ExplainContext } from "./context";
 
 /** Title and set-up: the network, its activations, the loss and the hyperparameters of this step. */
@@ -14,8 +15,9 @@ export function explainHeader(ctx: ExplainContext): string {
   const lossFormula = sizes[last] === 1 || ctx.config.loss === "ce" ? ctx.loss.formula : ctx.config.loss === "bce" ? "L = Σ_k −[y_k·ln ŷ_k + (1 − y_k)·ln(1 − ŷ_k)]" : "L = Σ_k (y_k − ŷ_k)²";
   const features = ctx.config.features;
   const reg = trace.regularization;
+  const scheduled = ctx.config.lrSchedule !== undefined && ctx.config.lrSchedule.kind !== "constant";
   const settings = [
-    `Learning rate η = ${fmt.num(trace.learningRate)}`,
+    `Learning rate η = ${fmt.num(trace.learningRate)}${scheduled ? ` (this step's rate; schedule ${describeSchedule(ctx.config.lrSchedule)} from base η = ${fmt.num(ctx.config.learningRate)})` : ""}`,
     `batch of ${trace.examples.length} ${trace.examples.length === 1 ? "example" : "examples"}`,
     reg.kind === "none" ? "no regularisation" : `${reg.kind.toUpperCase()} regularisation with λ = ${fmt.num(reg.rate)}`,
   ];

@@ -41,5 +41,6 @@ function hyperChange(payload: unknown): Partial<Hyper> {
   if (p.learningRate !== undefined) change.learningRate = p.learningRate;
   if (p.batchSize !== undefined) change.batchSize = p.batchSize;
   if (p.regularization !== undefined) change.regularization = p.regularization;
+  if (p.lrSchedule !== undefined) change.lrSchedule = p.lrSchedule;
   return change;
 }

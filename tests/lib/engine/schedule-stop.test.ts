@@ -32,6 +32,17 @@ describe("learning-rate schedules", () => {
     expect(Array.from(b.theta)).toEqual(Array.from(a.theta));
   });
 
+  it("a schedule set during a run counts from that step", () => {
+    const t = new Trainer(parseEngineConfig({ learningRate: 1 }));
+    t.run(50);
+    t.setHyper({ lrSchedule: { kind: "inverse", decay: 0.5 } });
+    expect(t.hyper.lrSchedule).toEqual({ kind: "inverse", decay: 0.5, start: 50 });
+    expect(t.rate()).toBe(1);
+    t.run(2);
+    expect(t.rate()).toBe(0.5);
+    expect(t.exportState().hyper.lrSchedule).toEqual({ kind: "inverse", decay: 0.5, start: 50 });
+  });
+
   it("the schema names a bad schedule field", () => {
     const r = engineConfigSchema.safeParse({ lrSchedule: { kind: "step", every: 0, factor: 0.5 } });
     expect(r.success ? "" : formatIssues(r.error)).toBe("lrSchedule.every: must be ≥ 1");

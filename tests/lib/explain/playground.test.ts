@@ -48,6 +48,12 @@ describe("explain: features, softmax and cross-entropy with this step's numbers"
     expect(md).not.toContain("f'(zo1)");
   });
 
+  it("prints this step's scheduled learning rate and the schedule", () => {
+    const { md, trace } = explain({ learningRate: 0.8, lrSchedule: { kind: "step", every: 2, factor: 0.5 } }, 4);
+    expect(trace.learningRate).toBe(0.2);
+    expect(md).toContain("Learning rate η = 0.2 (this step's rate; schedule step decay: η_t = η·0.5^⌊t / 2⌋ from base η = 0.8)");
+  });
+
   it("explains a regression step on plane with a linear output", () => {
     const { md, trace } = explain({ layers: [2, 3, 1], activation: { hidden: "tanh", output: "linear" }, dataset: { name: "plane" } });
     const line = md.split("\n").find((l) => l.startsWith("- `L = (y − ŷ)² = ("));

@@ -68,6 +68,18 @@ describe("live edits through session:control (E1–E4)", () => {
     expect(session.config.layers).toEqual([2, 1, 1]);
   });
 
+  it("[R6] set { lrSchedule } applies from the step it is logged at, and a rebuild from the log is bit-identical", async () => {
+    const { session, store, config } = setup({ dataset: { name: "circle", size: 40 }, layers: [2, 3, 1], batchSize: 4 });
+    await control(session, { action: "step", count: 12 });
+    await control(session, { action: "set", lrSchedule: { kind: "step", every: 5, factor: 0.5 } });
+    await control(session, { action: "step", count: 20 });
+    expect(session.trainer.rate()).toBe(0.5 * 0.5 ** 4);
+    const rebuilt = rebuildAt(config, store.record(), store.step);
+    expect(rebuilt.trainer.step).toBe(32);
+    expect(Array.from(rebuilt.trainer.theta)).toEqual(Array.from(session.trainer.theta));
+    expect(rebuilt.trainer.hyper.lrSchedule).toEqual({ kind: "step", every: 5, factor: 0.5, start: 12 });
+  });
+
   it("[E4] the edit payload is validated by its schema, naming the field", () => {
     const r = controlSchema.safeParse({ action: "edit", edit: { kind: "features", features: ["x1", "x9"] } });
     expect(r.success).toBe(false);
