@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
 import { networkEditSchema } from "./edit-schema";
+import { stopConditionSchema } from "./stop-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
 import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
@@ -53,7 +54,12 @@ export const dataPointsSchema = z.array(pointSchema, "must be an array of { x, y
 export const controlSchema = z.discriminatedUnion(
   "action",
   [
-    z.strictObject({ action: z.literal("play"), stepsPerSecond: z.int("must be an integer").min(1, "must be ≥ 1").max(60, "must be ≤ 60").default(10) }),
+    z.strictObject({
+      action: z.literal("play"),
+      stepsPerSecond: z.int("must be an integer").min(1, "must be ≥ 1").max(60, "must be ≤ 60").default(10),
+      /** Pause by itself there (S1). */
+      until: stopConditionSchema.optional(),
+    }),
     z.strictObject({ action: z.literal("pause") }),
     z.strictObject({ action: z.literal("step"), count: z.int("must be an integer").min(1, "must be ≥ 1").max(1000, "must be ≤ 1000").default(1) }),
     z.strictObject({ action: z.literal("phase") }),

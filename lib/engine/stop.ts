@@ -45,3 +45,27 @@ export function runUntil(t: Trainer, maxSteps: number, stop: StopCondition): { s
     if (applied < chunk) return { steps: done, reached: false };
   }
 }
+
+/**
+ * How many computed-but-unreleased steps a play loop may hold (`limit` normally) so that it never
+ * computes past the condition: exactly up to the step count; for epochs and loss, to the end of the
+ * epoch that may satisfy it, and (loss) no further until that epoch's end has been released and its
+ * training loss checked. `backlog` is the number of steps computed and not yet released.
+ */
+export function productionLimit(stop: StopCondition | null, t: Trainer, backlog: number, limit: number): number {
+  if (stop === null) return limit;
+  if (stop.kind === "steps") return Math.min(limit, backlog + Math.max(0, stop.count - t.step));
+  if (stop.kind === "epochs") {
+    if (t.epoch >= stop.count) return backlog;
+    return t.epoch === stop.count - 1 ? Math.min(limit, backlog + stepsUntilCheck(stop, t)) : limit;
+  }
+  if (backlog > 0 && t.cursor === 0 && t.step > 0) return backlog; // an epoch end waits to be checked
+  return Math.min(limit, backlog + stepsUntilCheck(stop, t));
+}
+
+/** The condition as the room reads it when play pauses there. */
+export function describeStop(stop: StopCondition): string {
+  if (stop.kind === "steps") return `step ${stop.count}`;
+  if (stop.kind === "epochs") return `epoch ${stop.count}`;
+  return `training loss ≤ ${stop.below}`;
+}

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
+import { describeStop, isStopReached, productionLimit, Trainer, type EngineConfig, type StepTrace, type StopCondition } from "@/lib/engine";
 import { editedConfig } from "@/lib/edit-schema";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary, type TeachingInfo } from "@/lib/protocol";
@@ -96,6 +96,8 @@ export class LiveSession {
   private chain: Promise<unknown> = Promise.resolve();
   private fastForwarding = false;
   private cancelFastForward = false;
+  /** Where play pauses by itself (`play { until }`, S1), or null. */
+  private stop: StopCondition | null = null;
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
   private awayTimer: NodeJS.Timeout | null = null;
@@ -336,7 +338,7 @@ export class LiveSession {
   private async apply(c: Control): Promise<void> {
     switch (c.action) {
       case "play":
-        return this.play(c.stepsPerSecond);
+        return this.play(c.stepsPerSecond, c.until ?? null);
       case "pause":
         if (this.fastForwarding) return;
         await this.halt();
@@ -371,11 +373,14 @@ export class LiveSession {
     }
   }
 
-  private async play(stepsPerSecond: number): Promise<void> {
+  private async play(stepsPerSecond: number, until: StopCondition | null): Promise<void> {
+    const at = this.released;
+    if (until && isStopReached(until, { step: at.step, epoch: at.epoch, trainLoss: NaN })) throw new AppError(ErrorCode.BAD_REQUEST, `until: ${describeStop(until)} is already reached (step ${at.step})`);
     const wasPlaying = this.state === "playing";
     this.stepsPerSecond = stepsPerSecond;
+    this.stop = until;
     await this.commitWalk();
-    await this.log({ action: "play", stepsPerSecond });
+    await this.log(until ? { action: "play", stepsPerSecond, until } : { action: "play", stepsPerSecond });
     if (!wasPlaying) {
       this.pipeline.blocked = false; // from diverged: try again (a changed learning rate may help)
       this.state = "playing";
@@ -400,7 +405,7 @@ export class LiveSession {
       }).catch((err) => console.error("backprop-live: could not record a divergence:", err));
       return;
     }
-    this.pipeline.produce(lookaheadSteps(this.stepsPerSecond));
+    this.pipeline.produce(productionLimit(this.stop, this.source.trainer, this.pipeline.backlog, lookaheadSteps(this.stepsPerSecond)));
     const now = performance.now();
     this.nextTickAt += 1000 / this.stepsPerSecond;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up
@@ -585,6 +590,17 @@ export class LiveSession {
     this.history.push([info.step, info.epoch, info.loss, info.trainLoss, info.trainAccuracy, info.testLoss, info.testAccuracy]);
     if (this.history.length > SNAPSHOT_HISTORY * 2) this.history = this.history.slice(-SNAPSHOT_HISTORY);
     this.deps.room.broadcast("session:step", encodeStepFrame(info));
+    const stop = this.stop;
+    if (stop && this.state === "playing" && isStopReached(stop, { step: info.step, epoch: info.epoch, trainLoss: info.trainLoss ?? NaN })) {
+      // S1: the same pause an instructor would send, logged, at the step that reached the condition;
+      // `stop` stays set until then, so the play loop computes nothing beyond it meanwhile
+      void this.serialize(async () => {
+        if (this.stop !== stop) return; // a later play replaced the condition
+        this.stop = null;
+        this.reason = `stopped at ${describeStop(stop)} (step ${info.step})`; // the pause's state event carries it
+        await this.apply({ action: "pause" });
+      }).catch((err) => console.error("backprop-live: could not pause at the stop condition:", err));
+    }
   }
 
   private async log(payload: Control | Record<string, unknown>, step = this.released.step): Promise<void> {

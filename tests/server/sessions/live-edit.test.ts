@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLayout, describeParams, initialTheta, Trainer, type EngineConfig } from "@/lib/engine";
+import { createLayout, describeParams, initialTheta, runUntil, Trainer, type EngineConfig } from "@/lib/engine";
 import { controlSchema, decodeStepFrame } from "@/lib/protocol";
 import { parseEngineConfig } from "@/lib/schemas";
 import { LiveSession } from "@/server/sessions/live-session";
@@ -85,5 +85,51 @@ describe("live edits through session:control (E1–E4)", () => {
     expect(r.success).toBe(false);
     expect(r.error!.issues[0].path).toEqual(["edit", "features", 1]);
     expect(controlSchema.safeParse({ action: "edit", edit: { kind: "set-param", index: 0, value: Infinity } }).success).toBe(false);
+  });
+});
+
+describe("play { until }: play pauses by itself at the stop condition (S1)", () => {
+  const settle = async (session: LiveSession) => {
+    for (let k = 0; k < 200 && session.snapshot("student").state === "playing"; k++) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it("[S1] pauses exactly at a step count; every step up to it was broadcast once", async () => {
+    const { session, room } = setup();
+    await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "steps", count: 25 } });
+    await settle(session);
+    expect(session.snapshot("student").state).toBe("paused");
+    expect(session.step).toBe(25);
+    expect(session.trainer.step).toBe(25);
+    expect(room.of("session:step").map((f) => decodeStepFrame(f).step)).toEqual(Array.from({ length: 25 }, (_, k) => k + 1));
+    expect(room.of("session:state").at(-1)!.reason).toBe("stopped at step 25 (step 25)");
+  });
+
+  it("[S1] pauses at the end of the first epoch whose training loss reaches the target, where runUntil stops", async () => {
+    const raw = { learningRate: 2 };
+    const probe = new Trainer(parseEngineConfig(raw));
+    probe.run(8);
+    const target = probe.evaluate("train").loss; // reached at the end of epoch 2, not at epoch 1's
+    const expected = runUntil(new Trainer(parseEngineConfig(raw)), 1000, { kind: "loss", below: target });
+    expect(expected).toEqual({ steps: 8, reached: true });
+    const { session, room } = setup(raw);
+    await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "loss", below: target } });
+    await settle(session);
+    expect(session.snapshot("student").state).toBe("paused");
+    expect(session.step).toBe(8);
+    expect(room.of("session:step").map((f) => decodeStepFrame(f).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it("[S1] pauses at the end of an epoch count", async () => {
+    const { session } = setup({ batchSize: 2 });
+    await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "epochs", count: 5 } });
+    await settle(session);
+    expect(session.snapshot("student").state).toBe("paused");
+    expect([session.step, session.trainer.epoch, session.trainer.cursor]).toEqual([10, 5, 0]);
+  });
+
+  it("[S1] a condition already reached is refused, naming until", async () => {
+    const { session } = setup();
+    await control(session, { action: "step", count: 5 });
+    await expect(control(session, { action: "play", until: { kind: "steps", count: 5 } })).rejects.toThrow("until: step 5 is already reached (step 5)");
   });
 });
