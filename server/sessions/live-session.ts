@@ -600,7 +600,7 @@ export class LiveSession {
         this.stop = null;
         this.reason = `stopped at ${describeStop(stop)} (step ${info.step})`; // the pause's state event carries it
         await this.apply({ action: "pause" });
-      }).catch((err) => console.error("backprop-live: could not pause at the stop condition:", err));
+      }).catch((err) => log.error({ err, sessionId: this.id }, "could not pause at the stop condition"));
     }
   }
 
