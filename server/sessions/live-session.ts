@@ -99,6 +99,8 @@ export class LiveSession {
   private cancelFastForward = false;
   /** Where play pauses by itself (`play { until }`, S1), or null. */
   private stop: StopCondition | null = null;
+  /** The released step reached `stop`: nothing more is computed until the pause it queued has run. */
+  private stopReached = false;
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
   private awayTimer: NodeJS.Timeout | null = null;
@@ -380,6 +382,7 @@ export class LiveSession {
     const wasPlaying = this.state === "playing";
     this.stepsPerSecond = stepsPerSecond;
     this.stop = until;
+    this.stopReached = false;
     await this.commitWalk();
     await this.log(until ? { action: "play", stepsPerSecond, until } : { action: "play", stepsPerSecond });
     if (!wasPlaying) {
@@ -406,7 +409,7 @@ export class LiveSession {
       }).catch((err) => log.error({ err, sessionId: this.id }, "could not record a divergence"));
       return;
     }
-    this.pipeline.produce(productionLimit(this.stop, this.source.trainer, this.pipeline.backlog, lookaheadSteps(this.stepsPerSecond)));
+    if (!this.stopReached) this.pipeline.produce(productionLimit(this.stop, this.source.trainer, this.pipeline.backlog, lookaheadSteps(this.stepsPerSecond)));
     const now = performance.now();
     this.nextTickAt += 1000 / this.stepsPerSecond;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up
@@ -592,12 +595,14 @@ export class LiveSession {
     if (this.history.length > SNAPSHOT_HISTORY * 2) this.history = this.history.slice(-SNAPSHOT_HISTORY);
     this.deps.room.broadcast("session:step", encodeStepFrame(info));
     const stop = this.stop;
-    if (stop && this.state === "playing" && isStopReached(stop, { step: info.step, epoch: info.epoch, trainLoss: info.trainLoss ?? NaN })) {
+    if (stop && !this.stopReached && this.state === "playing" && isStopReached(stop, { step: info.step, epoch: info.epoch, trainLoss: info.trainLoss ?? NaN })) {
+      this.stopReached = true;
       // S1: the same pause an instructor would send, logged, at the step that reached the condition;
       // `stop` stays set until then, so the play loop computes nothing beyond it meanwhile
       void this.serialize(async () => {
         if (this.stop !== stop) return; // a later play replaced the condition
         this.stop = null;
+        this.stopReached = false;
         this.reason = `stopped at ${describeStop(stop)} (step ${info.step})`; // the pause's state event carries it
         await this.apply({ action: "pause" });
       }).catch((err) => log.error({ err, sessionId: this.id }, "could not pause at the stop condition"));

@@ -89,14 +89,15 @@ describe("live edits through session:control (E1–E4)", () => {
 });
 
 describe("play { until }: play pauses by itself at the stop condition (S1)", () => {
-  const settle = async (session: LiveSession) => {
-    for (let k = 0; k < 200 && session.snapshot("student").state === "playing"; k++) await new Promise((r) => setTimeout(r, 25));
+  /** Waits until the room has been told the session paused (the pause's own state event, the last thing it sends). */
+  const settle = async (session: LiveSession, room: FakeRoom) => {
+    for (let k = 0; k < 400 && room.of("session:state").at(-1)?.state !== "paused"; k++) await new Promise((r) => setTimeout(r, 25));
   };
 
   it("[S1] pauses exactly at a step count; every step up to it was broadcast once", async () => {
     const { session, room } = setup();
     await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "steps", count: 25 } });
-    await settle(session);
+    await settle(session, room);
     expect(session.snapshot("student").state).toBe("paused");
     expect(session.step).toBe(25);
     expect(session.trainer.step).toBe(25);
@@ -113,16 +114,16 @@ describe("play { until }: play pauses by itself at the stop condition (S1)", () 
     expect(expected).toEqual({ steps: 8, reached: true });
     const { session, room } = setup(raw);
     await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "loss", below: target } });
-    await settle(session);
+    await settle(session, room);
     expect(session.snapshot("student").state).toBe("paused");
     expect(session.step).toBe(8);
     expect(room.of("session:step").map((f) => decodeStepFrame(f).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("[S1] pauses at the end of an epoch count", async () => {
-    const { session } = setup({ batchSize: 2 });
+    const { session, room } = setup({ batchSize: 2 });
     await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "epochs", count: 5 } });
-    await settle(session);
+    await settle(session, room);
     expect(session.snapshot("student").state).toBe("paused");
     expect([session.step, session.trainer.epoch, session.trainer.cursor]).toEqual([10, 5, 0]);
   });
