@@ -9,6 +9,7 @@ export * from "./loss";
 export * from "./names";
 export * from "./network";
 export * from "./random";
+export * from "./replay";
 export * from "./schedule";
 export * from "./stop";
 export * from "./trace";
