@@ -5,8 +5,10 @@
 import { z } from "zod";
 import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
+import { networkEditSchema } from "./edit-schema";
+import { stopConditionSchema } from "./stop-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
-import { hyperSchema, isPlainText, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
+import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
@@ -52,7 +54,12 @@ export const dataPointsSchema = z.array(pointSchema, "must be an array of { x, y
 export const controlSchema = z.discriminatedUnion(
   "action",
   [
-    z.strictObject({ action: z.literal("play"), stepsPerSecond: z.int("must be an integer").min(1, "must be ≥ 1").max(60, "must be ≤ 60").default(10) }),
+    z.strictObject({
+      action: z.literal("play"),
+      stepsPerSecond: z.int("must be an integer").min(1, "must be ≥ 1").max(60, "must be ≤ 60").default(10),
+      /** Pause by itself there (S1). */
+      until: stopConditionSchema.optional(),
+    }),
     z.strictObject({ action: z.literal("pause") }),
     z.strictObject({ action: z.literal("step"), count: z.int("must be an integer").min(1, "must be ≥ 1").max(1000, "must be ≤ 1000").default(1) }),
     z.strictObject({ action: z.literal("phase") }),
@@ -62,6 +69,8 @@ export const controlSchema = z.discriminatedUnion(
       learningRate: hyperSchema.shape.learningRate.optional(),
       batchSize: hyperSchema.shape.batchSize.optional(),
       regularization: regularizationSchema.optional(),
+      /** A learning-rate schedule counted from the step it applies at (its t = 0 there). */
+      lrSchedule: lrScheduleSchema.optional(),
     }),
     z.strictObject({ action: z.literal("fastForward"), epochs: z.int("must be an integer").min(1, "must be ≥ 1").max(10_000, "must be ≤ 10000") }),
     z.strictObject({ action: z.literal("end") }),
@@ -69,8 +78,10 @@ export const controlSchema = z.discriminatedUnion(
     z.strictObject({ action: z.literal("preset"), presetId: presetIdSchema }),
     /** The instructor's own points replace the dataset: a new run from step 0 on them (D1–D4). */
     z.strictObject({ action: z.literal("data"), points: dataPointsSchema, testRatio: z.number("must be a number").min(0, "must be ≥ 0").max(0.9, "must be ≤ 0.9").optional() }),
+    /** A live edit (E1–E4): a new run from the edited config, the weights that still fit kept (lib/engine/edits.ts). */
+    z.strictObject({ action: z.literal("edit"), edit: networkEditSchema }),
   ],
-  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end, preset, data" },
+  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end, preset, data, edit" },
 );
 /** Parsed `session:control` payload. */
 export type Control = z.infer<typeof controlSchema>;
@@ -105,12 +116,21 @@ export interface SessionSnapshot {
   cursor: number;
   /** θ after `step`. */
   params: number[];
-  /** How step `step` was made (θ before it, its cursor and batch), to recompute its trace; null at step 0. */
-  previous: { params: number[]; cursor: number; batch: number } | null;
+  /**
+   * How step `step` was made (θ before it, its cursor, batch and the hyperparameters it used), to
+   * recompute its trace without guessing; null at step 0 and after a fast-forward.
+   */
+  previous: { params: number[]; cursor: number; batch: number; hyper: Hyper } | null;
   /** Phase being walked through, if any. */
   phase: PhaseEvent | null;
   /** The hyperparameters apply to steps after this step count (earlier steps used earlier values). */
   hyperSince: number;
+  /**
+   * What every step after `step` uses, oldest first: step k uses the last segment whose `since` is
+   * below k. The last segment is `{ since: hyperSince, hyper }`; there are several when a `set` was
+   * logged for a step computed but not yet broadcast.
+   */
+  hypers: HyperSegment[];
   divergedAt: number | null;
   /** Why the session is paused or diverged, when the server paused it. */
   reason: string | null;
@@ -121,6 +141,24 @@ export interface SessionSnapshot {
   roster?: RosterEntry[];
   /** Teaching tools: preset shown to the room, fork origin, template, open poll (issue 8). The server always sends it. */
   teaching?: TeachingInfo;
+}
+
+/** One run of a session as `GET /api/sessions/:id/runs` lists it (docs/protocol.md, V1). */
+export interface RunSummary {
+  run: number;
+  /** What started it: start, template, preset or fork (run 0); the control's action after that (reset, preset, data). */
+  cause: string;
+  startedAt: string;
+  /** Its last step the class saw (null: deleted by an older version before every run was kept). */
+  steps: number | null;
+  /** False for a run an older version deleted (nothing of it can be replayed). */
+  kept: boolean;
+}
+
+/** Hyperparameters that apply to the steps after `since` (until the next segment's `since`). */
+export interface HyperSegment {
+  since: number;
+  hyper: Hyper;
 }
 
 /** `session:state`: the state machine moved. */

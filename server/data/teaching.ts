@@ -37,9 +37,10 @@ export async function listByDatasetHash(prisma: PrismaClient, hash: string, limi
   });
 }
 
-/** Every stored [step, loss] of a session, in step order. */
+/** Every stored [step, loss] of the session's current run, in step order. */
 export async function getLossCurve(prisma: PrismaClient, id: string): Promise<[number, number][]> {
-  const rows = await prisma.stepMetric.findMany({ where: { sessionId: id }, orderBy: { step: "asc" }, select: { step: true, loss: true } });
+  const run = (await prisma.session.findUnique({ where: { id }, select: { run: true } }))?.run ?? 0;
+  const rows = await prisma.stepMetric.findMany({ where: { sessionId: id, run }, orderBy: { step: "asc" }, select: { step: true, loss: true } });
   return rows.map((r) => [r.step, r.loss]);
 }
 

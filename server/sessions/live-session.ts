@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
-import { Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
+import { describeStop, isStopReached, productionLimit, Trainer, type EngineConfig, type StepTrace, type StopCondition } from "@/lib/engine";
+import { editedConfig } from "@/lib/edit-schema";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary, type TeachingInfo } from "@/lib/protocol";
 import type { Point } from "@/lib/engine";
@@ -7,6 +8,7 @@ import type { RoomPort } from "../realtime/room";
 import { runFor } from "../teaching/runs";
 import { fastForward } from "./fast-forward";
 import { checkpointInterval, lookaheadSteps, StepPipeline } from "./step-pipeline";
+import { HyperLog } from "./hyper-log";
 import { StepSource, toStepRow, type ScheduledChange } from "./step-source";
 import type { WriteQueue } from "./write-queue";
 import type { StepRow } from "./write-ops";
@@ -85,7 +87,8 @@ export class LiveSession {
   private source: StepSource;
   private pipeline: StepPipeline;
   private controlSeq: number;
-  private hyperSince: number;
+  /** Which hyperparameters each step uses (snapshots and state events carry it). */
+  private hypers: HyperLog;
   private history: StepSummary[];
   private previous: SessionSnapshot["previous"];
   /** The step every client has been sent, and the parameters after it. */
@@ -96,6 +99,10 @@ export class LiveSession {
   private chain: Promise<unknown> = Promise.resolve();
   private fastForwarding = false;
   private cancelFastForward = false;
+  /** Where play pauses by itself (`play { until }`, S1), or null. */
+  private stop: StopCondition | null = null;
+  /** The released step reached `stop`: nothing more is computed until the pause it queued has run. */
+  private stopReached = false;
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
   private awayTimer: NodeJS.Timeout | null = null;
@@ -122,11 +129,11 @@ export class LiveSession {
     this.config = init.config;
     this.state = init.state;
     this.controlSeq = init.controlSeq;
-    this.hyperSince = init.hyperSince;
     this.history = init.history.slice(-SNAPSHOT_HISTORY);
     this.previous = init.previous;
     this.source = new StepSource(init.trainer);
     for (const p of init.pending) this.source.schedule(p);
+    this.hypers = new HyperLog(init.hyperSince, init.trainer.hyper, init.pending);
     this.pipeline = new StepPipeline(this.id, this.source, deps.queue, () => this.controlSeq);
     this.released = this.trainerPosition();
     this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null, poll: null };
@@ -159,7 +166,6 @@ export class LiveSession {
 
   /** What a client needs to draw the session now. */
   snapshot(role: Role): SessionSnapshot {
-    const t = this.source.trainer;
     return {
       protocol: PROTOCOL_VERSION,
       sessionId: this.id,
@@ -169,8 +175,9 @@ export class LiveSession {
       config: this.config,
       state: this.state,
       stepsPerSecond: this.stepsPerSecond,
-      hyper: { ...t.hyper, regularization: { ...t.hyper.regularization } },
-      hyperSince: this.hyperSince,
+      hyper: this.hypers.latest.hyper,
+      hyperSince: this.hypers.latest.since,
+      hypers: this.hypers.after(this.released.step),
       step: this.released.step,
       epoch: this.released.epoch,
       cursor: this.released.cursor,
@@ -336,7 +343,7 @@ export class LiveSession {
   private async apply(c: Control): Promise<void> {
     switch (c.action) {
       case "play":
-        return this.play(c.stepsPerSecond);
+        return this.play(c.stepsPerSecond, c.until ?? null);
       case "pause":
         if (this.fastForwarding) return;
         await this.halt();
@@ -353,6 +360,8 @@ export class LiveSession {
       case "preset":
       case "data":
         return this.replaceRun(c);
+      case "edit":
+        return this.editRun(c);
       case "set":
         return this.set(c);
       case "fastForward":
@@ -369,11 +378,15 @@ export class LiveSession {
     }
   }
 
-  private async play(stepsPerSecond: number): Promise<void> {
+  private async play(stepsPerSecond: number, until: StopCondition | null): Promise<void> {
+    const at = this.released;
+    if (until && isStopReached(until, { step: at.step, epoch: at.epoch, trainLoss: NaN })) throw new AppError(ErrorCode.BAD_REQUEST, `until: ${describeStop(until)} is already reached (step ${at.step})`);
     const wasPlaying = this.state === "playing";
     this.stepsPerSecond = stepsPerSecond;
+    this.stop = until;
+    this.stopReached = false;
     await this.commitWalk();
-    await this.log({ action: "play", stepsPerSecond });
+    await this.log(until ? { action: "play", stepsPerSecond, until } : { action: "play", stepsPerSecond });
     if (!wasPlaying) {
       this.pipeline.blocked = false; // from diverged: try again (a changed learning rate may help)
       this.state = "playing";
@@ -398,7 +411,7 @@ export class LiveSession {
       }).catch((err) => log.error({ err, sessionId: this.id }, "could not record a divergence"));
       return;
     }
-    this.pipeline.produce(lookaheadSteps(this.stepsPerSecond));
+    if (!this.stopReached) this.pipeline.produce(productionLimit(this.stop, this.source.trainer, this.pipeline.backlog, lookaheadSteps(this.stepsPerSecond)));
     const now = performance.now();
     this.nextTickAt += 1000 / this.stepsPerSecond;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up
@@ -473,6 +486,19 @@ export class LiveSession {
     await this.startRun(config, c, () => (this.teaching.preset = preset));
   }
 
+  /** `edit`: a new run from the edited config, the current weights that still fit carried over (E1–E4). */
+  private async editRun(c: Extract<Control, { action: "edit" }>): Promise<void> {
+    await this.halt();
+    await this.commitWalk(); // a step walked phase by phase is part of the weights being edited
+    let config: EngineConfig;
+    try {
+      config = editedConfig(this.config, this.source.trainer.theta, c.edit);
+    } catch (error) {
+      throw new AppError(ErrorCode.BAD_REQUEST, `edit: ${(error as Error).message}`);
+    }
+    await this.startRun(config, c);
+  }
+
   /** Starts a new run at step 0 from `config`, logging `logged`; `before` runs just before everyone gets the snapshot. */
   private async startRun(config: EngineConfig, logged: Record<string, unknown> & { action: string }, before?: () => void): Promise<void> {
     await this.halt();
@@ -482,13 +508,13 @@ export class LiveSession {
     const pipeline = new StepPipeline(this.id, source, this.deps.queue, () => this.controlSeq);
     const checkpoint = pipeline.checkpointOp() as Extract<ReturnType<StepPipeline["checkpointOp"]>, { kind: "checkpoint" }>;
     // The new run becomes visible only once it is stored (with its step-0 checkpoint, atomically).
-    await Promise.all([this.deps.queue.push({ kind: "reset", sessionId: this.id, config, checkpoint }), this.persistState("paused")]);
+    await Promise.all([this.deps.queue.push({ kind: "reset", sessionId: this.id, cause: logged.action, config, checkpoint }), this.persistState("paused")]);
     this.config = config;
     this.source = source;
     this.pipeline = pipeline;
     this.state = "paused";
     this.reason = null;
-    this.hyperSince = 0;
+    this.hypers = new HyperLog(0, source.trainer.hyper);
     this.history = [];
     this.previous = null;
     this.released = this.trainerPosition();
@@ -505,7 +531,7 @@ export class LiveSession {
     // is queued before any step computed with the new values (the queue is first in, first out).
     const logged = this.log(c, step);
     this.source.schedule({ step, change });
-    this.hyperSince = step;
+    this.hypers.record(step, this.source.trainer.hyper);
     await logged;
     if (this.state === "diverged") {
       this.state = "paused";
@@ -564,12 +590,26 @@ export class LiveSession {
   /** Sends a committed step to everyone. */
   private release(info: StepInfo): void {
     info.sentAt = Date.now();
-    this.previous = { params: this.released.params, cursor: info.cursor, batch: info.batch };
+    this.previous = { params: this.released.params, cursor: info.cursor, batch: info.batch, hyper: this.hypers.of(info.step) };
+    this.hypers.forgetBefore(info.step);
     const n = this.source.trainer.data.train.n;
     this.released = { step: info.step, epoch: info.epoch, cursor: (info.cursor + info.batch) % n, params: info.params };
     this.history.push([info.step, info.epoch, info.loss, info.trainLoss, info.trainAccuracy, info.testLoss, info.testAccuracy]);
     if (this.history.length > SNAPSHOT_HISTORY * 2) this.history = this.history.slice(-SNAPSHOT_HISTORY);
     this.deps.room.broadcast("session:step", encodeStepFrame(info));
+    const stop = this.stop;
+    if (stop && !this.stopReached && this.state === "playing" && isStopReached(stop, { step: info.step, epoch: info.epoch, trainLoss: info.trainLoss ?? NaN })) {
+      this.stopReached = true;
+      // S1: the same pause an instructor would send, logged, at the step that reached the condition;
+      // `stop` stays set until then, so the play loop computes nothing beyond it meanwhile
+      void this.serialize(async () => {
+        if (this.stop !== stop) return; // a later play replaced the condition
+        this.stop = null;
+        this.stopReached = false;
+        this.reason = `stopped at ${describeStop(stop)} (step ${info.step})`; // the pause's state event carries it
+        await this.apply({ action: "pause" });
+      }).catch((err) => log.error({ err, sessionId: this.id }, "could not pause at the stop condition"));
+    }
   }
 
   private async log(payload: Control | Record<string, unknown>, step = this.released.step): Promise<void> {
@@ -589,13 +629,12 @@ export class LiveSession {
   }
 
   private broadcastState(): void {
-    const t = this.source.trainer;
     const event: StateEvent = {
       state: this.state,
       step: this.released.step,
       stepsPerSecond: this.stepsPerSecond,
-      hyper: { ...t.hyper, regularization: { ...t.hyper.regularization } },
-      hyperSince: this.hyperSince,
+      hyper: this.hypers.latest.hyper,
+      hyperSince: this.hypers.latest.since,
       divergedAt: this.state === "diverged" ? this.released.step + 1 : null,
       reason: this.reason,
     };
