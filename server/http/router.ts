@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { sendError } from "./respond";
-import { createSessionRoute, exportRoute, getSessionRoute, getStepsRoute, type RouteDeps } from "./sessions-routes";
+import type { RouteDeps } from "./route-deps";
+import { createSessionRoute, exportRoute, getSessionRoute, getStepsRoute } from "./sessions-routes";
 import { comparableRoute, curveRoute, dataRoute, notesRoute, pollsRoute, presetsRoute } from "./teaching-routes";
 import { runRoute, runsRoute } from "./runs-routes";
 import { createTemplateRoute, deleteTemplateRoute, getTemplateRoute, listTemplatesRoute } from "./templates-routes";

@@ -1,21 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { MAX_CSV_BYTES, parseCsvPoints } from "@/lib/csv-points";
+import { MAX_CSV_BYTES } from "@/lib/csv-points";
 import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
+import type { PresetNote } from "@/lib/protocol";
 import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
 import { getCurrentRun } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
 import { getLossCurve, listByDatasetHash, listPolls, setDatasetHash } from "../data/teaching";
-import { verifyKey } from "../sessions/keys";
+import { answer, type OwnerRequest } from "../owner/requests";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import { downsampleCurve } from "../teaching/curve";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
 import { buildNotes } from "../teaching/notes";
 import { readJsonBody, readTextBody, sendJson } from "./respond";
-import type { RouteDeps } from "./sessions-routes";
+import { liveStatus, type RouteDeps } from "./route-deps";
 
 /** Most sessions `…/comparable` lists. */
 export const MAX_COMPARABLE = 50;
@@ -30,7 +31,7 @@ const dataBodySchema = z.strictObject({ points: dataPointsSchema, testRatio: z.n
 async function requireSession(id: string, deps: RouteDeps) {
   const summary = uuidSchema.safeParse(id).success ? await getSessionSummary(deps.prisma, id) : null;
   if (!summary) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
-  const live = deps.registry.loaded(summary.id);
+  const live = await liveStatus(deps, summary.id);
   return { summary, live, step: live?.step ?? summary.step };
 }
 
@@ -42,7 +43,7 @@ function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.i
 
 /** GET /api/sessions/:id/comparable: sessions with the same dataset (hash of the resolved splits). */
 export async function comparableRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
-  const { summary } = await requireSession(id, deps);
+  const { summary, live } = await requireSession(id, deps);
   const config = parseTrustedEngineConfig(summary.config);
   const hash = datasetHash(config.dataset);
   const rows = await listByDatasetHash(deps.prisma, hash, MAX_COMPARABLE);
@@ -54,8 +55,8 @@ export async function comparableRoute(res: ServerResponse, id: string, deps: Rou
   const sessions = rows.map((r) => ({
     id: r.id,
     title: r.title,
-    state: deps.registry.loaded(r.id)?.state ?? r.state,
-    step: deps.registry.loaded(r.id)?.step ?? r.step,
+    state: r.id === summary.id ? (live?.state ?? r.state) : r.state,
+    step: r.id === summary.id ? (live?.step ?? r.step) : r.step,
     createdAt: r.createdAt.toISOString(),
     parentId: r.parentId,
     forkedAtStep: r.forkedAtStep,
@@ -82,7 +83,7 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
   const config = parseTrustedEngineConfig(summary.config);
   const [trace, curve, run] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), getLossCurve(deps.prisma, summary.id), getCurrentRun(deps.prisma, summary.id)]);
-  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: live?.teaching.preset ?? null });
+  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: (live?.preset as PresetNote | null | undefined) ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
   const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
   res.writeHead(200, {
@@ -100,27 +101,23 @@ export async function pollsRoute(res: ServerResponse, id: string, deps: RouteDep
   sendJson(res, 200, { polls: await listPolls(deps.prisma, summary.id) });
 }
 
-/** PUT /api/sessions/:id/data: the instructor's own points, as JSON or CSV (D1–D4). */
+/** PUT /api/sessions/:id/data: the instructor's own points, as JSON or CSV (D1–D4), applied by the session's owner. */
 export async function dataRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary } = await requireSession(id, deps);
   const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
   if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, "send the instructor key as `authorization: Bearer <key>`");
-  const session = await deps.registry.get(summary.id);
-  if (!session || !verifyKey(key, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
-  if (session.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-  let points;
-  let testRatio: number | undefined;
+  let body: Extract<OwnerRequest, { op: "data" }>["body"];
   if (type === "text/csv") {
-    const text = await readTextBody(req, Math.min(deps.limits.maxBodyBytes, MAX_CSV_BYTES));
-    points = parseCsvPoints(text, { inputDim: session.config.layers[0] }).points;
+    body = { csv: await readTextBody(req, Math.min(deps.limits.maxBodyBytes, MAX_CSV_BYTES)) };
   } else {
     const parsed = dataBodySchema.safeParse(await readJsonBody(req, deps.limits.maxBodyBytes));
     if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(parsed.error));
-    ({ points, testRatio } = parsed.data);
+    body = parsed.data;
   }
-  const result = await session.control({ action: "data", points, ...(testRatio !== undefined ? { testRatio } : {}) });
-  sendJson(res, 200, { ...result, points: points.length });
+  const reply = await deps.router.ask({ op: "data", sessionId: summary.id, instructorKey: key, body });
+  if (!reply && (await deps.router.storedState(summary.id)) === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
+  sendJson(res, 200, answer(reply));
 }
 
 /** GET /api/presets: the misconception demos. */

@@ -8,7 +8,7 @@ import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } fro
 import { deleteTemplate, getTemplate, insertTemplate, listTemplates } from "../data/teaching";
 import { generateInstructorKey, hashKey, verifyKey } from "../sessions/keys";
 import { readJsonBody, sendJson } from "./respond";
-import type { RouteDeps } from "./sessions-routes";
+import type { RouteDeps } from "./route-deps";
 
 /** Most templates `GET /api/templates` lists. */
 export const MAX_TEMPLATES_LISTED = 200;

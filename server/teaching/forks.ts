@@ -33,6 +33,8 @@ export class ForkService {
   private readonly lastActive = new Map<string, number>();
   private readonly ipOf = new Map<string, string>();
   private readonly creating = new Set<string>();
+  /** Forks being created per IP: they count towards the limit before they exist (F3). */
+  private readonly creatingByIp = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: { registry: SessionRegistry; prisma: PrismaClient; limits: ForkLimits; now?: () => number }) {}
@@ -48,13 +50,16 @@ export class ForkService {
     const { perParticipant, perIp } = this.deps.limits;
     const key = `${origin.id}:${who.owner}`;
     if (this.creating.has(key)) throw new AppError(ErrorCode.CONFLICT, "your previous fork is still being created");
-    this.creating.add(key);
-    try {
-      const byIp = [...this.ipOf.entries()].filter(([id, ip]) => {
+    const byIp =
+      (this.creatingByIp.get(who.ip) ?? 0) +
+      [...this.ipOf.entries()].filter(([id, ip]) => {
         const fork = this.deps.registry.loaded(id);
         return ip === who.ip && fork !== undefined && fork.state !== "finished";
       }).length;
-      if (byIp >= perIp) throw new AppError(ErrorCode.LIMIT_REACHED, `your network already has ${byIp} live forks on this server (the limit is ${perIp}); end one first`);
+    if (byIp >= perIp) throw new AppError(ErrorCode.LIMIT_REACHED, `your network already has ${byIp} live forks on this server (the limit is ${perIp}); end one first`);
+    this.creating.add(key);
+    this.creatingByIp.set(who.ip, (this.creatingByIp.get(who.ip) ?? 0) + 1);
+    try {
       const mine = await countLiveForks(this.deps.prisma, origin.id, who.owner);
       if (mine >= perParticipant) throw new AppError(ErrorCode.LIMIT_REACHED, `you already have ${mine} live forks of this session (the limit is ${perParticipant}); end one first`);
       const snap = origin.snapshot("student");
@@ -77,6 +82,9 @@ export class ForkService {
       return { sessionId: created.id, joinCode: created.joinCode, instructorKey: created.instructorKey, forkedAtStep: snap.step };
     } finally {
       this.creating.delete(key);
+      const pending = (this.creatingByIp.get(who.ip) ?? 1) - 1;
+      if (pending > 0) this.creatingByIp.set(who.ip, pending);
+      else this.creatingByIp.delete(who.ip);
     }
   }
 
