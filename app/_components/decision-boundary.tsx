@@ -2,8 +2,8 @@
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ACTIVATIONS, createLayout, Network, type EngineConfig, type Point } from "@/lib/engine";
-import { activationRange, cssRgb, divergingRgb } from "@/app/_lib/colour-scale";
-import { paintField, planeBounds, toCanvas, type PlaneBounds } from "@/app/_lib/field";
+import { activationRange, classRgb, cssRgb, divergingRgb, toSigned, type Rgb } from "@/app/_lib/colour-scale";
+import { classOf, paintField, planeBounds, toCanvas, type PlaneBounds } from "@/app/_lib/field";
 import { fromCanvas } from "@/app/_lib/point-edit";
 import { formatValue } from "@/app/_lib/format";
 import { trainerFor } from "@/app/_lib/trainer-cache";
@@ -34,11 +34,15 @@ export function DecisionBoundary({ config, params, highlight = null, onPlaneClic
   const scratch = useRef<{ canvas: HTMLCanvasElement; pixels: Uint8ClampedArray<ArrayBuffer> } | null>(null);
   const [showTest, setShowTest] = useState(true);
   const [discretize, setDiscretize] = useState(false);
-  const twoD = config.layers[0] === 2;
   const net = useMemo(() => new Network(createLayout(config.layers), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [config.layers, config.activation]);
   const data = useMemo(() => trainerFor(config).data, [config]);
+  // The plane is the data's (x1, x2), whatever features the network's inputs are made of.
+  const twoD = (data.train.points[0] ?? data.test.points[0])?.x.length === 2;
   const bounds = useMemo(() => planeBounds([...data.train.points, ...data.test.points]), [data]);
-  const range = useMemo(() => activationRange(config.activation.output), [config.activation.output]);
+  const classes = config.layers[config.layers.length - 1] > 1;
+  const regression = data.task === "regression";
+  const range = useMemo(() => (regression ? targetRange([...data.train.points, ...data.test.points]) : activationRange(config.activation.output)), [regression, data, config.activation.output]);
+  const colourOf = useMemo(() => (p: Point) => (classes ? classRgb(classOf(p.y), 1) : regression ? divergingRgb(toSigned(p.y[0], range)) : divergingRgb(p.y[0] >= 0.5 ? 1 : -1)), [classes, regression, range]);
 
   useEffect(() => {
     const ctx = canvas.current?.getContext("2d");
@@ -46,13 +50,13 @@ export function DecisionBoundary({ config, params, highlight = null, onPlaneClic
     const theta = params instanceof Float64Array ? params : Float64Array.from(params);
     scratch.current ??= createScratch();
     const { canvas: field, pixels } = scratch.current;
-    paintField(net, theta, bounds, FIELD_SIZE, { range, discretize }, pixels);
+    paintField(net, theta, bounds, FIELD_SIZE, { range, discretize, features: config.features, classes }, pixels);
     field.getContext("2d")!.putImageData(new ImageData(pixels, FIELD_SIZE, FIELD_SIZE), 0, 0);
     ctx.imageSmoothingEnabled = !discretize;
     ctx.drawImage(field, 0, 0, CANVAS_SIZE, CANVAS_SIZE);
-    drawPoints(ctx, bounds, data.train.points, "circle", highlight);
-    if (showTest) drawPoints(ctx, bounds, data.test.points, "triangle", null);
-  }, [net, params, bounds, range, discretize, showTest, data, highlight, twoD]);
+    drawPoints(ctx, bounds, data.train.points, "circle", highlight, colourOf);
+    if (showTest) drawPoints(ctx, bounds, data.test.points, "triangle", null, colourOf);
+  }, [net, params, bounds, range, discretize, showTest, data, highlight, twoD, classes, colourOf, config.features]);
 
   const click = (e: React.MouseEvent<HTMLCanvasElement>, remove: boolean) => {
     if (!onPlaneClick) return;
@@ -64,10 +68,10 @@ export function DecisionBoundary({ config, params, highlight = null, onPlaneClic
     onPlaneClick(x1, x2, remove || e.shiftKey || e.altKey || e.metaKey || e.ctrlKey, radius);
   };
 
-  if (!twoD) return <p className="text-muted">The decision boundary is drawn for networks with two inputs.</p>;
+  if (!twoD) return <p className="text-muted">The decision boundary is drawn for data of two inputs (x1, x2).</p>;
   return (
     <figure className="flex flex-col gap-2" data-testid="decision-boundary" data-points={data.train.n + data.test.n}>
-      <figcaption className="font-semibold">Decision boundary</figcaption>
+      <figcaption className="font-semibold">{regression ? "Output over the plane" : "Decision boundary"}</figcaption>
       <div className="relative mx-auto aspect-square w-full max-w-[30rem]">
         <canvas
           ref={canvas}
@@ -94,7 +98,7 @@ export function DecisionBoundary({ config, params, highlight = null, onPlaneClic
         </label>
       </div>
       <p className="text-xs text-muted">
-        ● training point{data.test.n > 0 ? ", ▲ test point" : ""}; blue = class 1, orange = class 0. The ringed point is this step&apos;s example.
+        ● training point{data.test.n > 0 ? ", ▲ test point" : ""}; {legend(classes ? config.layers[config.layers.length - 1] : 0, regression, range)} The ringed point is this step&apos;s example.
       </p>
     </figure>
   );
@@ -113,7 +117,29 @@ function createScratch(): { canvas: HTMLCanvasElement; pixels: Uint8ClampedArray
   return { canvas, pixels: new Uint8ClampedArray(FIELD_SIZE * FIELD_SIZE * 4) };
 }
 
-function drawPoints(ctx: CanvasRenderingContext2D, bounds: PlaneBounds, points: Point[], shape: "circle" | "triangle", highlight: number | null): void {
+/** The colour key in words: classes by colour, or the target's range for regression. */
+function legend(classCount: number, regression: boolean, [lo, hi]: [number, number]): string {
+  if (regression) return `orange = ${formatValue(lo, 2)}, grey = ${formatValue((lo + hi) / 2, 2)}, blue = ${formatValue(hi, 2)} (target and output).`;
+  if (classCount > 1) return `${CLASS_NAMES.slice(0, classCount).map((name, k) => `${name} = class ${k}`).join(", ")}.`;
+  return "blue = class 1, orange = class 0.";
+}
+
+/** Names of the class colours of colour-scale's CLASS_RGB, in order. */
+const CLASS_NAMES = ["orange", "blue", "green", "purple"];
+
+/** The smallest and largest target of regression data, widened when they coincide. */
+function targetRange(points: Point[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    lo = Math.min(lo, p.y[0]);
+    hi = Math.max(hi, p.y[0]);
+  }
+  if (!Number.isFinite(lo)) return [-1, 1];
+  return hi - lo < 1e-9 ? [lo - 1, hi + 1] : [lo, hi];
+}
+
+function drawPoints(ctx: CanvasRenderingContext2D, bounds: PlaneBounds, points: Point[], shape: "circle" | "triangle", highlight: number | null, colourOf: (p: Point) => Rgb): void {
   const r = pointRadius(points.length);
   points.forEach((p, k) => {
     const [x, y] = toCanvas(bounds, CANVAS_SIZE, CANVAS_SIZE, p.x[0], p.x[1]);
@@ -125,7 +151,7 @@ function drawPoints(ctx: CanvasRenderingContext2D, bounds: PlaneBounds, points: 
       ctx.lineTo(x - r * 1.1, y + r * 0.8);
       ctx.closePath();
     }
-    ctx.fillStyle = cssRgb(divergingRgb(p.y[0] >= 0.5 ? 1 : -1));
+    ctx.fillStyle = cssRgb(colourOf(p));
     ctx.fill();
     ctx.lineWidth = 2;
     ctx.strokeStyle = shape === "circle" ? "#fff" : "#000";

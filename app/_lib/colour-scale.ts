@@ -11,8 +11,19 @@ export const NEUTRAL_RGB: Rgb = [236, 236, 236];
 /** Maps t ∈ [−1, 1] to orange (−1) … grey (0) … blue (+1); t outside is clamped, NaN is grey. */
 export function divergingRgb(t: number): Rgb {
   const c = Number.isNaN(t) ? 0 : Math.max(-1, Math.min(1, t));
-  const end = c < 0 ? NEGATIVE_RGB : POSITIVE_RGB;
-  const k = Math.abs(c);
+  return towards(c < 0 ? NEGATIVE_RGB : POSITIVE_RGB, Math.abs(c));
+}
+
+/** Colours of classes 0–3: orange and blue as for two classes, then green and reddish purple (Okabe–Ito). */
+export const CLASS_RGB: readonly Rgb[] = [NEGATIVE_RGB, POSITIVE_RGB, [0, 158, 115], [204, 121, 167]];
+
+/** Colour of class k at confidence c ∈ [0, 1] (0: neutral grey, 1: the class's full colour). */
+export function classRgb(k: number, c: number): Rgb {
+  return towards(CLASS_RGB[k % CLASS_RGB.length], c);
+}
+
+/** The colour a share k ∈ [0, 1] of the way from neutral grey to `end`. */
+function towards(end: Rgb, k: number): Rgb {
   return [
     Math.round(NEUTRAL_RGB[0] + (end[0] - NEUTRAL_RGB[0]) * k),
     Math.round(NEUTRAL_RGB[1] + (end[1] - NEUTRAL_RGB[1]) * k),

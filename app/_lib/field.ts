@@ -1,5 +1,5 @@
-import type { Network } from "@/lib/engine";
-import { divergingRgb, toSigned } from "./colour-scale";
+import { featureVector, isIdentityFeatures, type FeatureName, type Network } from "@/lib/engine";
+import { classRgb, divergingRgb, toSigned, type Rgb } from "./colour-scale";
 
 /** A rectangle of the input plane: x1 ∈ [xMin, xMax], x2 ∈ [yMin, yMax]. */
 export interface PlaneBounds {
@@ -39,8 +39,12 @@ export interface FieldOptions {
   neuron?: number;
   /** Value range of that neuron's activation, mapped to orange … grey … blue. */
   range: [number, number];
-  /** Paint only the class (above or below the range's midpoint). */
+  /** Paint only the class (above or below the range's midpoint; the winning class with several outputs). */
   discretize?: boolean;
+  /** The network's input features of each point (x1, x2 when absent), as the engine computes them. */
+  features?: readonly FeatureName[];
+  /** Several outputs (softmax): paint the winning class, pale where the network is unsure. */
+  classes?: boolean;
 }
 
 /**
@@ -58,16 +62,20 @@ export function paintField(
   const last = net.layout.sizes.length - 1;
   const layer = options.layer ?? last;
   const neuron = options.neuron ?? 0;
-  const x = new Float64Array(2);
+  const features = isIdentityFeatures(options.features) ? null : options.features!;
+  const x = new Float64Array(net.layout.sizes[0]);
   const mid = (options.range[0] + options.range[1]) / 2;
   for (let row = 0; row < size; row++) {
-    x[1] = bounds.yMax - ((row + 0.5) / size) * (bounds.yMax - bounds.yMin);
+    const x2 = bounds.yMax - ((row + 0.5) / size) * (bounds.yMax - bounds.yMin);
     for (let col = 0; col < size; col++) {
-      x[0] = bounds.xMin + ((col + 0.5) / size) * (bounds.xMax - bounds.xMin);
+      const x1 = bounds.xMin + ((col + 0.5) / size) * (bounds.xMax - bounds.xMin);
+      if (features) featureVector(features, x1, x2, x);
+      else {
+        x[0] = x1;
+        x[1] = x2;
+      }
       net.forward(theta, x, 0);
-      const v = net.a[layer][neuron];
-      const t = options.discretize ? (v >= mid ? 0.85 : -0.85) : toSigned(v, options.range);
-      const [r, g, b] = divergingRgb(t);
+      const [r, g, b] = options.classes && layer === last ? classColour(net.a[layer], options.discretize ?? false) : signedColour(net.a[layer][neuron], options, mid);
       const k = (row * size + col) * 4;
       out[k] = r;
       out[k + 1] = g;
@@ -76,6 +84,26 @@ export function paintField(
     }
   }
   return out;
+}
+
+function signedColour(v: number, options: FieldOptions, mid: number): Rgb {
+  return divergingRgb(options.discretize ? (v >= mid ? 0.85 : -0.85) : toSigned(v, options.range));
+}
+
+/** The winning class's colour, faded towards grey as its probability falls to 1/K (a coin toss). */
+function classColour(probabilities: Float64Array, discretize: boolean): Rgb {
+  let best = 0;
+  for (let k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[best]) best = k;
+  const chance = 1 / probabilities.length;
+  const confidence = discretize ? 0.85 : Math.max(0, Math.min(1, (probabilities[best] - chance) / (1 - chance)));
+  return classRgb(best, confidence);
+}
+
+/** Index of the largest target: the class of a one-hot point. */
+export function classOf(y: readonly number[]): number {
+  let best = 0;
+  for (let k = 1; k < y.length; k++) if (y[k] > y[best]) best = k;
+  return best;
 }
 
 /** Maps a point of the plane to canvas pixels of a width × height drawing. */
