@@ -14,7 +14,7 @@ import type { OwnerRouter } from "./router";
 type ClusterSocket = Socket & { data: ClusterSocketData };
 
 /** Client events of the teaching tools (issue 8), refused in multi-node mode. */
-const TEACHING_EVENTS = CLIENT_EVENTS.filter((e) => e === "session:fork" || e.startsWith("poll:"));
+const TEACHING_EVENTS = CLIENT_EVENTS.filter((e) => e === "session:fork" || e === "session:focus" || e.startsWith("poll:"));
 
 /**
  * The session events in multi-node mode. Same contract as realtime/handlers.ts (validate, rate-limit,

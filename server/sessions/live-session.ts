@@ -103,7 +103,7 @@ export class LiveSession {
   /** Set once the database refused one of this session's writes: the session stops for good. */
   private refusedReason: string | null = null;
   /** Teaching state every snapshot carries; the poll is managed by server/teaching. */
-  readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId" | "poll">;
+  readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId" | "poll" | "focus">;
   /**
    * Called with every control before it applies (inside the control chain); throwing refuses it. The
    * teaching layer uses it to hold the run still while a poll is open (Q6) and to note fork activity.
@@ -128,7 +128,7 @@ export class LiveSession {
     for (const p of init.pending) this.source.schedule(p);
     this.pipeline = new StepPipeline(this.id, this.source, deps.queue, () => this.controlSeq);
     this.released = this.trainerPosition();
-    this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null, poll: null };
+    this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null, poll: null, focus: "network" };
   }
 
   /** True while a step is being walked through phase by phase. */

@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { forkSchema, pollOpenSchema, pollRefSchema, pollVoteSchema } from "@/lib/protocol";
+import { focusSchema, forkSchema, pollOpenSchema, pollRefSchema, pollVoteSchema } from "@/lib/protocol";
 import type { LiveSession } from "../sessions/live-session";
 import { newParticipantToken, voterIdOf, type TeachingService, type TeachingSocketData } from "./service";
 
@@ -13,7 +13,7 @@ export interface HandlerKit {
   requireInstructor: () => { session: LiveSession };
 }
 
-/** Registers `poll:*` and `session:fork` on one socket (rules Q1–Q10, F1–F4 in docs/protocol.md). */
+/** Registers `poll:*`, `session:fork` and `session:focus` on one socket (rules Q1–Q10, F1–F4 in docs/protocol.md). */
 export function registerTeachingEvents(socket: Socket, teaching: TeachingService, kit: HandlerKit): void {
   const data = socket.data as TeachingSocketData;
   const { handle, parse, requireJoined, requireInstructor } = kit;
@@ -22,6 +22,14 @@ export function registerTeachingEvents(socket: Socket, teaching: TeachingService
     return { voterId: voterIdOf(data.participantToken), name: data.name ?? "" };
   };
 
+  // What the projector shows (V1): room state, not part of the run, so it is neither logged nor stored.
+  socket.on("session:focus", handle("session:focus", async (payload) => {
+    const { session } = requireInstructor();
+    const { view } = parse(focusSchema, payload);
+    session.teaching.focus = view;
+    teaching.deps.roomFor(session.id).broadcast("session:focus", { view });
+    return { view };
+  }));
   socket.on("poll:open", handle("poll:open", async (payload) => {
     const { session } = requireInstructor();
     return teaching.polls.openPoll(session, parse(pollOpenSchema, payload));
