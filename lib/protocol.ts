@@ -8,7 +8,7 @@ import type { ErrorCode } from "./errors";
 import { PRESET_IDS, type PresetId } from "./presets";
 import { hyperSchema, isPlainText, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, PROJECTOR_FOCI, type Phase, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
 export * from "./wire";
 
@@ -176,10 +176,6 @@ export interface TeachingInfo {
   participantToken?: string;
 }
 
-/** What the projector view can show, in the console's order (V1–V3). */
-export const PROJECTOR_FOCI = ["network", "curve", "poll", "join"] as const;
-/** What the projector shows: the network with the current phase's equation, the loss curve and boundary, the poll, or the join QR. */
-export type ProjectorFocus = (typeof PROJECTOR_FOCI)[number];
 /** `session:focus` payload (instructor only, V1). */
 export const focusSchema = z.strictObject({ view: z.enum(PROJECTOR_FOCI, { error: `must be one of ${PROJECTOR_FOCI.join(", ")}` }) });
 

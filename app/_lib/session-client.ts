@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import type { Ack, ClientToServerEvents, ForkCreated, PollAnswer, PollResult, PollView, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
+import type { ProjectorFocus } from "@/lib/wire";
 import { decodeFrame } from "./wire";
 import type { StepTrace } from "@/lib/engine";
 import { loadParticipantToken, saveParticipantToken } from "./participant-token";
@@ -67,6 +68,7 @@ export class SessionClient {
     socket.on("poll:opened", (p) => this.store.applyPollOpened(p));
     socket.on("poll:tally", (t) => this.store.applyPollTally(t));
     socket.on("poll:result", (r) => this.store.applyPollResult(r));
+    socket.on("session:focus", (e) => this.store.applyFocus(e.view));
     socket.on("poll:closed", (c) => {
       this.store.applyPollClosed(c);
       this.store.setNotice(`Poll closed: ${c.reason}`);
@@ -127,6 +129,14 @@ export class SessionClient {
   async revealPoll(pollId: string): Promise<Ack<PollResult>> {
     const res = await this.emit<PollResult>("poll:reveal", { pollId });
     if (res.ok) this.store.applyPollResult(res.data);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Instructor: chooses what the projector shows (V1). */
+  async setFocus(view: ProjectorFocus): Promise<Ack<{ view: ProjectorFocus }>> {
+    const res = await this.emit<{ view: ProjectorFocus }>("session:focus", { view });
+    if (res.ok) this.store.applyFocus(res.data.view);
     else this.store.setNotice(res.error.message);
     return res;
   }
