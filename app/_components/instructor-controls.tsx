@@ -105,7 +105,7 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
           A poll is open: the run waits for its reveal (or cancel).
         </p>
       ) : null}
-      <p className="text-xs text-muted">
+      <p className="shortcut-hint text-xs text-muted">
         Shortcuts: <kbd>Space</kbd> play/pause · <kbd>→</kbd> one step · <kbd>P</kbd> next phase (forward → loss → backward → update).
       </p>
     </section>

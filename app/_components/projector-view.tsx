@@ -14,6 +14,7 @@ import { NetworkDiagram } from "./network-diagram";
 import { PhaseIndicator } from "./phase-indicator";
 import { ProblemNotice } from "./problem-notice";
 import { ProjectorPoll } from "./projector-poll";
+import { StepAnnouncer } from "./step-announcer";
 
 const CARD = "rounded-xl border border-border bg-surface p-4";
 const LABELS: Record<ProjectorFocus, string> = { network: "Network", curve: "Loss and boundary", poll: "Poll", join: "Join" };
@@ -67,8 +68,11 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
             <dt className="text-sm text-muted" data-proj-label>loss</dt>
             <dd className="font-mono text-xl font-bold tabular-nums" data-proj-number>{formatLoss(loss)}</dd>
           </div>
-          <div className="text-sm" data-proj-label>
-            <PhaseIndicator phase={view.phase?.phase ?? null} />
+          <div className="flex items-baseline gap-2">
+            <dt className="text-sm text-muted" data-proj-label>phase</dt>
+            <dd className="text-sm" data-proj-label>
+              <PhaseIndicator phase={view.phase?.phase ?? null} />
+            </dd>
           </div>
           <div className="flex items-baseline gap-2">
             <dt className="text-sm text-muted" data-proj-label>join</dt>
@@ -76,6 +80,7 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
           </div>
         </dl>
       </header>
+      <StepAnnouncer store={store} />
       {view.problem ? <ProblemNotice problem={view.problem} /> : null}
       <nav aria-label="Projector views" className="sr-only focus-within:not-sr-only">
         {PROJECTOR_FOCI.map((f, k) => (

@@ -115,6 +115,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await console_.getByTestId("next-phase").click();
     await console_.getByTestId("next-phase").click();
     await waitForText(console_, "step-number", "1");
+    await console_.getByTestId("poll-kind-loss").check();
     await console_.getByTestId("poll-open").click();
     await console_.getByTestId("focus-poll").click();
     await waitForAttr(projector, "projector-view", "data-focus", "poll");
@@ -142,6 +143,43 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await checkLayouts();
     await shootAll("fast-forward");
   }, 60_000);
+
+  it("the phone shows the now header and the diagram on its first screen, the other panels one tap away", async () => {
+    const diagram = (await phone.getByTestId("network-diagram").boundingBox())!;
+    expect(diagram.y).toBeLessThan(844);
+    await phone.getByTestId("loss-now").waitFor();
+    await phone.getByTestId("panel-tab-curve").click();
+    expect(await phone.getByTestId("network-diagram").isVisible()).toBe(false);
+    await phone.getByTestId("panel-tab-network").click();
+    expect(await phone.getByTestId("network-diagram").isVisible()).toBe(true);
+    // No keyboard hints on a touch screen.
+    expect(await phone.locator("kbd:visible").count()).toBe(0);
+  }, 30_000);
+
+  for (const layers of [[2, 8, 8, 1], [2, 16, 16, 1]]) {
+    it(`the diagram's label boxes are disjoint at ${layers.join("-")} (console and phone widths)`, async () => {
+      const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Wide", layers }) });
+      const wide = await res.json();
+      for (const options of [CONSOLE, PHONE]) {
+        const page = await openPage(options);
+        await page.goto(`${server.url}/s/${wide.joinCode}/present#key=${encodeURIComponent(wide.instructorKey)}`);
+        await waitForAttr(page, "connection-state", "data-connection", "live");
+        await page.getByTestId("step-1").click();
+        await waitForText(page, "step-number", "1");
+        await page.locator("[data-diagram-label=value]").first().waitFor();
+        const boxes = await page.evaluate(() => [...document.querySelectorAll("[data-diagram-label]")].map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+        expect(boxes.length).toBeGreaterThan(layers.reduce((a, b) => a + b, 0) - 1);
+        for (let a = 0; a < boxes.length; a++) {
+          for (let b = a + 1; b < boxes.length; b++) {
+            const [p, q] = [boxes[a], boxes[b]];
+            const overlap = p.x < q.x + q.w - 0.5 && q.x < p.x + p.w - 0.5 && p.y < q.y + q.h - 0.5 && q.y < p.y + p.h - 0.5;
+            expect(overlap, `labels ${a} and ${b} overlap`).toBe(false);
+          }
+        }
+        await page.screenshot({ path: path.join(SCREENS, `diagram-${layers.join("-")}-${options === PHONE ? "phone" : "console"}.png`) });
+      }
+    }, 90_000);
+  }
 
   it("the projector's keys pick a view locally (1–4)", async () => {
     await projector.keyboard.press("4");
