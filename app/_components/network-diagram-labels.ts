@@ -46,15 +46,23 @@ function nodeBox(n: DiagramNode): LabelBox {
   return { x: n.x - n.r - pad, y: n.y - n.r - pad, w: 2 * (n.r + pad), h: 2 * (n.r + pad) };
 }
 
+/** The bias knob drawn at a neuron's top right (network-diagram.tsx's BiasKnob). */
+function biasBox(n: DiagramNode): LabelBox {
+  const r = Math.max(6, n.r * 0.42);
+  const cx = n.x + n.r * 0.9;
+  const cy = n.y - n.r * 0.9 - 4;
+  return { x: cx - r, y: cy - r, w: 2 * r, h: 2 * r };
+}
+
 /**
- * Places every neuron's name and value where it collides with no other label and no other neuron,
+ * Places every neuron's name and value where it collides with no other label no other neuron and no bias knob,
  * trying the roomy spot first (name above a thumbnail or inside a circle, value below) and then the
  * side (name left, value right); a label that fits nowhere is left out, and the neuron's tooltip and
  * the parameter table still carry it. Names go first, so a crowded network keeps its names and drops
  * values. So no two label boxes ever overlap, at any size the form accepts.
  */
 export function placeLabels(nodes: readonly DiagramNode[], width: number, height: number): DiagramLabel[] {
-  const obstacles = nodes.map((n) => ({ id: n.id, box: nodeBox(n) }));
+  const obstacles = nodes.flatMap((n) => [{ id: n.id, box: nodeBox(n) }, ...(n.bias ? [{ id: `${n.id}-bias`, box: biasBox(n) }] : [])]);
   const placed: DiagramLabel[] = [];
   const fits = (box: LabelBox, ownNode: string, inside: boolean) =>
     box.x >= 0 &&

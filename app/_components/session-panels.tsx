@@ -85,7 +85,7 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
             type="button"
             role="tab"
             aria-selected={tab === t.id}
-            className={`rounded-lg px-1 py-2 text-sm font-semibold ${tab === t.id ? "bg-accent text-accent-fg" : "text-fg"}`}
+            className={`whitespace-nowrap rounded-lg px-0 py-2 text-[0.8125rem] font-semibold ${tab === t.id ? "bg-accent text-accent-fg" : "text-fg"}`}
             onClick={() => setTab(t.id)}
             data-testid={`panel-tab-${t.id}`}
           >

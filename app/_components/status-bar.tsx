@@ -46,8 +46,8 @@ export function StatusBar({ store, onRetry }: { store: SessionStore; onRetry?: (
         Loss <b className="num" data-testid="loss-now">{formatLoss(loss)}</b>
       </span>
       {phase ? (
-        <span className="font-semibold" data-testid="phase-now">
-          {phase}
+        <span data-testid="phase-now">
+          Phase <b>{phase}</b>
         </span>
       ) : null}
       <span data-testid="session-state" data-state={state} className={state === "diverged" ? "font-semibold text-bad" : ""}>

@@ -145,6 +145,8 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
   }, 60_000);
 
   it("the phone shows the now header and the diagram on its first screen, the other panels one tap away", async () => {
+    // The phone followed the projector to the curve; one tap brings the diagram back.
+    await phone.getByTestId("panel-tab-network").click();
     const diagram = (await phone.getByTestId("network-diagram").boundingBox())!;
     expect(diagram.y).toBeLessThan(844);
     await phone.getByTestId("loss-now").waitFor();
@@ -208,4 +210,16 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     }
     expect(found).toEqual({});
   }, 180_000);
+
+  it("an unknown code shows only the error and the way back; an ended session offers its replay", async () => {
+    const stray = await openPage(PHONE);
+    await stray.goto(`${server.url}/s/ZZZZ22?name=Ada`);
+    await waitForAttr(stray, "problem", "data-kind", "not-found");
+    expect(await stray.getByTestId("connection-state").count()).toBe(0);
+    expect(await stray.getByRole("link", { name: "Back to the lobby" }).count()).toBe(1);
+    await console_.getByTestId("end-session").click();
+    await console_.getByTestId("end-session").click();
+    await phone.getByTestId("replay-link").waitFor();
+    expect(await phone.getByTestId("replay-link").getAttribute("href")).toMatch(/^\/replay\/[0-9a-f-]{36}$/);
+  }, 60_000);
 });
