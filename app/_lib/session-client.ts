@@ -2,6 +2,10 @@ import { io, type Socket } from "socket.io-client";
 import type { Ack, ClientToServerEvents, ForkCreated, PollAnswer, PollResult, PollView, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
 import type { ProjectorFocus } from "@/lib/wire";
 import { decodeFrame } from "./wire";
+import { fetchCurveBuckets } from "./api";
+
+/** Buckets of the stored curve drawn before the live tail. */
+const CURVE_BUCKETS = 500;
 import type { StepTrace } from "@/lib/engine";
 import { loadParticipantToken, saveParticipantToken } from "./participant-token";
 import { problemFromError, UNREACHABLE } from "./session-problem";
@@ -55,7 +59,7 @@ export class SessionClient {
       this.store.setConnection("reconnecting");
     });
     socket.io.on("reconnect_failed", () => this.store.setConnection("offline"));
-    socket.on("session:snapshot", (s) => this.store.applySnapshot(s));
+    socket.on("session:snapshot", (s) => this.applySnapshot(s));
     socket.on("session:step", (frame) => {
       if (this.resyncing) return;
       if (this.store.applyFrame(decodeFrame(frame)) === "gap") void this.resync();
@@ -133,6 +137,15 @@ export class SessionClient {
     return res;
   }
 
+  /** Applies a snapshot; when its history starts after step 1, fetches the stored run before it (min/max buckets). */
+  private applySnapshot(s: SessionSnapshot): void {
+    this.store.applySnapshot(s);
+    if (s.history.length === 0 || s.history[0][0] <= 1) return;
+    void fetchCurveBuckets(s.sessionId, CURVE_BUCKETS)
+      .then((buckets) => this.store.backfillCurve(buckets))
+      .catch(() => undefined); // the live tail alone is still right
+  }
+
   /** Instructor: chooses what the projector shows (V1). */
   async setFocus(view: ProjectorFocus): Promise<Ack<{ view: ProjectorFocus }>> {
     const res = await this.emit<{ view: ProjectorFocus }>("session:focus", { view });
@@ -154,7 +167,7 @@ export class SessionClient {
     this.resyncing = true;
     try {
       const res = await this.emit<SessionSnapshot>("session:resync", {});
-      if (res.ok) this.store.applySnapshot(res.data);
+      if (res.ok) this.applySnapshot(res.data);
     } finally {
       this.resyncing = false;
     }
@@ -169,7 +182,7 @@ export class SessionClient {
     if (res.ok) {
       const token = res.data.teaching?.participantToken;
       if (token) saveParticipantToken(this.identity.joinCode, token);
-      this.store.applySnapshot(res.data);
+      this.applySnapshot(res.data);
       this.store.setConnection("live");
       return;
     }

@@ -5,6 +5,7 @@ import { createFrameScheduler } from "./frame-scheduler";
 import { ENDED } from "./session-problem";
 import { FrameRing } from "./frame-ring";
 import { LossHistory } from "./loss-history";
+import type { CurveBucket } from "./api";
 import type { ConnectionState, SessionMeta, SessionProblem, SessionView, StepFocus, StepRecord, TeachingView } from "./session-types";
 import { computeStepTrace, sameParams, type StepOrigin } from "./step-trace";
 
@@ -86,6 +87,12 @@ export class SessionStore {
   /** Shows a passing message. */
   setNotice(notice: string | null): void {
     this.update({ notice });
+  }
+
+  /** The stored run before the held history (GET …/curve buckets), drawn before the live tail. */
+  backfillCurve(buckets: readonly CurveBucket[]): void {
+    this.history.backfill(buckets);
+    this.update({});
   }
 
   /** Replaces everything with a snapshot (join, resync, reset). */
