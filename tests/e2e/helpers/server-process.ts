@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "./next-build";
 
-/** How long the server may take to open its port (migrations on a fresh PGlite, Next's prepare). */
-const START_TIMEOUT_MS = 60_000;
+/** How long the server may take to open its port (migrations on a fresh PGlite, Next's prepare; minutes on a loaded two-core machine). */
+const START_TIMEOUT_MS = Number(process.env.E2E_START_TIMEOUT_MS ?? 180_000);
 
 /** The production server (`node scripts/start.mjs`: Next UI, API and Socket.IO) as a child process. */
 export interface ServerProcess {
