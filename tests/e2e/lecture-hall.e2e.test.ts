@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await console_.getByTestId("poll-open").click();
     await console_.getByTestId("focus-poll").click();
     await waitForAttr(projector, "projector-view", "data-focus", "poll");
-    await projector.getByTestId("projector-poll").waitFor();
+    await projector.locator("[data-testid=projector-poll][data-poll-state=open]").waitFor();
     expect(await projector.getByTestId("poll-tally").count()).toBe(0);
     await phone.getByTestId("poll-card").waitFor();
     await checkLayouts();
@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
       await writeThumbnail(browser, phone, path.join(DOCS_SCREENS, "phone.png"), 240);
     }
     await console_.getByTestId("poll-reveal").click();
-    await waitForAttr(projector, "projector-poll", "data-poll-state", "revealed");
+    await projector.locator("[data-testid=projector-poll][data-poll-state=revealed]").waitFor();
     await projector.getByTestId("poll-tally").waitFor();
   }, 60_000);
 
