@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ErrorCode, httpStatusOf, toErrorBody } from "@/lib/errors";
+import { log } from "../log";
 
 /** Sends a JSON body with a status. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -11,7 +12,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /** Sends an error as `{ error: { code, message } }` with its HTTP status; 500s never show internals. */
 export function sendError(res: ServerResponse, err: unknown): void {
   const body = toErrorBody(err);
-  if (!(err instanceof AppError)) console.error("backprop-live: request failed:", err);
+  if (!(err instanceof AppError)) log.error({ err }, "request failed");
   if (!res.headersSent) sendJson(res, httpStatusOf(body.code), { error: body });
   else res.destroy();
 }

@@ -13,6 +13,7 @@ import { readJsonBody, sendJson } from "./respond";
 import { streamCsvExport, streamJsonExport } from "./stream-export";
 import type { TeachingService } from "../teaching/service";
 import { createFromTemplateOrPreset } from "./templates-routes";
+import { requestLog } from "../log";
 
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
@@ -60,6 +61,7 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
     throw new AppError(ErrorCode.RATE_LIMITED, `too many sessions created from your address (at most ${deps.limits.sessionsPerIpPerHour} per hour); try again in ${seconds} s`);
   }
   const created = await deps.registry.create(title.data, config.data);
+  requestLog(req).info({ sessionId: created.id, layers, dataset: "name" in config.data.dataset ? config.data.dataset.name : "custom" }, "session created");
   const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
   sendJson(res, 201, { ...created, joinUrl: `${base.replace(/\/$/, "")}/s/${created.joinCode}` });
 }

@@ -12,7 +12,7 @@ import { recomputeStepTrace } from "../sessions/step-trace";
 import { downsampleCurve } from "../teaching/curve";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
-import { buildNotesMarkdown } from "../teaching/notes";
+import { buildNotes } from "../teaching/notes";
 import { readJsonBody, readTextBody, sendJson } from "./respond";
 import type { RouteDeps } from "./sessions-routes";
 
@@ -81,9 +81,9 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
   const config = parseTrustedEngineConfig(summary.config);
   const [trace, curve] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), getLossCurve(deps.prisma, summary.id)]);
-  const markdown = buildNotesMarkdown({ title: summary.title, sessionId: summary.id, config, step: current, curve, trace, preset: live?.teaching.preset ?? null });
+  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, curve, trace, preset: live?.teaching.preset ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
-  const body = q.format === "md" ? markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(markdown));
+  const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
   res.writeHead(200, {
     "content-type": q.format === "md" ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8",
     "content-disposition": `${q.format === "md" ? "attachment" : "inline"}; filename="${filename}"`,

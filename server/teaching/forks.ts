@@ -5,6 +5,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { countLiveForks } from "../data/teaching";
 import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
+import { log } from "../log";
 
 /** Fork limits and cleanup (F3, F4), configurable from the environment. */
 export interface ForkLimits {
@@ -108,7 +109,7 @@ export class ForkService {
         this.ipOf.delete(s.id);
         ended++;
       } catch (err) {
-        console.error(`backprop-live: idle fork ${s.id} could not be ended:`, err);
+        log.error({ err, sessionId: s.id }, "idle fork could not be ended");
       }
     }
     return ended;
