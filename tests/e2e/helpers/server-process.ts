@@ -34,7 +34,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
       const timer = setTimeout(() => reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms:\n${out}`)), START_TIMEOUT_MS);
       const check = () => {
         // PORT=0: the ready line carries the port the kernel picked.
-        const ready = /ready on (http:\/\/\S+)/.exec(out);
+        const ready = /ready on (http:\/\/[^\s"]+)/.exec(out); // a plain line or a JSON log line
         if (!ready) return;
         clearTimeout(timer);
         child.stdout.off("data", check);
