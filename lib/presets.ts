@@ -7,7 +7,7 @@ import type { EngineConfig, LossName } from "./engine";
 import { parseEngineConfig, type EngineConfigInput } from "./schemas";
 
 /** Preset ids, in the order the instructor's menu lists them. */
-export const PRESET_IDS = ["sign-slip", "big-learning-rate", "saturated-sigmoid", "dead-relu", "symmetric-init", "xor-no-hidden"] as const;
+export const PRESET_IDS = ["plateau", "sign-slip", "big-learning-rate", "saturated-sigmoid", "dead-relu", "symmetric-init", "xor-no-hidden"] as const;
 /** A preset id. */
 export type PresetId = (typeof PRESET_IDS)[number];
 
@@ -32,6 +32,15 @@ const XOR = { name: "xor", seed: 7 } as const;
 
 /** Every preset by id. */
 export const PRESETS: Record<PresetId, Preset> = {
+  plateau: {
+    id: "plateau",
+    title: "The plateau: the seed's own settings, one example at a time",
+    explanation:
+      "This is the seed document's run: the 2-2-1 sigmoid network on XOR, one example per step, η = 0.5, Xavier weights drawn from seed 42. For about two thousand steps the loss sits at 0.25, the value of predicting 0.5 for everything, and it looks as if nothing is learned. Underneath, the hidden neurons are slowly turning away from each other; once they specialise (one becomes an OR-like detector, the other an AND-like one) the loss falls to almost zero within a few hundred steps. A flat curve does not mean the gradients are zero, and patience (or a larger learning rate) is part of training.",
+    watch: "The loss stays near 0.25 for ~2,000 steps, then drops below 0.05 before step 3,000; the hidden weights drift apart the whole time.",
+    config: { layers: [2, 2, 1], learningRate: 0.5, batchSize: 1, dataset: XOR, init: { scheme: "xavier", seed: 42 } },
+    suggestedSteps: 3000,
+  },
   "sign-slip": {
     id: "sign-slip",
     title: "The seed's sign slip: gradient ascent",

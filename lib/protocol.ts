@@ -10,7 +10,7 @@ import { stopConditionSchema } from "./stop-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
 import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, PROJECTOR_FOCI, type Phase, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
 export * from "./wire";
 
@@ -204,11 +204,16 @@ export interface TeachingInfo {
   templateId: string | null;
   /** The open poll, if any (Q9). */
   poll: PollView | null;
+  /** What the projector view shows, as the instructor last chose (PV1); `network` until then. */
+  focus?: ProjectorFocus;
   /** Only in the caller's own join/resync answer: this student's vote in the open poll. */
   myVote?: PollAnswer | null;
   /** Only in the caller's own join/resync answer: the token to send on the next join (Q3). */
   participantToken?: string;
 }
+
+/** `session:focus` payload (instructor only, PV1). */
+export const focusSchema = z.strictObject({ view: z.enum(PROJECTOR_FOCI, { error: `must be one of ${PROJECTOR_FOCI.join(", ")}` }) });
 
 /** What a poll asks. */
 export type PollKind = "param-direction" | "loss-direction";
@@ -317,6 +322,7 @@ export interface ServerToClientEvents {
   "poll:tally": (tally: PollTally) => void;
   "poll:result": (result: PollResult) => void;
   "poll:closed": (event: PollClosed) => void;
+  "session:focus": (event: { view: ProjectorFocus }) => void;
 }
 
 /** What clients emit. Payloads are `unknown` on purpose: types are not validation (every handler parses). */
@@ -330,7 +336,8 @@ export interface ClientToServerEvents {
   "poll:vote": (payload: unknown, ack: (res: Ack<{ pollId: string; answer: PollAnswer }>) => void) => void;
   "poll:reveal": (payload: unknown, ack: (res: Ack<PollResult>) => void) => void;
   "poll:cancel": (payload: unknown, ack: (res: Ack<{ pollId: string }>) => void) => void;
+  "session:focus": (payload: unknown, ack: (res: Ack<{ view: ProjectorFocus }>) => void) => void;
 }
 
 /** Every client → server event name (unknown names get `session:error`, P4). */
-export const CLIENT_EVENTS = ["session:join", "session:control", "session:trace", "session:resync", "session:fork", "poll:open", "poll:vote", "poll:reveal", "poll:cancel"] as const;
+export const CLIENT_EVENTS = ["session:join", "session:control", "session:trace", "session:resync", "session:fork", "poll:open", "poll:vote", "poll:reveal", "poll:cancel", "session:focus"] as const;

@@ -93,3 +93,8 @@ export function decodeFloat64(text: string): number[] {
   for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
   return Array.from(new Float64Array(bytes.buffer));
 }
+
+/** What the projector view can show, in the console's order (PV1–PV3). */
+export const PROJECTOR_FOCI = ["network", "curve", "poll", "join"] as const;
+/** What the projector shows: the network with the current phase's equation, the loss curve and boundary, the poll, or the join QR. */
+export type ProjectorFocus = (typeof PROJECTOR_FOCI)[number];

@@ -39,7 +39,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: "(a) 2-2-1 sigmoid XOR, per-example SGD, no trace", target: 10_000_000, config: { learningRate: 0.5 }, steps: (t, n) => t.run(n) },
+  { name: "(a) 2-2-1 sigmoid XOR, per-example SGD, no trace", target: 10_000_000, config: { learningRate: 0.5, batchSize: 1 }, steps: (t, n) => t.run(n) },
   {
     name: "(b) 2-8-8-1 tanh, 500 points, batch 10",
     target: 150_000,
@@ -49,7 +49,7 @@ const CASES: Case[] = [
   {
     name: "(c) 2-2-1 sigmoid XOR, full trace every step",
     target: 1_000_000,
-    config: { learningRate: 0.5 },
+    config: { learningRate: 0.5, batchSize: 1 },
     steps: (t, n) => {
       let sink = 0;
       for (let k = 0; k < n; k++) sink += t.stepTraced().after.length;

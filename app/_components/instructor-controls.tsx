@@ -25,6 +25,8 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
   const shownSpeed = speed ?? serverSpeed;
   const playing = state === "playing";
   const ended = state === "finished";
+  // R9: a diverged run moves again only after `set` (a smaller learning rate): play would do nothing.
+  const diverged = state === "diverged";
   const disabled = !client || !live || ended;
   const moving = disabled || polling;
 
@@ -40,7 +42,7 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
         Controls
       </h2>
       <div className="flex flex-wrap items-center gap-2">
-        <button type="button" onClick={togglePlay} disabled={disabled || (polling && !playing)} className={`${BUTTON} min-w-[7.5rem] font-semibold`} data-testid="play-pause" aria-keyshortcuts="Space">
+        <button type="button" onClick={togglePlay} disabled={disabled || diverged || (polling && !playing)} className={`${BUTTON} min-w-[7.5rem] font-semibold`} data-testid="play-pause" aria-keyshortcuts="Space">
           {playing ? "‖ Pause" : "▶ Play"} <kbd>Space</kbd>
         </button>
         <button type="button" onClick={() => step(1)} disabled={moving} className={BUTTON} data-testid="step-1" aria-keyshortcuts="ArrowRight">
@@ -93,12 +95,17 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
         <ConfirmButton label="↺ Reset (new seed)" confirmLabel="Press again to reset" disabled={moving} onConfirm={() => send({ action: "reset", seed: Math.floor(Math.random() * 2 ** 31) })} testId="reset" />
         <ConfirmButton label="■ End session" confirmLabel="Press again to end for everyone" disabled={disabled} onConfirm={() => send({ action: "end" })} testId="end-session" />
       </div>
+      {diverged ? (
+        <p className="text-sm text-warn" data-testid="controls-diverged">
+          Play is off: the last step diverged (a loss or parameter would not be a finite number). Lower the learning rate under Hyperparameters to continue.
+        </p>
+      ) : null}
       {polling ? (
         <p className="text-sm text-warn" data-testid="controls-poll-hold">
           A poll is open: the run waits for its reveal (or cancel).
         </p>
       ) : null}
-      <p className="text-xs text-muted">
+      <p className="shortcut-hint text-xs text-muted">
         Shortcuts: <kbd>Space</kbd> play/pause · <kbd>→</kbd> one step · <kbd>P</kbd> next phase (forward → loss → backward → update).
       </p>
     </section>

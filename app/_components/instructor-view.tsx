@@ -19,6 +19,7 @@ import { PollPanel } from "./poll-panel";
 import { PresetMenu } from "./preset-menu";
 import { PresenterPoll } from "./presenter-poll";
 import { ProblemNotice } from "./problem-notice";
+import { ProjectorFocusPicker } from "./projector-focus-picker";
 import { RosterList } from "./roster-list";
 import { SandboxBanner } from "./sandbox-banner";
 import { SessionHeader } from "./session-header";
@@ -45,7 +46,8 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
   const problem = useSessionValue(store, (v) => v.problem);
   const joined = useSessionValue(store, (v) => v.meta !== null);
   const [joinUrl, setJoinUrl] = useState("");
-  const [showQr, setShowQr] = useState(true);
+  // The projector shows the QR code (its "Join" view); the console keeps its space for the controls.
+  const [showQr, setShowQr] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
   const config = useSessionValue(store, (v) => v.meta?.config ?? null);
   const origin = useSessionValue(store, (v) => v.teaching.origin);
@@ -72,6 +74,17 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
       {problem ? <ProblemNotice problem={problem} /> : null}
       <div className="grid grid-cols-1 gap-3 xl:grid-cols-[minmax(20rem,26rem)_1fr] xl:gap-4">
         <aside className="flex flex-col gap-3">
+          <div className={CARD}>
+            <InstructorControls store={store} client={client} />
+            {origin ? null : (
+              <div className="mt-3 border-t border-border pt-3">
+                <ProjectorFocusPicker store={store} client={client} joinCode={joinCode} />
+              </div>
+            )}
+            <div className="mt-3 border-t border-border pt-3">
+              <ForkButton store={store} client={client} returnTo={`/s/${joinCode}/present`} />
+            </div>
+          </div>
           <div className={`${CARD} ${origin ? "hidden" : ""}`}>
             <div className="mb-2 flex items-center justify-between">
               <h2 className="text-lg font-semibold">Join</h2>
@@ -79,15 +92,20 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
                 {showQr ? "Hide QR code" : "Show QR code"}
               </button>
             </div>
-            {showQr && joinUrl ? <JoinQr url={joinUrl} joinCode={joinCode} /> : <p className="font-mono text-2xl font-bold tracking-widest">{joinCode}</p>}
+            {showQr && joinUrl ? (
+              <JoinQr url={joinUrl} joinCode={joinCode} />
+            ) : (
+              <p className="flex flex-wrap items-baseline gap-x-3">
+                <span className="font-mono text-2xl font-bold tracking-widest" data-testid="join-code">
+                  {joinCode}
+                </span>
+                <a href={joinUrl} className="break-all font-mono text-sm underline" data-testid="join-url">
+                  {joinUrl}
+                </a>
+              </p>
+            )}
             <div className="mt-3">
               <InstructorLinkButton joinCode={joinCode} instructorKey={key} />
-            </div>
-          </div>
-          <div className={CARD}>
-            <InstructorControls store={store} client={client} />
-            <div className="mt-3 border-t border-border pt-3">
-              <ForkButton store={store} client={client} returnTo={`/s/${joinCode}/present`} />
             </div>
           </div>
           {/* A sandbox is private: no room to poll. */}

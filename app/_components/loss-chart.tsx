@@ -57,15 +57,17 @@ export function LossChart({ source }: { source: HistorySource }) {
         { label: "batch loss", stroke: cssVar("--muted"), width: 1, points: { show: false } },
         { label: "train loss", stroke: cssVar("--pos"), width: 2.5, spanGaps: true },
         { label: "test loss", stroke: cssVar("--neg"), width: 2.5, dash: [8, 5], spanGaps: true },
+        { label: "bucket min", stroke: cssVar("--muted"), width: 1, dash: [2, 3], points: { show: false } },
+        { label: "bucket max", stroke: cssVar("--muted"), width: 1, dash: [2, 3], points: { show: false } },
       ],
     };
-    const chart = new uPlot(opts, [h.steps, h.batchLoss, h.trainLoss, h.testLoss], el);
+    const chart = new uPlot(opts, [h.steps, h.batchLoss, h.trainLoss, h.testLoss, h.low, h.high], el);
     let drawn = h.version;
     const unsubscribe = source.subscribe(() => {
       const now = source.history;
       if (now.version === drawn) return;
       drawn = now.version;
-      chart.setData([now.steps, now.batchLoss, now.trainLoss, now.testLoss]);
+      chart.setData([now.steps, now.batchLoss, now.trainLoss, now.testLoss, now.low, now.high]);
     });
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height: LOSS_CHART_HEIGHT }));
     resize.observe(el);
@@ -85,7 +87,7 @@ export function LossChart({ source }: { source: HistorySource }) {
         </label>
       </div>
       <div ref={box} className="w-full overflow-hidden" style={{ minHeight: LOSS_CHART_HEIGHT + 40 }} role="img" aria-label="Loss over steps: batch loss, training loss and test loss" />
-      <p className="text-xs text-muted">Batch loss every step (thin grey); train (solid) and test (dashed) loss over the whole split at the end of each epoch.</p>
+      <p className="text-xs text-muted">Batch loss every step (thin grey; earlier steps as the mean of each stored bucket, with its min and max dotted, so spikes survive); train (solid) and test (dashed) loss over the whole split at the end of each epoch.</p>
     </figure>
   );
 }

@@ -8,6 +8,7 @@ import { formatValue } from "@/app/_lib/format";
 import type { StepFocus } from "@/app/_lib/session-types";
 import { trainerFor } from "@/app/_lib/trainer-cache";
 import { useElementWidth } from "@/app/_hooks/use-element-width";
+import { placeLabels } from "./network-diagram-labels";
 import { buildDiagramModel, type DiagramEdge, type DiagramNode, type DiagramParam } from "./network-diagram-model";
 import { NeuronHeatmap } from "./neuron-heatmap";
 import { ParamInspector } from "./param-inspector";
@@ -36,14 +37,16 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   // One viewBox unit ≈ one CSS pixel, so labels keep their size from a phone to a projector.
   const measured = useElementWidth(box, 640);
   const width = Math.max(300, Math.min(760, measured));
-  const height = Math.round(Math.max(250, Math.min(420, width * 0.6)));
   const sizes = config.layers;
+  // Tall layers get ~28 units a neuron (room for a side label), up to 720.
+  const height = Math.round(Math.max(250, Math.min(420, width * 0.6), Math.min(720, Math.max(...sizes) * 28 + 68)));
   const showBefore = focus.phase !== null && focus.phase !== "update" && focus.before !== null;
   const params = showBefore ? focus.before! : focus.params;
   const model = useMemo(
     () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, width, height })),
     [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, width, height],
   );
+  const labels = useMemo(() => (model ? placeLabels(model.nodes, model.width, model.height) : []), [model]);
   const net = useMemo(() => new Network(createLayout(sizes), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [sizes, config.activation]);
   const bounds = useMemo(() => {
     const data = trainerFor(config).data;
@@ -98,6 +101,30 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
             {n.bias ? <BiasKnob node={n} bias={n.bias} handlers={paramHandlers(n.bias)} /> : null}
           </NodeShape>
         ))}
+        <g className="pointer-events-none">
+          {labels.map((l) => {
+            const inside = l.kind === "name" && !model.nodes.find((n) => n.id === l.nodeId)!.heatmap && l.anchor === "middle";
+            return (
+              <text
+                key={l.id}
+                x={l.x}
+                y={l.y}
+                fontSize={l.fontSize}
+                fontWeight={l.kind === "name" ? 600 : undefined}
+                textAnchor={l.anchor}
+                fill={inside ? "#111" : "var(--fg)"}
+                stroke={inside ? "#fff" : "none"}
+                strokeWidth={3}
+                paintOrder="stroke"
+                className={l.kind === "value" ? "num" : undefined}
+                data-diagram-label={l.kind}
+                data-testid={l.kind === "value" ? `neuron-value-${model.nodes.find((n) => n.id === l.nodeId)!.label}` : undefined}
+              >
+                {l.text}
+              </text>
+            );
+          })}
+        </g>
         {enlarged ? (
           <foreignObject x={Math.min(model.width - 150, Math.max(0, enlarged.x - 75))} y={Math.min(model.height - 150, Math.max(0, enlarged.y - 75))} width={150} height={150} className="pointer-events-none">
             <div style={{ width: "100%", height: "100%", border: "2px solid var(--fg)", borderRadius: 8, overflow: "hidden" }}>
@@ -150,12 +177,7 @@ function NodeShape({ node: n, onHover, children }: { node: DiagramNode; onHover(
         <circle cx={n.x} cy={n.y} r={n.r} fill={n.fill} stroke={ring} strokeWidth={n.onPath ? 3 : 1.5} />
       )}
       {children}
-      <text x={n.x} y={n.heatmap ? n.y - n.r - 8 : n.y + 5} fontSize={15} fontWeight={600} textAnchor="middle" fill={n.heatmap ? "var(--fg)" : "#111"} stroke={n.heatmap ? "none" : "#fff"} strokeWidth={3} paintOrder="stroke" className="pointer-events-none">
-        {n.label}
-      </text>
-      <text x={n.x} y={n.y + n.r + 17} fontSize={13} textAnchor="middle" fill="var(--fg)" className="num pointer-events-none" data-testid={`neuron-value-${n.label}`}>
-        {n.value === null ? "" : formatValue(n.value, 3)}
-      </text>
+      <title>{n.value === null ? n.label : `${n.label} = ${formatValue(n.value, 3)}`}</title>
     </g>
   );
 }

@@ -29,7 +29,8 @@ export function PollPanel({ store, client, names, selected }: { store: SessionSt
   const tally = useSessionValue(store, (v) => v.teaching.tally);
   const result = useSessionValue(store, (v) => v.teaching.result);
   const state = useSessionValue(store, (v) => v.state);
-  const walking = useSessionValue(store, (v) => v.phase !== null);
+  // The last phase stays on show after its step frame: the walk is over once that step has arrived.
+  const walking = useSessionValue(store, (v) => v.phase !== null && v.phase.step > (v.latest?.step ?? 0));
   const connected = useSessionValue(store, (v) => v.connection === "live");
   const participants = useSessionValue(store, (v) => v.participants);
   const [kind, setKind] = useState<PollKind>("param-direction");

@@ -38,6 +38,9 @@ export function PresenterPoll({ store }: { store: SessionStore }) {
             {outcomeSentence(result)}
           </h2>
           <p className="mt-2 text-sm text-muted">{result.explanation}</p>
+          <button type="button" className="mt-2 rounded border border-border px-3 py-1 text-sm hover:bg-surface-2" onClick={() => store.dismissPollResult()} data-testid="poll-dismiss">
+            Dismiss result
+          </button>
         </div>
         <PollTally kind={result.kind} counts={result.counts} correct={result.correct} large />
       </section>

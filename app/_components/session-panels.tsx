@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { createLayout, describeParams } from "@/lib/engine";
 import { gradientCheck, traceExamples } from "@/lib/gradient-check";
 import type { SessionStore } from "@/app/_lib/session-store";
@@ -15,6 +15,18 @@ import { ParameterTable } from "./parameter-table";
 import { PresetNote } from "./preset-note";
 
 const CARD = "rounded-xl border border-border bg-surface p-3 sm:p-4";
+
+/** The small-screen tabs: one picture at a time, one tap away from the others. */
+const TABS = [
+  { id: "network", label: "Network" },
+  { id: "equations", label: "Equations" },
+  { id: "boundary", label: "Boundary" },
+  { id: "curve", label: "Curve" },
+] as const;
+type Tab = (typeof TABS)[number]["id"];
+
+/** On a phone only the chosen tab's cards show; from lg up every card does. */
+const shownOn = (tab: Tab, active: Tab) => (tab === active ? "" : "hidden lg:block");
 
 /** Props of the panels. */
 export interface SessionPanelsProps {
@@ -41,6 +53,12 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
   const selected = sharedSelected !== undefined ? sharedSelected : ownSelected;
   const setSelected = onSelect ?? setOwnSelected;
   const [example, setExample] = useState(0);
+  const [tab, setTab] = useState<Tab>("network");
+  // The phone follows what the instructor puts on the projector (PV1).
+  const projected = view.teaching.focus;
+  useEffect(() => {
+    if (projected === "network" || projected === "curve") setTab(projected);
+  }, [projected]);
   const config = view.meta?.config ?? null;
   const names = useMemo(() => (config ? describeParams(createLayout(config.layers)).map((p) => p.name) : []), [config]);
   const trace = focus.trace;
@@ -60,14 +78,29 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
   return (
     <div className="flex flex-col gap-3 lg:gap-4">
       {view.teaching.preset ? <PresetNote note={view.teaching.preset} config={config} focus={focus} /> : null}
+      <div role="tablist" aria-label="Panels" className="sticky top-0 z-10 grid grid-cols-4 gap-1 rounded-xl border border-border bg-surface p-1 lg:hidden" data-testid="panel-tabs">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`whitespace-nowrap rounded-lg px-0 py-2 text-[0.8125rem] font-semibold ${tab === t.id ? "bg-accent text-accent-fg" : "text-fg"}`}
+            onClick={() => setTab(t.id)}
+            data-testid={`panel-tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
       {/* Row 2 takes the height the equations add (1fr), so no card stretches around empty space. */}
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-12 lg:grid-rows-[auto_1fr_auto] lg:gap-4">
-        <div className={`${CARD} lg:col-span-7`}>
+        <div className={`${CARD} lg:col-span-7 ${shownOn("network", tab)}`}>
           <h2 className="mb-2 text-lg font-semibold">Network</h2>
           <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} />
           {focus.mismatch ? <p className="mt-2 text-sm text-warn">These numbers were recomputed locally and differ from the broadcast parameters; the table shows the broadcast ones.</p> : null}
         </div>
-        <div className="flex flex-col gap-3 lg:col-span-5 lg:row-span-2 lg:gap-4">
+        <div className={`flex-col gap-3 lg:col-span-5 lg:row-span-2 lg:flex lg:gap-4 ${tab === "equations" ? "flex" : "hidden"}`}>
           <div className={CARD}>
             <EquationPanel config={config} focus={focus} exampleIndex={exampleIndex} onExampleIndex={setExample} selected={selected} />
           </div>
@@ -76,7 +109,7 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
           </div>
         </div>
         {/* The table keeps its natural width (every column visible); the plot takes the rest, or wraps above it. */}
-        <div className="flex flex-wrap content-start gap-3 lg:col-span-7 lg:gap-4">
+        <div className={`flex-wrap content-start gap-3 lg:col-span-7 lg:flex lg:gap-4 ${tab === "boundary" ? "flex" : "hidden"}`}>
           <div className={`${CARD} min-w-0 flex-[1_1_16rem]`}>
             <DecisionBoundary config={config} params={focus.params} highlight={highlight} onPlaneClick={onPlaneClick} />
           </div>
@@ -85,12 +118,12 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
             <ParameterTable names={names} focus={focus} selected={selected} onSelect={setSelected} />
           </div>
         </div>
-        <div className={`${CARD} lg:col-span-12`}>
+        <div className={`${CARD} lg:col-span-12 ${shownOn("curve", tab)}`}>
           <LossChart source={history ?? store} />
         </div>
       </div>
       {compare && view.meta ? (
-        <div className={CARD}>
+        <div className={`${CARD} ${shownOn("curve", tab)}`}>
           <CompareRuns store={store} sessionId={view.meta.sessionId} title={view.meta.title} />
         </div>
       ) : null}

@@ -3,6 +3,8 @@
 import type { SessionStore } from "@/app/_lib/session-store";
 import type { ConnectionState } from "@/app/_lib/session-types";
 import { formatCount } from "@/app/_lib/format";
+import { formatLoss } from "./projector-model";
+import { StepAnnouncer } from "./step-announcer";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
@@ -30,6 +32,8 @@ export function StatusBar({ store, onRetry }: { store: SessionStore; onRetry?: (
   const participants = useSessionValue(store, (v) => v.participants);
   const speed = useSessionValue(store, (v) => v.stepsPerSecond);
   const reason = useSessionValue(store, (v) => v.reason);
+  const loss = useSessionValue(store, (v) => v.latest?.loss ?? null);
+  const phase = useSessionValue(store, (v) => v.phase?.phase ?? null);
   return (
     <div role="status" aria-live="off" className="flex flex-wrap items-center gap-x-5 gap-y-1 rounded-lg border border-border bg-surface px-3 py-2 text-sm">
       <span>
@@ -38,6 +42,14 @@ export function StatusBar({ store, onRetry }: { store: SessionStore; onRetry?: (
       <span>
         Epoch <b className="num inline-block min-w-[5ch] text-right" data-testid="epoch-number">{formatCount(epoch)}</b>
       </span>
+      <span>
+        Loss <b className="num" data-testid="loss-now">{formatLoss(loss)}</b>
+      </span>
+      {phase ? (
+        <span data-testid="phase-now">
+          Phase <b>{phase}</b>
+        </span>
+      ) : null}
       <span data-testid="session-state" data-state={state} className={state === "diverged" ? "font-semibold text-bad" : ""}>
         {state === "playing" ? `▶ playing · ${speed}/s` : state === "paused" ? "‖ paused" : state === "diverged" ? "⚠ diverged" : `■ ${STATE_TEXT[state] ?? state}`}
       </span>
@@ -56,6 +68,7 @@ export function StatusBar({ store, onRetry }: { store: SessionStore; onRetry?: (
         </span>{" "}
         {participants === 1 ? "participant" : "participants"}
       </span>
+      <StepAnnouncer store={store} />
       {reason ? (
         <span className={`basis-full ${state === "diverged" ? "text-bad" : "text-muted"}`} data-testid="state-reason">
           {reason}

@@ -29,8 +29,27 @@ export function StudentView({ joinCode }: { joinCode: string }) {
   const { store, client } = useSession(name ? { joinCode, name } : null);
   const problem = useSessionValue(store, (v) => v.problem);
   const joined = useSessionValue(store, (v) => v.meta !== null);
+  const sessionId = useSessionValue(store, (v) => v.meta?.sessionId ?? null);
 
-  if (name === undefined) return <main className="p-4" aria-busy />;
+  // The server renders this shell, so the first paint already says where the student is.
+  if (name === undefined) {
+    return (
+      <main className="mx-auto flex max-w-[120rem] flex-col gap-3 p-3 sm:p-4" aria-busy>
+        <h1 className="text-2xl font-bold">
+          Backprop Live <span className="font-mono text-base text-muted">{joinCode}</span>
+        </h1>
+        <p className="text-muted">Joining session {joinCode}…</p>
+      </main>
+    );
+  }
+  // An unknown code: only the error and the way back, no live status of a session that does not exist.
+  if (problem?.kind === "not-found" && !joined) {
+    return (
+      <main className="mx-auto max-w-2xl p-4">
+        <ProblemNotice problem={problem} />
+      </main>
+    );
+  }
   if (name === null) {
     return (
       <main className="p-4">
@@ -49,7 +68,22 @@ export function StudentView({ joinCode }: { joinCode: string }) {
     <main className="mx-auto flex max-w-[120rem] flex-col gap-3 p-3 sm:p-4" data-testid="student-view">
       <SessionHeader store={store} joinCode={joinCode} />
       <StatusBar store={store} onRetry={() => client?.retry()} />
-      {problem ? <ProblemNotice problem={problem} action={problem.kind === "unreachable" ? <button type="button" className="underline" onClick={() => client?.retry()}>Retry now</button> : null} /> : null}
+      {problem ? (
+        <ProblemNotice
+          problem={problem}
+          action={
+            problem.kind === "unreachable" ? (
+              <button type="button" className="underline" onClick={() => client?.retry()}>
+                Retry now
+              </button>
+            ) : problem.kind === "ended" && sessionId ? (
+              <a href={`/replay/${sessionId}`} className="underline" data-testid="replay-link">
+                Watch the replay
+              </a>
+            ) : null
+          }
+        />
+      ) : null}
       {joined ? (
         <>
           <PollCard store={store} client={client} />

@@ -122,6 +122,21 @@ export async function fetchComparable(id: string): Promise<ComparableSession[]> 
   return Array.isArray(data.sessions) ? data.sessions : [];
 }
 
+/** The stored loss curve in at most `points` buckets: last step, mean, min and max of each (spikes survive). */
+export async function fetchCurveBuckets(id: string, points = 500): Promise<CurveBucket[]> {
+  const data = await request<{ points?: unknown[] }>(`/api/sessions/${encodeURIComponent(id)}/curve?points=${points}`);
+  const num = (v: unknown) => (v === null || !Number.isFinite(Number(v)) ? null : Number(v));
+  return (Array.isArray(data.points) ? data.points : []).filter(Array.isArray).map((r) => ({ step: Number(r[0]), mean: num(r[1]), min: num(r[2]), max: num(r[3]) }));
+}
+
+/** One bucket of the stored loss curve. */
+export interface CurveBucket {
+  step: number;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+}
+
 /** A stored loss curve in at most `points` buckets: each bucket's last step and mean loss. */
 export async function fetchCurve(id: string, points = 500): Promise<{ steps: number[]; loss: (number | null)[] }> {
   const data = await request<{ points?: unknown[] }>(`/api/sessions/${encodeURIComponent(id)}/curve?points=${points}`);

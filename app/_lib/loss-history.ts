@@ -12,6 +12,9 @@ export class LossHistory {
   trainLoss: (number | null)[] = [];
   /** Loss over the test split, on steps that complete an epoch (null elsewhere). */
   testLoss: (number | null)[] = [];
+  /** Lowest and highest batch loss of a stored bucket (the whole run before the live tail); null on live points. */
+  low: (number | null)[] = [];
+  high: (number | null)[] = [];
   version = 0;
 
   /** Number of points. */
@@ -28,6 +31,27 @@ export class LossHistory {
     this.batchLoss.push(finiteOrNull(s[2]));
     this.trainLoss.push(finiteOrNull(s[3]));
     this.testLoss.push(finiteOrNull(s[5]));
+    this.low.push(null);
+    this.high.push(null);
+    this.version++;
+  }
+
+  /**
+   * Puts the stored run before the live tail: each bucket (mean, min, max of its steps, from the server)
+   * that ends before the first point held becomes one point, so a long or fast-forwarded run is drawn
+   * whole and its spikes survive. Buckets overlapping the tail are left out.
+   */
+  backfill(buckets: readonly { step: number; mean: number | null; min: number | null; max: number | null }[]): void {
+    const first = this.steps.length > 0 ? this.steps[0] : Infinity;
+    const before = buckets.filter((b) => b.step < first);
+    if (before.length === 0) return;
+    const nulls = before.map(() => null);
+    this.steps = [...before.map((b) => b.step), ...this.steps];
+    this.batchLoss = [...before.map((b) => finiteOrNull(b.mean)), ...this.batchLoss];
+    this.trainLoss = [...nulls, ...this.trainLoss];
+    this.testLoss = [...nulls, ...this.testLoss];
+    this.low = [...before.map((b) => finiteOrNull(b.min)), ...this.low];
+    this.high = [...before.map((b) => finiteOrNull(b.max)), ...this.high];
     this.version++;
   }
 
@@ -44,6 +68,8 @@ export class LossHistory {
     this.batchLoss.length = keep;
     this.trainLoss.length = keep;
     this.testLoss.length = keep;
+    this.low.length = keep;
+    this.high.length = keep;
     for (const s of history) this.append(s);
     this.version++;
   }
@@ -54,6 +80,8 @@ export class LossHistory {
     this.batchLoss = [];
     this.trainLoss = [];
     this.testLoss = [];
+    this.low = [];
+    this.high = [];
     this.version++;
   }
 }

@@ -1,7 +1,11 @@
 import { io, type Socket } from "socket.io-client";
 import type { Ack, ClientToServerEvents, ForkCreated, PollAnswer, PollResult, PollView, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
-import { PROTOCOL_VERSION } from "@/lib/wire";
+import { PROTOCOL_VERSION, type ProjectorFocus } from "@/lib/wire";
 import { decodeFrame } from "./wire";
+import { fetchCurveBuckets } from "./api";
+
+/** Buckets of the stored curve drawn before the live tail. */
+const CURVE_BUCKETS = 500;
 import type { StepTrace } from "@/lib/engine";
 import { loadParticipantToken, saveParticipantToken } from "./participant-token";
 import { problemFromError, protocolMismatch, UNREACHABLE } from "./session-problem";
@@ -55,7 +59,7 @@ export class SessionClient {
       this.store.setConnection("reconnecting");
     });
     socket.io.on("reconnect_failed", () => this.store.setConnection("offline"));
-    socket.on("session:snapshot", (s) => this.store.applySnapshot(s));
+    socket.on("session:snapshot", (s) => this.applySnapshot(s));
     socket.on("session:step", (frame) => {
       if (this.resyncing) return;
       if (this.store.applyFrame(decodeFrame(frame)) === "gap") void this.resync();
@@ -68,6 +72,7 @@ export class SessionClient {
     socket.on("poll:opened", (p) => this.store.applyPollOpened(p));
     socket.on("poll:tally", (t) => this.store.applyPollTally(t));
     socket.on("poll:result", (r) => this.store.applyPollResult(r));
+    socket.on("session:focus", (e) => this.store.applyFocus(e.view));
     socket.on("poll:closed", (c) => {
       this.store.applyPollClosed(c);
       this.store.setNotice(`Poll closed: ${c.reason}`);
@@ -132,6 +137,23 @@ export class SessionClient {
     return res;
   }
 
+  /** Applies a snapshot; when its history starts after step 1, fetches the stored run before it (min/max buckets). */
+  private applySnapshot(s: SessionSnapshot): void {
+    this.store.applySnapshot(s);
+    if (s.history.length === 0 || s.history[0][0] <= 1) return;
+    void fetchCurveBuckets(s.sessionId, CURVE_BUCKETS)
+      .then((buckets) => this.store.backfillCurve(buckets))
+      .catch(() => undefined); // the live tail alone is still right
+  }
+
+  /** Instructor: chooses what the projector shows (PV1). */
+  async setFocus(view: ProjectorFocus): Promise<Ack<{ view: ProjectorFocus }>> {
+    const res = await this.emit<{ view: ProjectorFocus }>("session:focus", { view });
+    if (res.ok) this.store.applyFocus(res.data.view);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
   /** Instructor: cancels the poll; no step runs. */
   async cancelPoll(pollId: string): Promise<Ack<{ pollId: string }>> {
     const res = await this.emit<{ pollId: string }>("poll:cancel", { pollId });
@@ -145,7 +167,7 @@ export class SessionClient {
     this.resyncing = true;
     try {
       const res = await this.emit<SessionSnapshot>("session:resync", {});
-      if (res.ok) this.store.applySnapshot(res.data);
+      if (res.ok) this.applySnapshot(res.data);
     } finally {
       this.resyncing = false;
     }
@@ -166,7 +188,7 @@ export class SessionClient {
     if (res.ok) {
       const token = res.data.teaching?.participantToken;
       if (token) saveParticipantToken(this.identity.joinCode, token);
-      this.store.applySnapshot(res.data);
+      this.applySnapshot(res.data);
       this.store.setConnection("live");
       return;
     }

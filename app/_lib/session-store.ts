@@ -1,9 +1,11 @@
 import type { Hyper, StepTrace } from "@/lib/engine";
+import type { ProjectorFocus } from "@/lib/wire";
 import type { HyperSegment, PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
 import { createFrameScheduler } from "./frame-scheduler";
 import { ENDED } from "./session-problem";
 import { FrameRing } from "./frame-ring";
 import { LossHistory } from "./loss-history";
+import type { CurveBucket } from "./api";
 import type { ConnectionState, SessionMeta, SessionProblem, SessionView, StepFocus, StepRecord, TeachingView } from "./session-types";
 import { computeStepTrace, sameParams, type StepOrigin } from "./step-trace";
 
@@ -15,7 +17,7 @@ const RING_NUMBERS = 4_000_000;
 /** What applying a frame did. */
 export type FrameResult = "applied" | "stale" | "gap" | "no-snapshot";
 
-const NO_TEACHING: TeachingView = { preset: null, origin: null, templateId: null, poll: null, myVote: null, tally: null, result: null, resultVote: null, closed: null };
+const NO_TEACHING: TeachingView = { preset: null, origin: null, templateId: null, poll: null, myVote: null, tally: null, result: null, resultVote: null, closed: null, focus: "network" };
 
 const EMPTY_VIEW: SessionView = {
   connection: "connecting",
@@ -87,6 +89,12 @@ export class SessionStore {
     this.update({ notice });
   }
 
+  /** The stored run before the held history (GET …/curve buckets), drawn before the live tail. */
+  backfillCurve(buckets: readonly CurveBucket[]): void {
+    this.history.backfill(buckets);
+    this.update({});
+  }
+
   /** Replaces everything with a snapshot (join, resync, reset). */
   applySnapshot(s: SessionSnapshot): void {
     const previous = this.draft.latest;
@@ -150,6 +158,16 @@ export class SessionStore {
     const t = this.draft.teaching;
     const resultVote = t.poll?.id === result.pollId ? t.myVote : t.result?.pollId === result.pollId ? t.resultVote : null;
     this.update({ teaching: { ...t, poll: null, myVote: null, tally: null, result, resultVote } });
+  }
+
+  /** The instructor chose what the projector shows (PV1). */
+  applyFocus(focus: ProjectorFocus): void {
+    this.update({ teaching: { ...this.draft.teaching, focus } });
+  }
+
+  /** Puts the last poll's result (or cancellation) away. */
+  dismissPollResult(): void {
+    this.update({ teaching: { ...this.draft.teaching, result: null, resultVote: null, closed: null } });
   }
 
   /** The poll was cancelled without a step. */
@@ -245,7 +263,9 @@ export class SessionStore {
   private teachingFrom(s: SessionSnapshot): TeachingView {
     const t = s.teaching;
     const old = this.draft.teaching;
-    if (!t) return { ...NO_TEACHING, result: old.result, resultVote: old.resultVote };
+    // A new run (reset, preset, data) starts at step 0: the last poll's result is about the old run.
+    const keepResult = s.step > 0;
+    if (!t) return { ...NO_TEACHING, focus: old.focus, result: keepResult ? old.result : null, resultVote: keepResult ? old.resultVote : null };
     const samePoll = t.poll !== null && old.poll?.id === t.poll.id;
     return {
       preset: t.preset,
@@ -254,9 +274,10 @@ export class SessionStore {
       poll: t.poll,
       myVote: t.myVote !== undefined ? t.myVote : samePoll ? old.myVote : null,
       tally: samePoll ? old.tally : null,
-      result: t.poll ? null : old.result,
-      resultVote: t.poll ? null : old.resultVote,
+      result: t.poll || !keepResult ? null : old.result,
+      resultVote: t.poll || !keepResult ? null : old.resultVote,
       closed: null,
+      focus: t.focus ?? old.focus,
     };
   }
 

@@ -1,6 +1,6 @@
 import type { EngineConfig, Hyper, StepTrace } from "@/lib/engine";
 import type { Phase, PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, PresetNote, Role, RosterEntry, SessionState } from "@/lib/protocol";
-import type { StepInfo } from "@/lib/wire";
+import type { ProjectorFocus, StepInfo } from "@/lib/wire";
 
 /** How the socket stands, as the status bar says it. */
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
@@ -46,6 +46,8 @@ export interface TeachingView {
   resultVote: PollAnswer | null;
   /** The last poll cancelled without a step. */
   closed: PollClosed | null;
+  /** What the projector shows, as the instructor chose (PV1). */
+  focus: ProjectorFocus;
 }
 
 /** Everything the page draws from, replaced (never mutated) at most once per animation frame. */

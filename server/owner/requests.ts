@@ -1,6 +1,7 @@
 import { AppError, type ErrorCode } from "@/lib/errors";
 import type { z } from "zod";
 import type { Ack, Control, dataPointsSchema, PollAnswer, PollOpenRequest, Role } from "@/lib/protocol";
+import type { ProjectorFocus } from "@/lib/wire";
 
 /** Who a request is made for: a socket's participant (plain data: requests cross nodes). */
 export interface Caller {
@@ -28,6 +29,7 @@ export type OwnerRequest =
   | { op: "poll:vote"; sessionId: string; caller: Caller; pollId: string; answer: PollAnswer }
   | { op: "poll:reveal"; sessionId: string; pollId: string }
   | { op: "poll:cancel"; sessionId: string; pollId: string }
+  | { op: "focus"; sessionId: string; view: ProjectorFocus }
   | { op: "fork"; sessionId: string; caller: Caller; title?: string };
 
 /** The owner's answer; null from a node that does not run the session. */

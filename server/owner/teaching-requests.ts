@@ -6,9 +6,9 @@ import type { TeachingService } from "../teaching/service";
 import type { OwnerRequest } from "./requests";
 
 /** The requests of the teaching tools (polls Q1–Q10, forks F1–F4). */
-export type TeachingRequest = Extract<OwnerRequest, { op: "poll:open" | "poll:vote" | "poll:reveal" | "poll:cancel" | "fork" }>;
+export type TeachingRequest = Extract<OwnerRequest, { op: "poll:open" | "poll:vote" | "poll:reveal" | "poll:cancel" | "fork" | "focus" }>;
 
-/** Runs a poll or fork request on the node that owns the session. */
+/** Runs a poll, fork or projector-focus request on the node that owns the session. */
 export function applyTeachingRequest(teaching: TeachingService, session: LiveSession, req: TeachingRequest): Promise<unknown> {
   switch (req.op) {
     case "poll:open":
@@ -21,6 +21,8 @@ export function applyTeachingRequest(teaching: TeachingService, session: LiveSes
       return teaching.polls.cancel(session, req.pollId);
     case "fork":
       return teaching.forks.fork(session, { owner: req.caller.voterId, name: req.caller.name, ip: req.caller.ip }, req.title ?? undefined);
+    case "focus":
+      return Promise.resolve(teaching.setFocus(session, req.view));
   }
 }
 

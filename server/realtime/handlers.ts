@@ -4,6 +4,7 @@ import { AppError, ErrorCode, toAck } from "@/lib/errors";
 import {
   CLIENT_EVENTS,
   controlSchema,
+  focusSchema,
   forkSchema,
   joinSchema,
   pollOpenSchema,
@@ -111,6 +112,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     });
     on("poll:reveal", (payload) => router.call({ op: "poll:reveal", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
     on("poll:cancel", (payload) => router.call({ op: "poll:cancel", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
+    on("session:focus", (payload) => router.call({ op: "focus", sessionId: requireInstructor(socket), view: parse(focusSchema, payload).view }));
     on("session:fork", (payload) => {
       const { sessionId } = requireJoined(socket);
       const { title } = parse(forkSchema, payload ?? {});

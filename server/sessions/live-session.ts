@@ -116,8 +116,8 @@ export class LiveSession {
   private refusedReason: string | null = null;
   /** Teaching state the session itself keeps (the preset changes with `preset` and `data` controls). */
   readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId">;
-  /** What the teaching layer adds to every snapshot (the open poll, Q9); it never writes into the session. */
-  teachingView: (() => Pick<TeachingInfo, "poll">) | null = null;
+  /** What the teaching layer adds to every snapshot (the open poll, Q9; what the projector shows, PV1); it never writes into the session. */
+  teachingView: (() => Pick<TeachingInfo, "poll" | "focus">) | null = null;
   /**
    * Called with every control before it applies (inside the control chain); throwing refuses it. The
    * teaching layer uses it to hold the run still while a poll is open (Q6) and to note fork activity.

@@ -1,3 +1,4 @@
+import type { ProjectorFocus } from "@/lib/wire";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { RoomPort } from "../realtime/room";
 import type { LiveSession } from "../sessions/live-session";
@@ -13,6 +14,8 @@ import { PollService } from "./polls";
 export class TeachingService {
   readonly polls: PollService;
   readonly forks: ForkService;
+  /** What each session's projector shows (PV1): room state, not part of the run, so neither logged nor stored. */
+  private readonly focus = new Map<string, ProjectorFocus>();
 
   constructor(readonly deps: { registry: SessionRegistry; prisma: PrismaClient; roomFor: (sessionId: string) => RoomPort; forkLimits: ForkLimits; now?: () => number }) {
     this.polls = new PollService({ prisma: deps.prisma, roomFor: deps.roomFor });
@@ -27,8 +30,15 @@ export class TeachingService {
       this.polls.guard(session, c);
       this.forks.touch(session);
     };
-    session.teachingView = () => ({ poll: this.polls.current(session.id) });
+    session.teachingView = () => ({ poll: this.polls.current(session.id), focus: this.focus.get(session.id) ?? "network" });
     this.forks.touch(session);
+  }
+
+  /** Points the session's projector at a view and tells the room (PV1–PV3). */
+  setFocus(session: LiveSession, view: ProjectorFocus): { view: ProjectorFocus } {
+    this.focus.set(session.id, view);
+    this.deps.roomFor(session.id).broadcast("session:focus", { view });
+    return { view };
   }
 
   /** Starts the fork sweeper (F4). */

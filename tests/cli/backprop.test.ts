@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/backprop";
 
+/** The seed document's steps: one example at a time (4 a epoch on XOR) with η = 0.5; `{}` now takes all four at η = 5. */
+const SEED_STEPS = JSON.stringify({ learningRate: 0.5, batchSize: 1 });
+
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SEED_NAMES = ["w11", "w12", "w21", "w22", "b1", "b2", "wo1", "wo2", "bo"];
 
@@ -48,7 +51,7 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
   });
 
   it("train --trace csv --every 2 prints a header, every 2nd step, then the summary as comments", async () => {
-    const r = await backprop(["train", "--steps", "10", "--trace", "csv", "--every", "2"]);
+    const r = await backprop(["train", "--config", "-", "--steps", "10", "--trace", "csv", "--every", "2"], SEED_STEPS);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     const csv = lines.filter((line) => !line.startsWith("#"));
@@ -62,7 +65,7 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
   });
 
   it("train --trace json prints one JSON object per line, the summary last", async () => {
-    const r = await backprop(["train", "--steps", "6", "--trace", "json", "--every", "3"]);
+    const r = await backprop(["train", "--config", "-", "--steps", "6", "--trace", "json", "--every", "3"], SEED_STEPS);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
     expect(lines.map((l) => l.type)).toEqual(["step", "step", "summary"]);
@@ -75,7 +78,7 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
   });
 
   it("train without --trace prints only the summary (default 2000 epochs)", async () => {
-    const r = await mainInProcess(["train", "--config", "-"], "{}");
+    const r = await mainInProcess(["train", "--config", "-"], SEED_STEPS);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^state: trained\nsteps: 8000\nepochs: 2000\nfinal loss: /);
     expect(r.stdout).toContain("train accuracy: 100%");

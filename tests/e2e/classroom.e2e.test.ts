@@ -166,9 +166,12 @@ describe.skipIf(!hasChromium)("a classroom session in Chromium", () => {
     await phone.goto(`${server.url}/s/${joinCode}?name=Phone`);
     await waitForAttr(phone, "connection-state", "data-connection", "live");
     await waitForText(phone, "step-number", "6");
+    // On a phone the parameter table is one tap away, under "Boundary"; the curve under "Curve".
+    await phone.getByTestId("panel-tab-boundary").click();
     await phone.getByTestId("param-value-w11").waitFor();
     timing.coldLoadToFirstFrameMs = (await readProbe(phone)).firstParamsAt!;
     expect(await readParameterValues(phone)).toEqual(await readParameterValues(instructor));
+    await phone.getByTestId("panel-tab-curve").click();
     await phone.getByTestId("loss-chart").waitFor();
     const view = await measureOverflow(phone);
     expect(view.scrollWidth, "student view scrollWidth").toBeLessThanOrEqual(view.innerWidth);

@@ -30,8 +30,11 @@ function count(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
 }
 
-function explainFirstStep(input: unknown, steps = 0): { config: EngineConfig; md: string; trainer: Trainer; trace: ReturnType<Trainer["stepTraced"]> } {
-  const config = parseEngineConfig(input);
+/** The seed document steps one example at a time with η = 0.5; the tests mean that step unless they say otherwise. */
+const SEED_HYPER = { learningRate: 0.5, batchSize: 1 };
+
+function explainFirstStep(input: Record<string, unknown>, steps = 0): { config: EngineConfig; md: string; trainer: Trainer; trace: ReturnType<Trainer["stepTraced"]> } {
+  const config = parseEngineConfig({ ...SEED_HYPER, ...input });
   const trainer = new Trainer(config);
   trainer.run(steps);
   const trace = trainer.stepTraced();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Trainer } from "@/lib/engine";
 import { layerGradientNorms, lossAt, traceExamples } from "@/lib/gradient-check";
 import { PRESET_IDS, PRESETS, parseTrustedEngineConfig, presetConfig } from "@/lib/presets";
-import { engineConfigSchema } from "@/lib/schemas";
+import { engineConfigSchema, parseEngineConfig } from "@/lib/schemas";
 
 describe("presets: every misconception demo does what its explanation claims", () => {
   it("every preset has a title, a one-paragraph explanation, what to watch, and a valid config", () => {
@@ -15,6 +15,28 @@ describe("presets: every misconception demo does what its explanation claims", (
       expect(p.watch.length).toBeGreaterThan(20);
       expect(() => presetConfig(id)).not.toThrow();
     }
+  });
+
+  it("{} learns XOR within the first half minute: mean training loss < 0.05 within 300 steps", () => {
+    const t = new Trainer(parseEngineConfig({}));
+    let reachedAt: number | null = null;
+    for (let step = 1; step <= 300 && reachedAt === null; step++) {
+      expect(t.stepOnce()).toBe(true);
+      if (t.evaluate("train").loss < 0.05) reachedAt = step;
+    }
+    expect(reachedAt).not.toBeNull();
+    expect(t.evaluate("train").accuracy).toBe(1);
+  });
+
+  it("the plateau: the seed's own settings sit near 0.25 for 1,500 steps, then fall below 0.05 before 3,000", () => {
+    const t = new Trainer(presetConfig("plateau"));
+    for (let k = 0; k < 15; k++) {
+      t.run(100);
+      expect(t.evaluate("train").loss).toBeGreaterThan(0.24);
+    }
+    t.run(PRESETS.plateau.suggestedSteps - 1500);
+    expect(t.evaluate("train").loss).toBeLessThan(0.05);
+    expect(t.evaluate("train").accuracy).toBe(1);
   });
 
   it("sign slip: the loss climbs (gradient ascent on the true loss)", () => {

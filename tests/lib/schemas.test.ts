@@ -9,13 +9,13 @@ function rejection(input: unknown): string {
 }
 
 describe("engine config", () => {
-  it("{} is the seed's 2-2-1 sigmoid network on XOR with lr 0.5 and per-example SGD", () => {
+  it("{} is the seed's 2-2-1 sigmoid network on XOR, with full-batch steps at η = 5 (the seed's η = 0.5 is the plateau preset)", () => {
     expect(parseEngineConfig({})).toEqual({
       layers: [2, 2, 1],
       activation: { hidden: "sigmoid", output: "sigmoid" },
       loss: "mse",
-      learningRate: 0.5,
-      batchSize: 1,
+      learningRate: 5,
+      batchSize: 4,
       regularization: { kind: "none", rate: 0 },
       init: { scheme: "xavier", seed: 42, range: 0.5 },
       dataset: { name: "xor", seed: 7, noise: 0, size: undefined, testRatio: undefined },

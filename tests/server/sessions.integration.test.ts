@@ -191,7 +191,7 @@ describeTopologies("live sessions", (nodes) => {
   });
 
   it("session:trace recomputes any stored step bit-identically; session:resync returns a snapshot", async () => {
-    const s = await createSession(server.url, { layers: [2, 3, 1], batchSize: 2, dataset: { name: "circle", size: 30 } });
+    const s = await createSession(server.url, { layers: [2, 3, 1], batchSize: 2, learningRate: 0.5, dataset: { name: "circle", size: 30 } });
     const teacher = await client();
     await join(teacher, { joinCode: s.joinCode, name: "T", instructorKey: s.instructorKey });
     const frames = collectFrames(teacher);

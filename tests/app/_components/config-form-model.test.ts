@@ -18,6 +18,19 @@ describe("start form: the loss", () => {
   it("refuses a loss the form does not offer (the sign-slip loss is only for its demo)", () => {
     const r = readDraft({ ...DEFAULT_DRAFT, loss: "mse-seed-sign" });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.loss).toContain("loss: must be one of mse, bce");
+    if (!r.ok) expect(r.errors.loss).toContain("Loss must be one of mse, bce");
+  });
+});
+
+describe("form messages name the field as the form labels it", () => {
+  it("says 'Learning rate must be at most 10', counts items from 1, and checks the title's length like the server", () => {
+    const lr = readDraft({ ...DEFAULT_DRAFT, learningRate: "11" });
+    expect(!lr.ok && lr.errors.learningRate).toBe("Learning rate must be at most 10");
+    const layers = readDraft({ ...DEFAULT_DRAFT, layers: "2, 65, 1" });
+    expect(!layers.ok && layers.errors.layers).toBe("Layer sizes (item 2) must be at most 64");
+    const noise = readDraft({ ...DEFAULT_DRAFT, noise: "0.9" });
+    expect(!noise.ok && noise.errors["dataset.noise"]).toBe("Noise must be at most 0.5");
+    const title = readDraft({ ...DEFAULT_DRAFT, title: "x".repeat(121) });
+    expect(!title.ok && title.errors.title).toBe("Title must be at most 120 characters, got 121");
   });
 });

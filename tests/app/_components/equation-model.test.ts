@@ -8,7 +8,7 @@ import { formatValue } from "@/app/_lib/format";
 const SEED_PARAMS = { weights: [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], biases: [[0.1, 0.1], [0.2]] };
 
 function seedStep(extra: Record<string, unknown> = {}) {
-  const config = parseEngineConfig({ params: SEED_PARAMS, ...extra });
+  const config = parseEngineConfig({ learningRate: 0.5, batchSize: 1, params: SEED_PARAMS, ...extra });
   const trace = new Trainer(config).stepTraced();
   return { config, trace };
 }
@@ -77,7 +77,7 @@ describe("equation model", () => {
   });
 
   it("writes deeper networks' hidden gradients through Σ w·δ, still equal to the engine's", () => {
-    const config = parseEngineConfig({ layers: [2, 3, 2, 1], activation: { hidden: "tanh" } });
+    const config = parseEngineConfig({ layers: [2, 3, 2, 1], activation: { hidden: "tanh" }, batchSize: 1 });
     const trace = new Trainer(config).stepTraced();
     for (let k = 0; k < trace.names.length; k++) {
       const chain = buildEquationModel(config, trace, { selected: k }).chain!;

@@ -4,7 +4,7 @@ import { parseEngineConfig } from "@/lib/schemas";
 import { REPLAY_CHECKPOINT_EVERY, Replayer } from "@/app/_lib/replayer";
 
 describe("replayer", () => {
-  const config = parseEngineConfig({});
+  const config = parseEngineConfig({ learningRate: 0.5, batchSize: 1 });
 
   it("recomputes any step, forwards and backwards, bit for bit like a straight run", () => {
     const r = new Replayer(config);

@@ -23,7 +23,7 @@ function serverStep(t: Trainer): StepInfo {
 }
 
 describe("session store", () => {
-  const config = parseEngineConfig({ params: { weights: [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], biases: [[0.1, 0.1], [0.2]] } });
+  const config = parseEngineConfig({ learningRate: 0.5, batchSize: 1, params: { weights: [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], biases: [[0.1, 0.1], [0.2]] } });
 
   it("recomputes each received step's trace locally, bit for bit equal to the broadcast θ", async () => {
     const server = new Trainer(config);

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "./next-build";
 
-/** How long the server may take to open its port (migrations on a fresh PGlite, Next's prepare). */
-const START_TIMEOUT_MS = 60_000;
+/** How long the server may take to open its port (migrations on a fresh PGlite, Next's prepare; minutes on a loaded two-core machine). */
+const START_TIMEOUT_MS = Number(process.env.E2E_START_TIMEOUT_MS ?? 180_000);
 
 /** The production server (`node scripts/start.mjs`: Next UI, API and Socket.IO) as a child process. */
 export interface ServerProcess {
@@ -34,7 +34,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
       const timer = setTimeout(() => reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms:\n${out}`)), START_TIMEOUT_MS);
       const check = () => {
         // PORT=0: the ready line carries the port the kernel picked.
-        const ready = /ready on (http:\/\/\S+)/.exec(out);
+        const ready = /ready on (http:\/\/[^\s"]+)/.exec(out); // a plain line or a JSON log line
         if (!ready) return;
         clearTimeout(timer);
         child.stdout.off("data", check);

@@ -87,7 +87,7 @@ describe("binary cross-entropy", () => {
   });
 
   it("trains XOR (seed 42, lr 0.5): mean loss < 0.05 and accuracy 100% within 1,000 epochs", () => {
-    const t = new Trainer(parseEngineConfig({ loss: "bce" }));
+    const t = new Trainer(parseEngineConfig({ loss: "bce", learningRate: 0.5, batchSize: 1 }));
     const start = t.evaluate("train").loss;
     while (t.epoch < 1000 && t.evaluate("train").loss >= 0.05) t.run(t.data.train.n);
     expect(t.evaluate("train").loss).toBeLessThan(0.05);
@@ -112,7 +112,7 @@ describe("binary cross-entropy", () => {
   it(`a saturated output (ŷ exactly 0 or 1) gives a finite, clamped loss and keeps training: no silent NaN`, () => {
     // zo = ±100: σ rounds to exactly 1 (and 1 − σ to 0); the wrong class costs −ln ε, the right one −ln(1 − ε)
     const params = { weights: [[[0, 0], [0, 0]], [[0, 0]]], biases: [[0, 0], [100]] };
-    const t = new Trainer(parseEngineConfig({ loss: "bce", params, dataset: { points: [{ x: [0, 0], y: [0] }] } }));
+    const t = new Trainer(parseEngineConfig({ loss: "bce", learningRate: 0.5, params, dataset: { points: [{ x: [0, 0], y: [0] }] } }));
     expect(t.net.forward(t.theta, [0, 0], 0)[0]).toBe(1);
     const trace = t.stepTraced();
     expect(trace.diverged).toBe(false);

@@ -145,7 +145,7 @@ describe("training", () => {
   });
 
   it("changing the batch size mid-epoch continues from the same position", () => {
-    const t = new Trainer(parseEngineConfig({ dataset: { name: "circle", size: 30, testRatio: 0 } }));
+    const t = new Trainer(parseEngineConfig({ batchSize: 1, dataset: { name: "circle", size: 30, testRatio: 0 } }));
     t.run(5);
     t.setHyper({ batchSize: 4 });
     const trace = t.stepTraced();

@@ -55,7 +55,7 @@ describe("explain: features, softmax and cross-entropy with this step's numbers"
   });
 
   it("explains a regression step on plane with a linear output", () => {
-    const { md, trace } = explain({ layers: [2, 3, 1], activation: { hidden: "tanh", output: "linear" }, dataset: { name: "plane" } });
+    const { md, trace } = explain({ layers: [2, 3, 1], activation: { hidden: "tanh", output: "linear" }, dataset: { name: "plane" }, batchSize: 1 });
     const line = md.split("\n").find((l) => l.startsWith("- `L = (y − ŷ)² = ("));
     expect(line).toBeDefined();
     expect(result(line!.slice(3, -1))).toBeCloseTo(trace.examples[0].loss, 5);

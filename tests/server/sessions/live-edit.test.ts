@@ -69,7 +69,7 @@ describe("live edits through session:control (E1–E4)", () => {
   });
 
   it("[R6] set { lrSchedule } applies from the step it is logged at, and a rebuild from the log is bit-identical", async () => {
-    const { session, store, config } = setup({ dataset: { name: "circle", size: 40 }, layers: [2, 3, 1], batchSize: 4 });
+    const { session, store, config } = setup({ dataset: { name: "circle", size: 40 }, layers: [2, 3, 1], batchSize: 4, learningRate: 0.5 });
     await control(session, { action: "step", count: 12 });
     await control(session, { action: "set", lrSchedule: { kind: "step", every: 5, factor: 0.5 } });
     await control(session, { action: "step", count: 20 });

@@ -158,14 +158,15 @@ describe("LiveSession", () => {
   });
 
   it("[R10] fast-forward trains whole epochs without per-step frames, then sends one snapshot", async () => {
-    const { session, room, store } = setup();
+    const perExample = { learningRate: 0.5, batchSize: 1 }; // the seed's steps: 4 a epoch
+    const { session, room, store } = setup(perExample);
     await session.control({ action: "fastForward", epochs: 50 });
     expect(steps(room)).toEqual([]);
     expect(session.step).toBe(200);
     expect(store.step).toBe(200);
     const snap = room.of("session:snapshot").at(-1)!;
     expect(snap.history.length).toBe(50);
-    expect(snap.params).toEqual(Array.from(reference({}, 200)));
+    expect(snap.params).toEqual(Array.from(reference(perExample, 200)));
     expect(store.checkpoints.has(200)).toBe(true);
   });
 

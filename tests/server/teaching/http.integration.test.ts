@@ -138,7 +138,7 @@ for (const kind of ["pglite", "postgres"] as const) {
 
     it("presets: listed, and a session can start from one (its note shown to the room)", async () => {
       const list = await (await get("/api/presets")).json();
-      expect(list.presets.map((p: { id: string }) => p.id)).toEqual(["sign-slip", "big-learning-rate", "saturated-sigmoid", "dead-relu", "symmetric-init", "xor-no-hidden"]);
+      expect(list.presets.map((p: { id: string }) => p.id)).toEqual(["plateau", "sign-slip", "big-learning-rate", "saturated-sigmoid", "dead-relu", "symmetric-init", "xor-no-hidden"]);
       const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ preset: "xor-no-hidden" }) });
       expect(res.status).toBe(201);
       const created = await res.json();
@@ -151,7 +151,7 @@ for (const kind of ["pglite", "postgres"] as const) {
       const direct = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ loss: "mse-seed-sign" }) });
       expect(direct.status).toBe(400);
       const bad = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ preset: "magic" }) });
-      expect((await bad.json()).error.message).toMatch(/preset: must be one of sign-slip/);
+      expect((await bad.json()).error.message).toMatch(/preset: must be one of plateau, sign-slip/);
     });
 
     it("templates: save, list, get, start a session from one, delete only with the key", async () => {

@@ -1,0 +1,225 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAxe } from "./helpers/axe";
+import { hasChromium, launchChromium } from "./helpers/browser";
+import { ensureNextBuild, ROOT } from "./helpers/next-build";
+import { measureOverflow, waitForAttr, waitForText } from "./helpers/page-probes";
+import { startServerProcess, type ServerProcess } from "./helpers/server-process";
+import { writeThumbnail } from "./helpers/thumbnail";
+
+const SCREENS = path.join(ROOT, "tests/e2e/screenshots/lecture-hall");
+const PROJECTOR: BrowserContextOptions = { viewport: { width: 1920, height: 1080 } };
+const CONSOLE: BrowserContextOptions = { viewport: { width: 1366, height: 768 } };
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+/** `npm run screens` sets this: the README's pictures are regenerated from this run. */
+const DOCS_SCREENS = process.env.SCREENS_TO_DOCS === "1" ? path.join(ROOT, "docs/screens") : null;
+const PRIMARY_CONTROLS = ["play-pause", "step-1", "next-phase", "speed-input", "connection-state", "step-number"];
+
+/**
+ * The lecture hall (issue 14): the projector (1920×1080), the instructor's console (1366×768) and a
+ * phone (390×844), photographed at step 0, mid phase walk, during a poll and after fast-forward, with
+ * the layout checks a room needs and axe-core in light and dark themes.
+ */
+describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let session: { joinCode: string; instructorKey: string };
+  let projector: Page;
+  let console_: Page;
+  let phone: Page;
+
+  async function openPage(options: BrowserContextOptions): Promise<Page> {
+    const context = await browser.newContext(options);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    return page;
+  }
+
+  async function shootAll(moment: string): Promise<void> {
+    await projector.screenshot({ path: path.join(SCREENS, `projector-${moment}.png`) });
+    await console_.screenshot({ path: path.join(SCREENS, `console-${moment}.png`) });
+    await phone.screenshot({ path: path.join(SCREENS, `phone-${moment}.png`) });
+  }
+
+  /** Every projector number ≥ 28 px and every label ≥ 20 px (computed font size of the marked elements). */
+  async function projectorFontSizes(): Promise<{ numbers: number[]; labels: number[] }> {
+    return projector.evaluate(() => {
+      const sizes = (sel: string) => [...document.querySelectorAll(sel)].filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => parseFloat(getComputedStyle(e).fontSize));
+      return { numbers: sizes("[data-proj-number]"), labels: sizes("[data-proj-label]") };
+    });
+  }
+
+  async function checkLayouts(): Promise<void> {
+    const fit = await measureOverflow(phone);
+    expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
+    await console_.evaluate(() => window.scrollTo(0, 0));
+    for (const id of PRIMARY_CONTROLS) {
+      const box = await console_.getByTestId(id).boundingBox();
+      expect(box, id).not.toBeNull();
+      expect(box!.y + box!.height, `${id} inside the first 768 px`).toBeLessThanOrEqual(768);
+      expect(box!.x + box!.width, `${id} inside 1366 px`).toBeLessThanOrEqual(1366);
+    }
+    const fonts = await projectorFontSizes();
+    expect(fonts.numbers.length).toBeGreaterThan(0);
+    expect(fonts.labels.length).toBeGreaterThan(0);
+    for (const n of fonts.numbers) expect(n).toBeGreaterThanOrEqual(28);
+    for (const l of fonts.labels) expect(l).toBeGreaterThanOrEqual(20);
+  }
+
+  beforeAll(async () => {
+    ensureNextBuild();
+    await mkdir(SCREENS, { recursive: true });
+    server = await startServerProcess();
+    browser = await launchChromium();
+    const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Backprop on XOR" }) });
+    session = await res.json();
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  }, 30_000);
+
+  it("step 0: the three views open and fit their screens", async () => {
+    console_ = await openPage(CONSOLE);
+    await console_.goto(`${server.url}/s/${session.joinCode}/present#key=${encodeURIComponent(session.instructorKey)}`);
+    await waitForAttr(console_, "connection-state", "data-connection", "live");
+    projector = await openPage(PROJECTOR);
+    await projector.goto(`${server.url}/s/${session.joinCode}/projector`);
+    await projector.getByTestId("projector-network").waitFor();
+    phone = await openPage(PHONE);
+    await phone.goto(`${server.url}/s/${session.joinCode}?name=Ada`);
+    await waitForAttr(phone, "connection-state", "data-connection", "live");
+    // The projector link needs no key and shows no names or keys.
+    const text = await projector.locator("body").innerText();
+    expect(text).not.toContain("Ada");
+    expect(text).not.toContain(session.instructorKey);
+    await checkLayouts();
+    await shootAll("step-0");
+  }, 180_000);
+
+  it("mid phase walk: the projector follows the walk", async () => {
+    await console_.getByTestId("next-phase").click();
+    await console_.getByTestId("next-phase").click();
+    await waitForAttr(projector, "phase-indicator", "data-phase", "loss");
+    await checkLayouts();
+    await shootAll("phase-walk");
+  }, 60_000);
+
+  it("during a poll: the console chooses the projector's poll view; the question shows, no tally", async () => {
+    await console_.getByTestId("next-phase").click();
+    await console_.getByTestId("next-phase").click();
+    await waitForText(console_, "step-number", "1");
+    await console_.getByTestId("poll-kind-loss").check();
+    await console_.getByTestId("poll-open").click();
+    await console_.getByTestId("focus-poll").click();
+    await waitForAttr(projector, "projector-view", "data-focus", "poll");
+    await projector.locator("[data-testid=projector-poll][data-poll-state=open]").waitFor();
+    expect(await projector.getByTestId("poll-tally").count()).toBe(0);
+    await phone.getByTestId("poll-card").waitFor();
+    await checkLayouts();
+    await shootAll("poll");
+    if (DOCS_SCREENS) {
+      await mkdir(DOCS_SCREENS, { recursive: true });
+      await writeThumbnail(browser, projector, path.join(DOCS_SCREENS, "projector.png"), 640);
+      await writeThumbnail(browser, console_, path.join(DOCS_SCREENS, "console.png"), 640);
+      await writeThumbnail(browser, phone, path.join(DOCS_SCREENS, "phone.png"), 240);
+    }
+    await console_.getByTestId("poll-reveal").click();
+    await projector.locator("[data-testid=projector-poll][data-poll-state=revealed]").waitFor();
+    await projector.getByTestId("poll-tally").waitFor();
+  }, 60_000);
+
+  it("after fast-forward: the curve view shows the whole run", async () => {
+    await console_.getByTestId("focus-curve").click();
+    await waitForAttr(projector, "projector-view", "data-focus", "curve");
+    await console_.getByTestId("fast-forward").click();
+    await waitForText(projector, "projector-step", "12");
+    await checkLayouts();
+    await shootAll("fast-forward");
+  }, 60_000);
+
+  it("the phone shows the now header and the diagram on its first screen, the other panels one tap away", async () => {
+    // The phone followed the projector to the curve; one tap brings the diagram back.
+    await phone.getByTestId("panel-tab-network").click();
+    const diagram = (await phone.getByTestId("network-diagram").boundingBox())!;
+    expect(diagram.y).toBeLessThan(844);
+    await phone.getByTestId("loss-now").waitFor();
+    await phone.getByTestId("panel-tab-curve").click();
+    expect(await phone.getByTestId("network-diagram").isVisible()).toBe(false);
+    await phone.getByTestId("panel-tab-network").click();
+    expect(await phone.getByTestId("network-diagram").isVisible()).toBe(true);
+    // No keyboard hints on a touch screen.
+    expect(await phone.locator("kbd:visible").count()).toBe(0);
+  }, 30_000);
+
+  for (const layers of [[2, 8, 8, 1], [2, 16, 16, 1]]) {
+    it(`the diagram's label boxes are disjoint at ${layers.join("-")} (console and phone widths)`, async () => {
+      const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Wide", layers }) });
+      const wide = await res.json();
+      for (const options of [CONSOLE, PHONE]) {
+        const page = await openPage(options);
+        await page.goto(`${server.url}/s/${wide.joinCode}/present#key=${encodeURIComponent(wide.instructorKey)}`);
+        await waitForAttr(page, "connection-state", "data-connection", "live");
+        await page.getByTestId("step-1").click();
+        await waitForText(page, "step-number", "1");
+        await page.locator("[data-diagram-label=value]").first().waitFor();
+        const boxes = await page.evaluate(() => [...document.querySelectorAll("[data-diagram-label]")].map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+        expect(boxes.length).toBeGreaterThan(layers.reduce((a, b) => a + b, 0) - 1);
+        for (let a = 0; a < boxes.length; a++) {
+          for (let b = a + 1; b < boxes.length; b++) {
+            const [p, q] = [boxes[a], boxes[b]];
+            const overlap = p.x < q.x + q.w - 0.5 && q.x < p.x + p.w - 0.5 && p.y < q.y + q.h - 0.5 && q.y < p.y + p.h - 0.5;
+            expect(overlap, `labels ${a} and ${b} overlap`).toBe(false);
+          }
+        }
+        await page.screenshot({ path: path.join(SCREENS, `diagram-${layers.join("-")}-${options === PHONE ? "phone" : "console"}.png`) });
+      }
+    }, 90_000);
+  }
+
+  it("the projector's keys pick a view locally (1–4)", async () => {
+    await projector.keyboard.press("4");
+    await waitForAttr(projector, "projector-view", "data-focus", "join");
+    await projector.getByTestId("join-qr").waitFor();
+    await projector.keyboard.press("1");
+    await waitForAttr(projector, "projector-view", "data-focus", "network");
+  }, 30_000);
+
+  it("axe-core: 0 violations on every view, light and dark", async () => {
+    const found: Record<string, unknown> = {};
+    for (const scheme of ["light", "dark"] as const) {
+      for (const [name, options, url] of [
+        ["projector", PROJECTOR, `/s/${session.joinCode}/projector`],
+        ["console", CONSOLE, `/s/${session.joinCode}/present#key=${encodeURIComponent(session.instructorKey)}`],
+        ["phone", PHONE, `/s/${session.joinCode}?name=Bo`],
+        ["lobby", CONSOLE, "/"],
+      ] as const) {
+        const page = await openPage({ ...options, colorScheme: scheme });
+        await page.goto(`${server.url}${url}`);
+        await page.locator("main").first().waitFor();
+        await page.waitForTimeout(1500);
+        const violations = await runAxe(page);
+        if (violations.length > 0) found[`${name}/${scheme}`] = violations;
+      }
+    }
+    expect(found).toEqual({});
+  }, 180_000);
+
+  it("an unknown code shows only the error and the way back; an ended session offers its replay", async () => {
+    const stray = await openPage(PHONE);
+    await stray.goto(`${server.url}/s/ZZZZ22?name=Ada`);
+    await waitForAttr(stray, "problem", "data-kind", "not-found");
+    expect(await stray.getByTestId("connection-state").count()).toBe(0);
+    expect(await stray.getByRole("link", { name: "Back to the lobby" }).count()).toBe(1);
+    await console_.getByTestId("end-session").click();
+    await console_.getByTestId("end-session").click();
+    await phone.getByTestId("replay-link").waitFor();
+    expect(await phone.getByTestId("replay-link").getAttribute("href")).toMatch(/^\/replay\/[0-9a-f-]{36}$/);
+  }, 60_000);
+});
