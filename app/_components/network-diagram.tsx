@@ -95,7 +95,7 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
           <NodeShape key={n.id} node={n} onHover={setHoveredNode}>
             {n.heatmap ? (
               <foreignObject x={n.x - n.r} y={n.y - n.r} width={n.r * 2} height={n.r * 2} className="pointer-events-none">
-                <NeuronHeatmap net={net} params={focus.params} layer={n.layer} neuron={n.index} bounds={bounds} range={hiddenRange} label={n.label} />
+                <NeuronHeatmap net={net} params={focus.params} layer={n.layer} neuron={n.index} bounds={bounds} range={hiddenRange} features={config.features} label={n.label} />
               </foreignObject>
             ) : null}
             {n.bias ? <BiasKnob node={n} bias={n.bias} handlers={paramHandlers(n.bias)} /> : null}
@@ -128,7 +128,7 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
         {enlarged ? (
           <foreignObject x={Math.min(model.width - 150, Math.max(0, enlarged.x - 75))} y={Math.min(model.height - 150, Math.max(0, enlarged.y - 75))} width={150} height={150} className="pointer-events-none">
             <div style={{ width: "100%", height: "100%", border: "2px solid var(--fg)", borderRadius: 8, overflow: "hidden" }}>
-              <NeuronHeatmap net={net} params={focus.params} layer={enlarged.layer} neuron={enlarged.index} bounds={bounds} range={hiddenRange} label={`${enlarged.label} (enlarged)`} />
+              <NeuronHeatmap net={net} params={focus.params} layer={enlarged.layer} neuron={enlarged.index} bounds={bounds} range={hiddenRange} features={config.features} label={`${enlarged.label} (enlarged)`} />
             </div>
           </foreignObject>
         ) : null}
