@@ -4,10 +4,12 @@ import { attachCluster } from "./cluster";
 import { createFlush } from "./data/write-ops";
 import type { Env } from "./env";
 import type { PrismaClient } from "./generated/prisma/client";
-import { CreationBudget } from "./http/creation-budget";
 import { createApiHandler } from "./http/router";
 import { registerSessionHandlers } from "./realtime/handlers";
 import { limitConnectionsPerIp } from "./realtime/ip-limits";
+import { budgetsFor, guardSockets } from "./security/wiring";
+import { ParticipantTokens } from "./security/participant-tokens";
+import { loadParticipantSecret } from "./security/secret";
 import { DEFAULT_LIMITS, type Limits } from "./realtime/limits";
 import { socketRoom } from "./realtime/socket-room";
 import { SessionRegistry } from "./sessions/registry";
@@ -48,6 +50,8 @@ export function limitsFromEnv(env: Env): Limits {
     failedJoinsPerMinute: env.FAILED_JOINS_PER_MINUTE ?? DEFAULT_LIMITS.failedJoinsPerMinute,
     failedJoinBlockMs: env.FAILED_JOIN_BLOCK_SECONDS !== undefined ? env.FAILED_JOIN_BLOCK_SECONDS * 1000 : DEFAULT_LIMITS.failedJoinBlockMs,
     sessionsPerIpPerHour: env.SESSIONS_PER_IP_PER_HOUR ?? DEFAULT_LIMITS.sessionsPerIpPerHour,
+    templatesPerIpPerHour: env.TEMPLATES_PER_IP_PER_HOUR ?? DEFAULT_LIMITS.templatesPerIpPerHour,
+    abuseStrikes: env.ABUSE_STRIKES ?? DEFAULT_LIMITS.abuseStrikes,
   };
 }
 
@@ -85,11 +89,15 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const prisma = app.db.prisma;
   const queue = createWriteQueue(createFlush(prisma, app.db.runScript), prisma, () => registry);
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
-  const teaching = new TeachingService({ registry, prisma, roomFor: (id) => socketRoom(app.io, id), forkLimits: forkLimitsFromEnv(env) });
-  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, teaching, creations: new CreationBudget(limits.sessionsPerIpPerHour) }));
+  const forkLimits = forkLimitsFromEnv(env);
+  const budgets = budgetsFor(limits, forkLimits);
+  const tokens = new ParticipantTokens(loadParticipantSecret({ fromEnv: env.PARTICIPANT_TOKEN_SECRET, dataDir: env.DATA_DIR }));
+  const teaching = new TeachingService({ registry, prisma, roomFor: (id) => socketRoom(app.io, id), forkLimits, tokens, budgets });
+  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, teaching, budgets, tokens }));
   app.hooks.onSocketServer.push(async (io) => {
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
-    registerSessionHandlers(io, { registry, prisma, queue, limits, teaching });
+    guardSockets(io, limits, tokens);
+    registerSessionHandlers(io, { registry, prisma, queue, limits, budgets, teaching });
     const recovered = await registry.recoverAll();
     await teaching.start();
     if (recovered > 0) console.log(`backprop-live: recovered ${recovered} unfinished session(s), paused at their last stored step`);

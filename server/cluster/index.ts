@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { App } from "../app";
-import { CreationBudget } from "../http/creation-budget";
 import { createApiHandler } from "../http/router";
 import { describeError } from "../describe-error";
 import type { Env } from "../env";
@@ -10,7 +9,8 @@ import type { RoomPort } from "../realtime/room";
 import { socketRoom } from "../realtime/socket-room";
 import { SessionRegistry } from "../sessions/registry";
 import type { LiveService } from "../live";
-import { createWriteQueue, limitsFromEnv } from "../live";
+import { createWriteQueue, forkLimitsFromEnv, limitsFromEnv } from "../live";
+import { budgetsFor, guardSockets } from "../security/wiring";
 import { createFencedFlush } from "./fenced-flush";
 import { LeaseKeeper } from "./lease-keeper";
 import { SessionOwner } from "./owner";
@@ -41,15 +41,19 @@ export function attachCluster(app: App, env: Env, redisUrl: string): LiveService
     roomFor: (id) => fenced(socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), () => leases.holds(id)),
     claim: (id) => leases.claim(id),
   });
-  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, creations: new CreationBudget(limits.sessionsPerIpPerHour) }));
+  const budgets = budgetsFor(limits, forkLimitsFromEnv(env));
+  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, budgets }));
   let redis: Redis | undefined;
   let takeover: Takeover | undefined;
   app.hooks.onSocketServer.push(async (io) => {
     redis = await attachRedisAdapter(io, redisUrl, { streamName: env.REDIS_STREAM });
+    // Per-address budgets shared by every node (atomic in Redis).
+    budgets.useRedis(redis, env.REDIS_STREAM);
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
+    guardSockets(io, limits);
     const owner = new SessionOwner(io, { registry, leases, prisma, queue, limits });
     const router = new OwnerRouter(io, owner);
-    registerClusterHandlers(io, { router, owner, registry, prisma, limits });
+    registerClusterHandlers(io, { router, owner, registry, prisma, limits, budgets });
     leases.start();
     takeover = new Takeover({ io, prisma, registry, leases, owner, redis, streamName: env.REDIS_STREAM, maxLiveSessions: limits.maxLiveSessions });
     const adopted = await takeover.start();

@@ -3,8 +3,8 @@ import { AppError, ErrorCode, type ErrorCode as Code } from "@/lib/errors";
 import { CLIENT_EVENTS, controlSchema, joinSchema, traceRequestSchema, type SessionSnapshot } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
 import { getSessionState } from "../data/leases";
-import { createHandler, KNOWN_EVENTS, parse } from "../realtime/handlers";
-import { FailedJoinLimiter } from "../realtime/ip-limits";
+import { createHandler, parse } from "../realtime/handlers";
+import type { Budgets } from "../security/budgets";
 import type { Limits } from "../realtime/limits";
 import { instructorRoom, sessionRoom } from "../realtime/socket-room";
 import type { SessionRegistry } from "../sessions/registry";
@@ -23,9 +23,8 @@ const TEACHING_EVENTS = CLIENT_EVENTS.filter((e) => e === "session:fork" || e.st
  */
 export function registerClusterHandlers(
   io: Server,
-  deps: { router: OwnerRouter; owner: SessionOwner; registry: SessionRegistry; prisma: PrismaClient; limits: Limits },
+  deps: { router: OwnerRouter; owner: SessionOwner; registry: SessionRegistry; prisma: PrismaClient; limits: Limits; budgets: Budgets },
 ): void {
-  const failedJoins = new FailedJoinLimiter(deps.limits.failedJoinsPerMinute, deps.limits.failedJoinBlockMs);
   io.on("connection", (raw: Socket) => {
     const socket = raw as ClusterSocket;
     if (socket.recovered && socket.data.cluster) void rejoin(socket);
@@ -59,17 +58,13 @@ export function registerClusterHandlers(
         throw new AppError(ErrorCode.UNAVAILABLE, `${event} is not available when the server runs as several nodes (REDIS_URL); run a single process for polls and sandboxes`);
       }));
     }
-    socket.onAny((event: unknown) => {
-      if (typeof event === "string" && KNOWN_EVENTS.has(event)) return;
-      socket.emit("session:error", { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` });
-    });
     // Keep socket.data: connection state recovery restores it if the client comes back.
     socket.on("disconnect", () => leave(socket, { keepData: true }));
   });
 
   async function join(socket: ClusterSocket, req: ReturnType<typeof joinSchema.parse>): Promise<SessionSnapshot> {
     const ip = socket.handshake.address;
-    const waitMs = failedJoins.blockedFor(ip);
+    const waitMs = await deps.budgets.joinBlockedFor(ip);
     if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
     if (socket.data.cluster) leave(socket);
     const ask: OwnerRequest = { op: "join", socketId: socket.id, joinCode: req.joinCode, sessionId: req.sessionId, instructorKey: req.instructorKey, name: req.name };
@@ -79,10 +74,10 @@ export function registerClusterHandlers(
       if (req.sessionId !== undefined && (await getSessionState(deps.prisma, req.sessionId)) !== null) {
         throw new AppError(ErrorCode.UNAVAILABLE, "the session is moving to another server; try again in a few seconds");
       }
-      failedJoins.fail(ip);
+      await deps.budgets.failJoin(ip);
       throw new AppError(ErrorCode.NOT_FOUND, req.joinCode !== undefined ? `no live session has the code ${req.joinCode}; check the code, or the session may have ended` : "no session has this id");
     }
-    if (!reply.ok && (reply.error.code === ErrorCode.UNAUTHORIZED || reply.error.code === ErrorCode.NOT_FOUND)) failedJoins.fail(ip);
+    if (!reply.ok && (reply.error.code === ErrorCode.UNAUTHORIZED || reply.error.code === ErrorCode.NOT_FOUND)) await deps.budgets.failJoin(ip);
     const snapshot = answer(reply) as SessionSnapshot;
     socket.data.cluster = { sessionId: snapshot.sessionId, role: snapshot.role, name: req.name };
     return snapshot;

@@ -27,10 +27,21 @@ export async function setDatasetHash(prisma: PrismaClient, id: string, hash: str
   await prisma.session.update({ where: { id }, data: { datasetHash: hash } });
 }
 
-/** Sessions with this dataset hash, newest first. */
-export async function listByDatasetHash(prisma: PrismaClient, hash: string, limit: number) {
+/**
+ * Runs on dataset `hash` the caller owns, newest first: session `id` itself; with `owner` (the
+ * caller holds its instructor key) also its parent and its forks; with `forkOwner` also the forks of
+ * `id` made by that participant.
+ */
+export async function listOwnedRuns(prisma: PrismaClient, q: { id: string; hash: string; owner: boolean; forkOwner: string | null }, limit: number) {
+  const self = await prisma.session.findUnique({ where: { id: q.id }, select: { parentId: true } });
+  const or: Prisma.SessionWhereInput[] = [{ id: q.id }];
+  if (q.owner) {
+    or.push({ parentId: q.id });
+    if (self?.parentId) or.push({ id: self.parentId });
+  }
+  if (q.forkOwner) or.push({ parentId: q.id, forkOwner: q.forkOwner });
   return prisma.session.findMany({
-    where: { datasetHash: hash },
+    where: { datasetHash: q.hash, OR: or },
     orderBy: { createdAt: "desc" },
     take: limit,
     select: { id: true, title: true, state: true, step: true, createdAt: true, parentId: true, forkedAtStep: true },
@@ -90,9 +101,9 @@ export async function loadOpenPolls(prisma: PrismaClient): Promise<StoredPoll[]>
   return rows.map((r) => ({ id: r.id, sessionId: r.sessionId, step: r.step, kind: r.kind as PollKind, param: r.param, state: r.state, openedAt: r.openedAt, votes: r.votes.map((v) => ({ ...v, answer: v.answer as PollAnswer })) }));
 }
 
-/** Every poll of a session with its result and vote count, oldest first. */
-export async function listPolls(prisma: PrismaClient, sessionId: string) {
-  const rows = await prisma.poll.findMany({ where: { sessionId }, orderBy: { openedAt: "asc" }, include: { _count: { select: { votes: true } }, votes: { select: { name: true, answer: true, votedAt: true }, orderBy: { votedAt: "asc" } } } });
+/** Every poll of a session with its result and vote count, oldest first; each voter's name and answer only `withBallots` (the instructor). */
+export async function listPolls(prisma: PrismaClient, sessionId: string, options: { withBallots: boolean }) {
+  const rows = await prisma.poll.findMany({ where: { sessionId }, orderBy: { openedAt: "asc" }, include: { _count: { select: { votes: true } }, votes: { select: { name: true, answer: true, votedAt: true }, orderBy: { votedAt: "asc" }, ...(options.withBallots ? {} : { take: 0 }) } } });
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -104,7 +115,7 @@ export async function listPolls(prisma: PrismaClient, sessionId: string) {
     after: r.after,
     counts: r.counts,
     votes: r._count.votes,
-    ballots: r.votes.map((v) => ({ name: v.name, answer: v.answer, votedAt: v.votedAt.toISOString() })),
+    ...(options.withBallots ? { ballots: r.votes.map((v) => ({ name: v.name, answer: v.answer, votedAt: v.votedAt.toISOString() })) } : {}),
     reason: r.reason,
     openedAt: r.openedAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,

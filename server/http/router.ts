@@ -7,14 +7,14 @@ import { createTemplateRoute, deleteTemplateRoute, getTemplateRoute, listTemplat
 
 const ROUTES: { method: string; pattern: RegExp; run: (req: IncomingMessage, res: ServerResponse, m: RegExpMatchArray, q: URLSearchParams, d: RouteDeps) => Promise<void> }[] = [
   { method: "POST", pattern: /^\/api\/sessions\/?$/, run: (req, res, _m, _q, d) => createSessionRoute(req, res, d) },
-  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/?$/, run: (_req, res, m, _q, d) => getSessionRoute(res, m[1], d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/?$/, run: (req, res, m, _q, d) => getSessionRoute(req, res, m[1], d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/steps\/?$/, run: (_req, res, m, q, d) => getStepsRoute(res, m[1], q, d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/export\/?$/, run: (_req, res, m, q, d) => exportRoute(res, m[1], q, d) },
   // Teaching tools (issue 8, docs/protocol.md "HTTP routes").
-  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/comparable\/?$/, run: (_req, res, m, _q, d) => comparableRoute(res, m[1], d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/comparable\/?$/, run: (req, res, m, _q, d) => comparableRoute(req, res, m[1], d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/curve\/?$/, run: (_req, res, m, q, d) => curveRoute(res, m[1], q, d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/notes\/?$/, run: (_req, res, m, q, d) => notesRoute(res, m[1], q, d) },
-  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/polls\/?$/, run: (_req, res, m, _q, d) => pollsRoute(res, m[1], d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/polls\/?$/, run: (req, res, m, _q, d) => pollsRoute(req, res, m[1], d) },
   { method: "PUT", pattern: /^\/api\/sessions\/([^/]+)\/data\/?$/, run: (req, res, m, _q, d) => dataRoute(req, res, m[1], d) },
   { method: "GET", pattern: /^\/api\/presets\/?$/, run: (_req, res) => presetsRoute(res) },
   { method: "POST", pattern: /^\/api\/templates\/?$/, run: (req, res, _m, _q, d) => createTemplateRoute(req, res, d) },

@@ -8,11 +8,13 @@ import { getExportHead, getStepSummaries, streamControls, streamMetrics } from "
 import { getSessionSummary } from "../data/sessions";
 import type { Limits } from "../realtime/limits";
 import type { SessionRegistry } from "../sessions/registry";
-import type { CreationBudget } from "./creation-budget";
+import type { Budgets } from "../security/budgets";
+import type { ParticipantTokens } from "../security/participant-tokens";
 import { readJsonBody, sendJson } from "./respond";
 import { streamCsvExport, streamJsonExport } from "./stream-export";
 import type { TeachingService } from "../teaching/service";
 import { createFromTemplateOrPreset } from "./templates-routes";
+import { hasInstructorKey } from "./credentials";
 
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
@@ -31,8 +33,10 @@ export interface RouteDeps {
   limits: Limits;
   /** Base URL for join links (PUBLIC_URL), or null to use the request's Host. */
   publicUrl: string | null;
-  /** Sessions each address may still create. */
-  creations: CreationBudget;
+  /** Per-address budgets: every creation path (plain, preset, template, fork) draws from one. */
+  budgets: Budgets;
+  /** Checks participant tokens (`x-participant-token` on /comparable); absent without the teaching tools. */
+  tokens?: ParticipantTokens;
   /** Polls and forks (issue 8); absent in servers built without them. */
   teaching?: TeachingService;
 }
@@ -42,6 +46,12 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
   const body = await readJsonBody(req, deps.limits.maxBodyBytes);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError(ErrorCode.BAD_REQUEST, "(root): the body must be a JSON object with the session config");
   if ("templateId" in body || "preset" in body) return createFromTemplateOrPreset(req, res, body, deps);
+  const created = await createPlain(req, body as Record<string, unknown>, deps);
+  const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
+  sendJson(res, 201, { ...created, joinUrl: `${base.replace(/\/$/, "")}/s/${created.joinCode}` });
+}
+
+async function createPlain(req: IncomingMessage, body: Record<string, unknown>, deps: RouteDeps) {
   const { title: rawTitle, ...rawConfig } = body as Record<string, unknown>;
   const title = titleSchema.safeParse(rawTitle);
   if (!title.success) throw new AppError(ErrorCode.BAD_REQUEST, `title: ${title.error.issues[0].message}`);
@@ -53,23 +63,20 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
     throw new AppError(ErrorCode.BAD_REQUEST, `layers: a live session's network may have at most ${deps.limits.maxLiveParams} parameters; [${layers}] has ${params}`);
   }
   // Counted after validation (a malformed request creates nothing) and before the database is touched.
-  const waitMs = deps.creations.take(req.socket.remoteAddress ?? "unknown");
-  if (waitMs > 0) {
-    const seconds = Math.ceil(waitMs / 1000);
-    res.setHeader("retry-after", String(seconds));
-    throw new AppError(ErrorCode.RATE_LIMITED, `too many sessions created from your address (at most ${deps.limits.sessionsPerIpPerHour} per hour); try again in ${seconds} s`);
-  }
-  const created = await deps.registry.create(title.data, config.data);
-  const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
-  sendJson(res, 201, { ...created, joinUrl: `${base.replace(/\/$/, "")}/s/${created.joinCode}` });
+  await deps.budgets.takeCreation(req.socket.remoteAddress);
+  return deps.registry.create(title.data, config.data);
 }
 
-/** GET /api/sessions/:id: the public summary. */
-export async function getSessionRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+/**
+ * GET /api/sessions/:id: the public summary. The join code only with `authorization: Bearer
+ * <instructorKey>`: knowing a session's id (every student of it does) must not let anyone into it.
+ */
+export async function getSessionRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const summary = await getSessionSummary(deps.prisma, requireUuid(id));
   if (!summary) throw notFound();
   const live = deps.registry.loaded(summary.id);
-  sendJson(res, 200, { ...summary, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.participants.size ?? 0 });
+  const joinCode = (await hasInstructorKey(req, deps.prisma, summary.id)) ? summary.joinCode : null;
+  sendJson(res, 200, { ...summary, joinCode, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.participants.size ?? 0 });
 }
 
 /** GET /api/sessions/:id/steps?from=&to=: stored per-step metrics, at most MAX_STEPS_PER_REQUEST rows; `next` is the following page's `from` (null when done). */

@@ -6,8 +6,9 @@ import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
 import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
 import { getSessionSummary } from "../data/sessions";
-import { getLossCurve, listByDatasetHash, listPolls, setDatasetHash } from "../data/teaching";
-import { verifyKey } from "../sessions/keys";
+import { getLossCurve, listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
+import { voterIdOf } from "../teaching/service";
+import { bearerKey, hasInstructorKey } from "./credentials";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import { downsampleCurve } from "../teaching/curve";
 import { datasetHash } from "../teaching/dataset-hash";
@@ -39,16 +40,22 @@ function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.i
   return q.data;
 }
 
-/** GET /api/sessions/:id/comparable: sessions with the same dataset (hash of the resolved splits). */
-export async function comparableRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+/**
+ * GET /api/sessions/:id/comparable: runs on the same dataset (hash of the resolved splits) that the
+ * caller owns. Without credentials only the session itself; with `authorization: Bearer
+ * <instructorKey>` of :id also its origin and its forks; with `x-participant-token` (a token this
+ * server issued) also the caller's own forks of :id. Other people's sessions are never listed.
+ */
+export async function comparableRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary } = await requireSession(id, deps);
   const config = parseTrustedEngineConfig(summary.config);
   const hash = datasetHash(config.dataset);
-  const rows = await listByDatasetHash(deps.prisma, hash, MAX_COMPARABLE);
-  if (!rows.some((r) => r.id === summary.id)) {
-    // Stored before hashes existed: hash it now so others find it too.
-    await setDatasetHash(deps.prisma, summary.id, hash);
-  }
+  const token = req.headers["x-participant-token"];
+  const forkOwner = typeof token === "string" && deps.tokens?.verify(token) ? voterIdOf(token) : null;
+  const owner = await hasInstructorKey(req, deps.prisma, summary.id);
+  const rows = await listOwnedRuns(deps.prisma, { id: summary.id, hash, owner, forkOwner }, MAX_COMPARABLE);
+  // Stored before hashes existed: hash it now so its forks and origin find it too.
+  if (!rows.some((r) => r.id === summary.id)) await setDatasetHash(deps.prisma, summary.id, hash);
   const self = rows.find((r) => r.id === summary.id);
   const sessions = rows.map((r) => ({
     id: r.id,
@@ -93,19 +100,22 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   res.end(body);
 }
 
-/** GET /api/sessions/:id/polls: every poll of the session with its result (Q8). */
-export async function pollsRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+/** GET /api/sessions/:id/polls: every poll of the session with its result (Q8); voters' names (`ballots`) only with the instructor key. */
+export async function pollsRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary } = await requireSession(id, deps);
-  sendJson(res, 200, { polls: await listPolls(deps.prisma, summary.id) });
+  const polls = await listPolls(deps.prisma, summary.id, { withBallots: await hasInstructorKey(req, deps.prisma, summary.id) });
+  sendJson(res, 200, { polls });
 }
 
 /** PUT /api/sessions/:id/data: the instructor's own points, as JSON or CSV (D1–D4). */
 export async function dataRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary } = await requireSession(id, deps);
-  const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-  if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, "send the instructor key as `authorization: Bearer <key>`");
+  if (!bearerKey(req)) throw new AppError(ErrorCode.UNAUTHORIZED, "send the instructor key as `authorization: Bearer <key>`");
+  // The key is checked against the stored hash before anything is loaded: a wrong key loads nothing.
+  if (!(await hasInstructorKey(req, deps.prisma, summary.id))) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
+  if (summary.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
   const session = await deps.registry.get(summary.id);
-  if (!session || !verifyKey(key, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
+  if (!session) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
   if (session.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   let points;

@@ -30,6 +30,7 @@ export async function createTemplateRoute(req: IncomingMessage, res: ServerRespo
   const parsed = templateBodySchema.safeParse(await readJsonBody(req, deps.limits.maxBodyBytes));
   if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(parsed.error));
   checkLiveSize(parsed.data.config, deps);
+  await deps.budgets.takeTemplate(req.socket.remoteAddress);
   const id = randomUUID();
   const templateKey = generateInstructorKey();
   await insertTemplate(deps.prisma, { id, name: parsed.data.name, keyHash: hashKey(templateKey), config: parsed.data.config, presets: parsed.data.presets });
@@ -78,10 +79,12 @@ export async function createFromTemplateOrPreset(req: IncomingMessage, res: Serv
     if (!t) throw new AppError(ErrorCode.NOT_FOUND, "templateId: no template has this id");
     const config = parseTrustedEngineConfig(t.config);
     checkLiveSize(config, deps);
+    await deps.budgets.takeCreation(req.socket.remoteAddress);
     created = await deps.registry.create(title ?? t.name, config, { templateId: t.id }, { templateId: t.id });
   } else {
     const id = preset!;
     if (!isPresetId(id)) throw new AppError(ErrorCode.BAD_REQUEST, "preset: unknown");
+    await deps.budgets.takeCreation(req.socket.remoteAddress);
     created = await deps.registry.create(title ?? presetNote(id).title, presetConfig(id), { presetId: id }, { preset: presetNote(id) });
   }
   const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;

@@ -13,10 +13,11 @@ import { recomputeStepTrace } from "../sessions/step-trace";
 import type { TeachingService } from "../teaching/service";
 import { registerTeachingEvents } from "../teaching/socket-handlers";
 import type { WriteQueue } from "../sessions/write-queue";
-import { FailedJoinLimiter } from "./ip-limits";
+import type { Budgets } from "../security/budgets";
+import { classifyDbError } from "../data/db-errors";
 import type { Limits } from "./limits";
 import { PresenceNotifier } from "./presence";
-import { RateLimiter } from "./rate-limiter";
+import { viewStored } from "./read-only-view";
 import { instructorRoom, sessionRoom } from "./socket-room";
 
 /** What a socket is, once joined. */
@@ -35,31 +36,29 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string
 export const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 /**
- * Makes a socket's event handlers: each checks the socket's rate limit (P3) and the payload size (P2),
- * runs `fn`, and acks exactly once; an unexpected error becomes INTERNAL (P5) and is logged here only.
+ * Makes a socket's event handlers: each checks the payload size (P2), runs `fn`, and acks exactly
+ * once; a database outage becomes UNAVAILABLE, any other unexpected error INTERNAL (P5), logged here
+ * only. The rate limit (P3) is applied to every inbound packet before this (server/security/inbound-guard.ts).
  */
-export function createHandler(limits: Pick<Limits, "controlsPerSecond" | "maxPayloadBytes">) {
-  const limiter = new RateLimiter(limits.controlsPerSecond);
+export function createHandler(limits: Pick<Limits, "maxPayloadBytes">) {
   return <T>(name: string, fn: (payload: unknown) => Promise<T> | T) => (payload: unknown, ack: unknown) => {
     const reply = typeof ack === "function" ? (ack as (res: Ack<T>) => void) : () => undefined;
     void (async () => {
       try {
-        if (!limiter.take()) throw new AppError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limits.controlsPerSecond} per second`);
         if (payloadBytes(payload) > limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${limits.maxPayloadBytes} bytes`);
         reply({ ok: true, data: await fn(payload) });
       } catch (err) {
         if (!(err instanceof AppError)) console.error(`backprop-live: ${name} failed:`, err);
-        reply(toAck(err));
+        reply(toAck(!(err instanceof AppError) && classifyDbError(err) === "outage" ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err));
       }
     })();
   };
 }
 
 /** Wires the session events onto a Socket.IO server. Every handler validates, acks, and never throws. */
-export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits; teaching?: TeachingService }): void {
+export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits; budgets: Budgets; teaching?: TeachingService }): void {
   const io = server as unknown as IoServer;
   const presence = new PresenceNotifier(server);
-  const failedJoins = new FailedJoinLimiter(deps.limits.failedJoinsPerMinute, deps.limits.failedJoinBlockMs);
   io.on("connection", (socket: IoSocket) => {
     // Connection state recovery gave back this socket's rooms and data: count it in again.
     if (socket.recovered && socket.data.session) rejoin(socket);
@@ -67,6 +66,7 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
 
     socket.on("session:join", handle("session:join", async (payload) => {
       const req = parse(joinSchema, payload);
+      if (req.sessionId !== undefined) return viewStored(deps.registry, req);
       const snapshot = await join(socket, req);
       return deps.teaching ? deps.teaching.afterJoin(socket.data, req, snapshot) : snapshot;
     }));
@@ -93,27 +93,23 @@ export function registerSessionHandlers(server: Server, deps: { registry: Sessio
     if (deps.teaching) {
       registerTeachingEvents(socket as unknown as Socket, deps.teaching, { handle, parse, requireJoined: () => requireJoined(socket), requireInstructor: () => requireInstructor(socket) });
     }
-    socket.onAny((event: unknown) => {
-      if (typeof event === "string" && KNOWN_EVENTS.has(event)) return;
-      socket.emit("session:error", { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` });
-    });
     // Keep socket.data: connection state recovery restores it (by reference) if the client comes back.
     socket.on("disconnect", () => leave(socket, { keepData: true }));
   });
 
   async function join(socket: IoSocket, req: z.infer<typeof joinSchema>) {
     const ip = socket.handshake.address;
-    const waitMs = failedJoins.blockedFor(ip);
+    const waitMs = await deps.budgets.joinBlockedFor(ip);
     if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
-    const session = req.joinCode !== undefined ? deps.registry.byJoinCode(req.joinCode) : await deps.registry.get(req.sessionId!);
+    const session = deps.registry.byJoinCode(req.joinCode!);
     if (!session) {
-      failedJoins.fail(ip);
-      throw new AppError(ErrorCode.NOT_FOUND, req.joinCode !== undefined ? `no live session has the code ${req.joinCode}; check the code, or the session may have ended` : "no session has this id");
+      await deps.budgets.failJoin(ip);
+      throw new AppError(ErrorCode.NOT_FOUND, `no live session has the code ${req.joinCode}; check the code, or the session may have ended`);
     }
     let role: Role = "student";
     if (req.instructorKey !== undefined) {
       if (!verifyKey(req.instructorKey, session.keyHash)) {
-        failedJoins.fail(ip);
+        await deps.budgets.failJoin(ip);
         throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
       }
       role = "instructor";

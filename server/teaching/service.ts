@@ -1,10 +1,11 @@
-import { randomBytes } from "node:crypto";
 import type { JoinRequest, SessionSnapshot } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { RoomPort } from "../realtime/room";
 import type { LiveSession } from "../sessions/live-session";
 import { hashKey } from "../sessions/keys";
 import type { SessionRegistry } from "../sessions/registry";
+import type { Budgets } from "../security/budgets";
+import type { ParticipantTokens } from "../security/participant-tokens";
 import { ForkService, type ForkLimits } from "./forks";
 import { PollService } from "./polls";
 
@@ -22,11 +23,6 @@ export function voterIdOf(token: string): string {
   return hashKey(token);
 }
 
-/** A fresh participant token: 24 random bytes, base64url (32 characters). */
-export function newParticipantToken(): string {
-  return randomBytes(24).toString("base64url");
-}
-
 /**
  * The teaching tools of issue 8 on this server: polls and forks, attached to every session the
  * registry holds (the control guard), and the participant identity added to joins.
@@ -35,9 +31,9 @@ export class TeachingService {
   readonly polls: PollService;
   readonly forks: ForkService;
 
-  constructor(readonly deps: { registry: SessionRegistry; prisma: PrismaClient; roomFor: (sessionId: string) => RoomPort; forkLimits: ForkLimits; now?: () => number }) {
+  constructor(readonly deps: { registry: SessionRegistry; prisma: PrismaClient; roomFor: (sessionId: string) => RoomPort; forkLimits: ForkLimits; tokens: ParticipantTokens; budgets?: Budgets; now?: () => number }) {
     this.polls = new PollService({ prisma: deps.prisma, roomFor: deps.roomFor });
-    this.forks = new ForkService({ registry: deps.registry, prisma: deps.prisma, limits: deps.forkLimits, now: deps.now });
+    this.forks = new ForkService({ registry: deps.registry, prisma: deps.prisma, limits: deps.forkLimits, budgets: deps.budgets, now: deps.now });
     deps.registry.onAdd = (session) => this.attach(session);
     for (const s of deps.registry.all()) this.attach(s);
   }
@@ -62,9 +58,19 @@ export class TeachingService {
     this.forks.stop();
   }
 
-  /** Completes a join: remembers the participant token (making one if the client had none) and adds the caller's own poll state. */
+  /** A fresh participant token, signed by this server (Q3). */
+  issueToken(): string {
+    return this.deps.tokens.issue();
+  }
+
+  /**
+   * Completes a join: gives the socket its participant identity and adds the caller's own poll state.
+   * The identity is fixed at the socket's first join (the token it sent, already checked as issued
+   * by this server by server/security/join-guard.ts, or a new one); a later join on the same socket
+   * with another token keeps the first, so one connection is one voter.
+   */
   afterJoin(data: TeachingSocketData, req: JoinRequest, snapshot: SessionSnapshot): SessionSnapshot {
-    data.participantToken = req.participantToken ?? data.participantToken ?? newParticipantToken();
+    data.participantToken ??= req.participantToken ?? this.issueToken();
     if (data.session) this.forks.touch(data.session);
     return this.decorate(data, snapshot);
   }

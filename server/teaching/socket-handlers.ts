@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { forkSchema, pollOpenSchema, pollRefSchema, pollVoteSchema } from "@/lib/protocol";
 import type { LiveSession } from "../sessions/live-session";
-import { newParticipantToken, voterIdOf, type TeachingService, type TeachingSocketData } from "./service";
+import { voterIdOf, type TeachingService, type TeachingSocketData } from "./service";
 
 /** What server/realtime/handlers.ts lends the teaching events: its wrapper (rate limit, size, ack, P1–P5) and guards. */
 export interface HandlerKit {
@@ -18,7 +18,7 @@ export function registerTeachingEvents(socket: Socket, teaching: TeachingService
   const data = socket.data as TeachingSocketData;
   const { handle, parse, requireJoined, requireInstructor } = kit;
   const voter = () => {
-    data.participantToken ??= newParticipantToken();
+    data.participantToken ??= teaching.issueToken();
     return { voterId: voterIdOf(data.participantToken), name: data.name ?? "" };
   };
 

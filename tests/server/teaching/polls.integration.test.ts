@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeStepFrame, type PollResult, type PollTally, type PollView, type SessionSnapshot } from "@/lib/protocol";
 import { connectClient, createSession, join, request, startTestServer, waitFor, type Client, type TestServer } from "../helpers/live-server";
+import { issuedToken } from "../helpers/tokens";
 import { postgresReachable } from "../helpers/postgres";
 
 const hasPostgres = await postgresReachable();
-const TOKEN_A = "student-a-token-000000";
-const TOKEN_B = "student-b-token-000000";
+const TOKEN_A = issuedToken("student-a");
+const TOKEN_B = issuedToken("student-b");
 
 for (const kind of ["pglite", "postgres"] as const) {
   describe.skipIf(kind === "postgres" && !hasPostgres)(`polls on ${kind}`, () => {
@@ -120,7 +121,7 @@ for (const kind of ["pglite", "postgres"] as const) {
       expect(trace.ok && [trace.data.before[6], trace.data.after[6]]).toEqual([r.before, r.after]);
 
       // Stored with the session (Q8).
-      const stored = await (await fetch(`${server.url}/api/sessions/${s.id}/polls`)).json();
+      const stored = await (await fetch(`${server.url}/api/sessions/${s.id}/polls`, { headers: { authorization: `Bearer ${s.instructorKey}` } })).json();
       expect(stored.polls).toHaveLength(1);
       expect(stored.polls[0]).toMatchObject({ id: poll.id, state: "revealed", correct: expected, step: 4, votes: 2, counts: { up: 1, down: 1, stay: 0 }, before: r.before, after: r.after });
       expect(stored.polls[0].ballots.map((v: { name: string; answer: string }) => `${v.name}:${v.answer}`).sort()).toEqual(["Ada:up", "Bo:down"]);
@@ -172,7 +173,7 @@ for (const kind of ["pglite", "postgres"] as const) {
       const snap: SessionSnapshot = await join(late, { joinCode: s.joinCode, name: "Late" });
       expect(snap.teaching?.poll).toEqual(opened.ok ? opened.data : null);
       expect(snap.teaching?.myVote).toBeNull();
-      expect(snap.teaching?.participantToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(snap.teaching?.participantToken).toMatch(/^[A-Za-z0-9_-]{44}$/);
     });
   });
 }

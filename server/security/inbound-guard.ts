@@ -1,0 +1,55 @@
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { Server, Socket } from "socket.io";
+import { ErrorCode } from "@/lib/errors";
+import { CLIENT_EVENTS } from "@/lib/protocol";
+
+/** Client events the server handles; anything else is answered "unknown event" (within the rate limit). */
+const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+
+/** How the inbound guard counts. */
+export interface InboundLimits {
+  /** Events per second per socket, with bursts of the same size (P3). */
+  perSecond: number;
+  /** Refused events within ABUSE_WINDOW_S after which the socket is disconnected. */
+  abuseStrikes: number;
+}
+
+/** Window over which refused events are counted towards a disconnect, in seconds. */
+export const ABUSE_WINDOW_S = 10;
+
+/**
+ * Every inbound event packet, known or not, takes one point of its socket's budget before any handler
+ * runs (`socket.use` sees every event, unknown ones included). Beyond the budget the packet is dropped,
+ * its ack (if it asked for one) answered RATE_LIMITED; a socket that keeps going gets `session:error`
+ * and is disconnected. Unknown events within the budget are answered BAD_REQUEST: by their ack if they
+ * asked for one, else by one `session:error`.
+ */
+export function guardInbound(io: Server, limits: InboundLimits): void {
+  const events = new RateLimiterMemory({ keyPrefix: "in", points: limits.perSecond, duration: 1 });
+  const strikes = new RateLimiterMemory({ keyPrefix: "strike", points: limits.abuseStrikes, duration: ABUSE_WINDOW_S });
+  io.on("connection", (socket: Socket) => {
+    socket.use((packet, next) => {
+      const [event] = packet;
+      const ack = packet.length > 1 && typeof packet[packet.length - 1] === "function" ? (packet[packet.length - 1] as (r: unknown) => void) : null;
+      events.consume(socket.id).then(
+        () => {
+          if (typeof event === "string" && KNOWN_EVENTS.has(event)) return next();
+          const error = { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` };
+          if (ack) ack({ ok: false, error });
+          else socket.emit("session:error", error);
+        },
+        () => {
+          ack?.({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: `too many requests: at most ${limits.perSecond} per second` } });
+          strikes.consume(socket.id).catch(() => {
+            socket.emit("session:error", { code: ErrorCode.RATE_LIMITED, message: "disconnected: too many requests; slow down and reconnect" });
+            socket.disconnect(true);
+          });
+        },
+      );
+    });
+    socket.on("disconnect", () => {
+      void events.delete(socket.id);
+      void strikes.delete(socket.id);
+    });
+  });
+}
