@@ -48,12 +48,6 @@ export async function listOwnedRuns(prisma: PrismaClient, q: { id: string; hash:
   });
 }
 
-/** Every stored [step, loss] of a session, in step order. */
-export async function getLossCurve(prisma: PrismaClient, id: string): Promise<[number, number][]> {
-  const rows = await prisma.stepMetric.findMany({ where: { sessionId: id }, orderBy: { step: "asc" }, select: { step: true, loss: true } });
-  return rows.map((r) => [r.step, r.loss]);
-}
-
 /** Forks of `parentId` made by `owner` that are not finished. */
 export async function countLiveForks(prisma: PrismaClient, parentId: string, owner: string): Promise<number> {
   return prisma.session.count({ where: { parentId, forkOwner: owner, state: { not: "finished" } } });
@@ -135,10 +129,19 @@ export async function getTemplate(prisma: PrismaClient, id: string) {
   return t ? { id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), config: t.config, presets: t.presets as string[], keyHash: t.keyHash } : null;
 }
 
-/** Templates, newest first. */
-export async function listTemplates(prisma: PrismaClient, limit: number) {
-  const rows = await prisma.template.findMany({ orderBy: { createdAt: "desc" }, take: limit });
-  return rows.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), config: t.config, presets: t.presets as string[] }));
+/**
+ * One page of templates, newest first, without their bodies: the database returns each one's name,
+ * presets, layers and a one-word dataset description (JSON paths), never the stored config.
+ */
+export async function listTemplates(prisma: PrismaClient, page: number, pageSize: number) {
+  const rows = await prisma.$queryRaw<{ id: string; name: string; createdAt: Date; presets: unknown; layers: unknown; dataset: string | null }[]>`
+    SELECT id, name, "createdAt", presets, config->'layers' AS layers,
+      COALESCE(config->'dataset'->>'name', jsonb_array_length(config->'dataset'->'points')::text || ' points') AS dataset
+    FROM "Template" ORDER BY "createdAt" DESC, id LIMIT ${pageSize + 1}::int OFFSET ${page * pageSize}::int`;
+  return {
+    templates: rows.slice(0, pageSize).map((t) => ({ id: t.id, name: t.name, createdAt: new Date(t.createdAt).toISOString(), layers: t.layers, dataset: t.dataset, presets: t.presets as string[] })),
+    more: rows.length > pageSize,
+  };
 }
 
 /** Deletes a template. */

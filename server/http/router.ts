@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ErrorCode } from "@/lib/errors";
+import { getCurveBuckets } from "../data/curve";
+import { CurveCache } from "../teaching/curve-cache";
 import { sendError } from "./respond";
 import { createSessionRoute, exportRoute, getSessionRoute, getStepsRoute, type RouteDeps } from "./sessions-routes";
 import { comparableRoute, curveRoute, dataRoute, notesRoute, pollsRoute, presetsRoute } from "./teaching-routes";
@@ -18,7 +20,7 @@ const ROUTES: { method: string; pattern: RegExp; run: (req: IncomingMessage, res
   { method: "PUT", pattern: /^\/api\/sessions\/([^/]+)\/data\/?$/, run: (req, res, m, _q, d) => dataRoute(req, res, m[1], d) },
   { method: "GET", pattern: /^\/api\/presets\/?$/, run: (_req, res) => presetsRoute(res) },
   { method: "POST", pattern: /^\/api\/templates\/?$/, run: (req, res, _m, _q, d) => createTemplateRoute(req, res, d) },
-  { method: "GET", pattern: /^\/api\/templates\/?$/, run: (_req, res, _m, _q, d) => listTemplatesRoute(res, d) },
+  { method: "GET", pattern: /^\/api\/templates\/?$/, run: (_req, res, _m, q, d) => listTemplatesRoute(res, q, d) },
   { method: "GET", pattern: /^\/api\/templates\/([^/]+)\/?$/, run: (_req, res, m, _q, d) => getTemplateRoute(res, m[1], d) },
   { method: "DELETE", pattern: /^\/api\/templates\/([^/]+)\/?$/, run: (req, res, m, _q, d) => deleteTemplateRoute(req, res, m[1], d) },
 ];
@@ -27,7 +29,8 @@ const ROUTES: { method: string; pattern: RegExp; run: (req: IncomingMessage, res
  * The JSON API under /api, served by the Node server itself (it shares memory with the live sessions).
  * Returns false for any other path, which then goes to Next.js.
  */
-export function createApiHandler(deps: RouteDeps) {
+export function createApiHandler(options: Omit<RouteDeps, "curves"> & { curves?: CurveCache }) {
+  const deps: RouteDeps = { ...options, curves: options.curves ?? new CurveCache((id, buckets) => getCurveBuckets(options.prisma, id, buckets)) };
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     let url: URL;
     try {

@@ -10,6 +10,7 @@ import type { Limits } from "../realtime/limits";
 import type { SessionRegistry } from "../sessions/registry";
 import type { Budgets } from "../security/budgets";
 import type { ParticipantTokens } from "../security/participant-tokens";
+import type { CurveCache } from "../teaching/curve-cache";
 import { readJsonBody, sendJson } from "./respond";
 import { streamCsvExport, streamJsonExport } from "./stream-export";
 import type { TeachingService } from "../teaching/service";
@@ -35,6 +36,8 @@ export interface RouteDeps {
   publicUrl: string | null;
   /** Per-address budgets: every creation path (plain, preset, template, fork) draws from one. */
   budgets: Budgets;
+  /** Downsampled loss curves, shared by concurrent requests (`/curve`, `/notes`). */
+  curves: CurveCache;
   /** Checks participant tokens (`x-participant-token` on /comparable); absent without the teaching tools. */
   tokens?: ParticipantTokens;
   /** Polls and forks (issue 8); absent in servers built without them. */

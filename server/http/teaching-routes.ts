@@ -6,14 +6,13 @@ import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
 import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
 import { getSessionSummary } from "../data/sessions";
-import { getLossCurve, listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
+import { listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
 import { voterIdOf } from "../teaching/service";
 import { bearerKey, hasInstructorKey } from "./credentials";
 import { recomputeStepTrace } from "../sessions/step-trace";
-import { downsampleCurve } from "../teaching/curve";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
-import { buildNotesMarkdown } from "../teaching/notes";
+import { buildNotesMarkdown, CURVE_POINTS } from "../teaching/notes";
 import { readJsonBody, readTextBody, sendJson } from "./respond";
 import type { RouteDeps } from "./sessions-routes";
 
@@ -71,11 +70,11 @@ export async function comparableRoute(req: IncomingMessage, res: ServerResponse,
   sendJson(res, 200, { datasetHash: hash, sessions });
 }
 
-/** GET /api/sessions/:id/curve?points=N: the stored loss curve, downsampled. */
+/** GET /api/sessions/:id/curve?points=N: the stored loss curve, downsampled in SQL (mean, min and max per bucket). */
 export async function curveRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
   const { summary, step } = await requireSession(id, deps);
   const { points } = parseQuery(curveQuerySchema, query);
-  const curve = downsampleCurve(await getLossCurve(deps.prisma, summary.id), points);
+  const curve = await deps.curves.get(summary.id, points, step);
   sendJson(res, 200, { sessionId: summary.id, step, columns: ["step", "loss", "min", "max"], points: curve });
 }
 
@@ -87,7 +86,8 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   const step = q.step ?? current;
   if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
   const config = parseTrustedEngineConfig(summary.config);
-  const [trace, curve] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), getLossCurve(deps.prisma, summary.id)]);
+  const [trace, buckets] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current)]);
+  const curve = buckets.map(([s, mean]) => [s, mean] as [number, number]);
   const markdown = buildNotesMarkdown({ title: summary.title, sessionId: summary.id, config, step: current, curve, trace, preset: live?.teaching.preset ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
   const body = q.format === "md" ? markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(markdown));

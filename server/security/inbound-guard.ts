@@ -1,4 +1,4 @@
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { BurstyRateLimiter, RateLimiterMemory } from "rate-limiter-flexible";
 import type { Server, Socket } from "socket.io";
 import { ErrorCode } from "@/lib/errors";
 import { CLIENT_EVENTS } from "@/lib/protocol";
@@ -14,6 +14,8 @@ export interface InboundLimits {
   abuseStrikes: number;
 }
 
+/** Window of the extra burst allowance, in seconds. */
+export const BURST_WINDOW_S = 10;
 /** Window over which refused events are counted towards a disconnect, in seconds. */
 export const ABUSE_WINDOW_S = 10;
 
@@ -25,7 +27,11 @@ export const ABUSE_WINDOW_S = 10;
  * asked for one, else by one `session:error`.
  */
 export function guardInbound(io: Server, limits: InboundLimits): void {
-  const events = new RateLimiterMemory({ keyPrefix: "in", points: limits.perSecond, duration: 1 });
+  // perSecond in every one-second window, plus a burst of as many again per BURST_WINDOW_S (a client
+  // that joins, resyncs and asks a trace at once is not refused).
+  const steady = new RateLimiterMemory({ keyPrefix: "in", points: limits.perSecond, duration: 1 });
+  const burst = new RateLimiterMemory({ keyPrefix: "burst", points: limits.perSecond, duration: BURST_WINDOW_S });
+  const events = new BurstyRateLimiter(steady, burst);
   const strikes = new RateLimiterMemory({ keyPrefix: "strike", points: limits.abuseStrikes, duration: ABUSE_WINDOW_S });
   io.on("connection", (socket: Socket) => {
     socket.use((packet, next) => {
@@ -48,7 +54,8 @@ export function guardInbound(io: Server, limits: InboundLimits): void {
       );
     });
     socket.on("disconnect", () => {
-      void events.delete(socket.id);
+      void steady.delete(socket.id);
+      void burst.delete(socket.id);
       void strikes.delete(socket.id);
     });
   });

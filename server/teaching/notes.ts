@@ -19,7 +19,7 @@ export interface NotesInput {
 }
 
 /** Points the handout's loss curve is drawn with. */
-const CURVE_POINTS = 400;
+export const CURVE_POINTS = 400;
 
 /**
  * The lecture handout as Markdown: title, config, loss curve (inline SVG), the preset's note if any,
