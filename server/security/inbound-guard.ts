@@ -2,6 +2,7 @@ import { BurstyRateLimiter, RateLimiterMemory } from "rate-limiter-flexible";
 import type { Server, Socket } from "socket.io";
 import { ErrorCode } from "@/lib/errors";
 import { CLIENT_EVENTS } from "@/lib/protocol";
+import { cutOff } from "./outbound-guard";
 
 /** Client events the server handles; anything else is answered "unknown event" (within the rate limit). */
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
@@ -48,7 +49,8 @@ export function guardInbound(io: Server, limits: InboundLimits): void {
           ack?.({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: `too many requests: at most ${limits.perSecond} per second` } });
           strikes.consume(socket.id).catch(() => {
             socket.emit("session:error", { code: ErrorCode.RATE_LIMITED, message: "disconnected: too many requests; slow down and reconnect" });
-            socket.disconnect(true);
+            console.warn(`backprop-live: socket ${socket.id} cut off: more than ${limits.abuseStrikes} refused events in ${ABUSE_WINDOW_S} s`);
+            cutOff(socket);
           });
         },
       );

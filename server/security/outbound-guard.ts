@@ -40,10 +40,17 @@ export function guardOutbound(io: Server, caps: { bytes: number; packets: number
       const pending = pendingOutput(socket);
       if (pending.bytes <= caps.bytes && pending.packets <= caps.packets) return write(packets, opts);
       cut = true;
-      socket.disconnect(true);
-      // A WebSocket whose peer does not read would wait for the close handshake (30 s) holding its
-      // buffers: drop the TCP connection now.
-      (socket.conn as unknown as EngineConn).transport?.socket?.terminate?.();
+      console.warn(`backprop-live: socket ${socket.id} cut off: ${pending.bytes} bytes (${pending.packets} packets) unsent`);
+      cutOff(socket);
     };
   });
+}
+
+/**
+ * Disconnects a socket at once. A WebSocket whose peer does not read would otherwise wait for the
+ * close handshake (30 s) holding its buffers, so the TCP connection is dropped too.
+ */
+export function cutOff(socket: Socket): void {
+  socket.disconnect(true);
+  (socket.conn as unknown as EngineConn).transport?.socket?.terminate?.();
 }
