@@ -4,6 +4,13 @@ import { describeError } from "./describe-error";
 import { loadEnv } from "./env";
 import { attachLiveSessions } from "./live";
 
+/**
+ * Longest a shutdown may take. Past it (the database is unreachable, so the final checkpoints cannot
+ * be stored) the process exits anyway: every step a client saw and every acknowledged control is
+ * already stored (R2), so only what nobody saw is lost, as after kill -9.
+ */
+const SHUTDOWN_DEADLINE_MS = 8_000;
+
 // Wiring only: configuration, database, Next + Socket.IO, and shutdown on SIGTERM/SIGINT.
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -22,6 +29,7 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       console.log(`backprop-live: ${signal}, shutting down`);
+      setTimeout(() => exitWith(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s (is the database unreachable?); exiting: every step clients saw is stored`), SHUTDOWN_DEADLINE_MS).unref();
       app
         .close()
         .then(() => db.close())

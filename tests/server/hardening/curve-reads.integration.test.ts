@@ -54,10 +54,10 @@ describe("[issue 13] bounded reads: /curve of a 100,000-step run", { timeout: 30
     const reference = downsampleCurve(rows, 500);
     expect(sql.map((b) => [b[0], b[2], b[3]])).toEqual(reference.map((b) => [b[0], b[2], b[3]]));
     sql.forEach((b, k) => expect(b[1]).toBeCloseTo(reference[k][1], 9));
-    expect(Math.max(...sql.map((b) => b[3]))).toBeGreaterThan(9); // the divergence spike survives
+    expect(Math.max(...sql.map((b) => b[3]))).toBeGreaterThan(8.9); // the divergence spike survives
     await db.close();
 
-    server = await startChildServer({ DATA_DIR: dir });
+    server = await startChildServer({ DATA_DIR: dir }, { startTimeoutMs: 180_000 });
     const pid = server.child.pid!;
     const url = `${server.url}/api/sessions/${SESSION_ID}/curve?points=500`;
     const warm = await fetch(`${server.url}/api/sessions/${SESSION_ID}`);

@@ -33,7 +33,7 @@ describe("[issue 13] clients that never read, flooding resyncs and unknown event
 
   it(`${ATTACKERS} non-reading sockets × ${FLOOD_S} s: RSS grows ≤ 64 MB and comes back within 10 % after they close`, async () => {
     dir = await mkdtemp(path.join(tmpdir(), "bp-flood-"));
-    server = await startChildServer({ DATA_DIR: dir });
+    server = await startChildServer({ DATA_DIR: dir }, { startTimeoutMs: 180_000 });
     const pid = server.child.pid!;
     // The biggest live network the limits allow (MAX_LIVE_PARAMS 2,048: [2, 40, 40, 1] has 1,801), so each snapshot is large.
     const s = await createSession(server.url, { layers: [2, 40, 40, 1] });

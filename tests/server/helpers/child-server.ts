@@ -16,7 +16,7 @@ export interface ChildServer {
 }
 
 /** Starts the server and resolves once it listens. */
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ChildServer> {
   const port = await freePort();
   // node --import tsx (not the tsx CLI, which forks): the pid we signal is the server itself
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
@@ -32,7 +32,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
     const timer = setTimeout(() => {
       child.kill("SIGKILL"); // never leave a half-started server behind
       reject(new Error(`server did not start:\n${out}`));
-    }, 60_000);
+    }, options.startTimeoutMs ?? 60_000);
     const check = () => {
       if (out.includes("ready on")) {
         clearTimeout(timer);
