@@ -3,7 +3,7 @@ import type { StepSource } from "./step-source";
 import { toStepRow } from "./step-source";
 import type { WriteQueue } from "./write-queue";
 import type { WriteOp } from "./write-ops";
-import { nextSlice, SLICE_MS } from "./cpu-slice";
+import { endTurn, SLICE_MS, takeTurn } from "./cpu-slice";
 
 /** How far (in seconds of play) the pipeline computes and persists ahead of what it has broadcast. */
 export const LOOKAHEAD_S = 0.15;
@@ -100,16 +100,20 @@ export class StepPipeline {
 
   /**
    * Computes `count` steps, commits them, and returns them for release (stops at divergence). The
-   * work is cut into slices of about SLICE_MS (at least one step each) with a turn of the event loop
-   * between them, so a `step {count: 1000}` of the largest network never holds the process: other
-   * sessions' frames, sockets and HTTP requests run between its slices.
+   * work is cut into turns of about SLICE_MS (at least one step each) shared with every other
+   * session's heavy work (server/sessions/cpu-slice.ts), so a `step {count: 1000}` of the largest
+   * network never holds the process: other sessions' frames, sockets and HTTP requests run between.
    */
   async run(count: number): Promise<StepInfo[]> {
     const limit = this.backlog + count;
-    for (;;) {
-      this.produce(limit, performance.now() + SLICE_MS);
-      if (this.blocked || this.backlog >= limit) break;
-      await nextSlice();
+    while (!this.blocked && this.backlog < limit) {
+      await takeTurn();
+      const start = performance.now();
+      try {
+        this.produce(limit, start + SLICE_MS);
+      } finally {
+        endTurn(performance.now() - start);
+      }
     }
     return this.settle();
   }
