@@ -322,6 +322,7 @@ export class LiveSession {
     this.closed = true;
     if (this.awayTimer) clearTimeout(this.awayTimer);
     this.cancelFastForward = true;
+    this.pipeline.cancelled = true; // a running `step {count}` stops after its current turn
     return this.serialize(async () => {
       if (this.state === "finished" || this.refusedReason) return; // a refused session can store nothing more
       await this.halt();

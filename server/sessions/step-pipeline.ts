@@ -42,6 +42,8 @@ export class StepPipeline {
   private lastWrite: Promise<void> = Promise.resolve();
   /** The trainer refused the next step (it would diverge). */
   blocked = false;
+  /** Set at shutdown: a running `run` stops after its current turn. */
+  cancelled = false;
   private lastCheckpointStep: number;
 
   constructor(
@@ -106,7 +108,7 @@ export class StepPipeline {
    */
   async run(count: number): Promise<StepInfo[]> {
     const limit = this.backlog + count;
-    while (!this.blocked && this.backlog < limit) {
+    while (!this.blocked && !this.cancelled && this.backlog < limit) {
       await takeTurn();
       const start = performance.now();
       try {
