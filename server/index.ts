@@ -9,7 +9,7 @@ import { attachLiveSessions } from "./live";
  * be stored) the process exits anyway: every step a client saw and every acknowledged control is
  * already stored (R2), so only what nobody saw is lost, as after kill -9.
  */
-const SHUTDOWN_DEADLINE_MS = 8_000;
+const SHUTDOWN_DEADLINE_MS = 6_000;
 
 // Wiring only: configuration, database, Next + Socket.IO, and shutdown on SIGTERM/SIGINT.
 async function main(): Promise<void> {

@@ -35,7 +35,9 @@ export function guardInbound(io: Server, limits: InboundLimits): void {
   const events = new BurstyRateLimiter(steady, burst);
   const strikes = new RateLimiterMemory({ keyPrefix: "strike", points: limits.abuseStrikes, duration: ABUSE_WINDOW_S });
   io.on("connection", (socket: Socket) => {
+    let cut = false;
     socket.use((packet, next) => {
+      if (cut) return; // cut off: nothing more is read or answered
       const [event] = packet;
       const ack = packet.length > 1 && typeof packet[packet.length - 1] === "function" ? (packet[packet.length - 1] as (r: unknown) => void) : null;
       events.consume(socket.id).then(
@@ -48,6 +50,8 @@ export function guardInbound(io: Server, limits: InboundLimits): void {
         () => {
           ack?.({ ok: false, error: { code: ErrorCode.RATE_LIMITED, message: `too many requests: at most ${limits.perSecond} per second` } });
           strikes.consume(socket.id).catch(() => {
+            if (cut) return;
+            cut = true;
             socket.emit("session:error", { code: ErrorCode.RATE_LIMITED, message: "disconnected: too many requests; slow down and reconnect" });
             console.warn(`backprop-live: socket ${socket.id} cut off: more than ${limits.abuseStrikes} refused events in ${ABUSE_WINDOW_S} s`);
             cutOff(socket);
