@@ -6,7 +6,7 @@ import type { Server, Socket } from "socket.io";
  * reached first by a slow reader of step frames and resyncs it; this cap holds whatever the event
  * (resync answers, acks, errors, presence).
  */
-export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+export const MAX_BACKLOG_BYTES = 2 * 1024 * 1024;
 /** Most packets waiting in engine.io's write buffer of one socket (bounds the cost of measuring it). */
 export const MAX_BACKLOG_PACKETS = 2_000;
 
