@@ -3,11 +3,16 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { Server as EngineServer } from "engine.io";
 import { Server as SocketServer } from "socket.io";
+import { assertDatabaseReady } from "./data/readiness";
 import type { Database } from "./db";
 import { describeError } from "./describe-error";
 import type { Env } from "./env";
+import { createHealthRoutes, Health } from "./http/health-routes";
 import { allowedOrigins, applySecurityHeaders, isAllowedOrigin, rawResponse, securityHeaders } from "./http/security-headers";
+import { log, requestLog } from "./log";
+import { bindMetrics, Metrics } from "./metrics";
 import { prepareNext, type NextHandlers } from "./next-handlers";
+import { tapSocketEvents } from "./realtime/event-tap";
 
 /** Where Socket.IO is served (the client's default). */
 export const SOCKET_IO_PATH = "/socket.io/";
@@ -51,17 +56,24 @@ export interface App {
   io: SocketServer;
   db: Database;
   hooks: AppHooks;
+  /** This app's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
+  /** Readiness (GET /readyz): add a check per dependency. */
+  health: Health;
   /** Runs the socket hooks, then listens on HOST:PORT (PORT 0 picks a free port). */
   listen(): Promise<{ port: number; url: string }>;
-  /** Stops accepting, runs shutdown hooks, disconnects sockets, closes Next. Leaves the db open. */
+  /** Turns not ready, serves on for SHUTDOWN_DRAIN_SECONDS, then stops accepting, runs shutdown hooks, disconnects sockets, closes Next. Leaves the db open. */
   close(): Promise<void>;
 }
 
 /** Builds the app without listening yet. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { env, db, dev } = options;
+  const metrics = new Metrics();
+  const health = new Health();
+  health.require({ name: "database", check: () => assertDatabaseReady(db.prisma) });
   const hooks: AppHooks = {
-    onRequest: [...(options.hooks?.onRequest ?? [])],
+    onRequest: [createHealthRoutes({ health, metrics, metricsToken: env.METRICS_TOKEN }), ...(options.hooks?.onRequest ?? [])],
     onSocketServer: [...(options.hooks?.onSocketServer ?? [])],
     onShutdown: [...(options.hooks?.onShutdown ?? [])],
   };
@@ -83,11 +95,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: true },
   });
   io.bind(engine);
+  bindMetrics(io, metrics);
+  metrics.watch({ socketsConnected: () => io.of("/").sockets.size });
+  tapSocketEvents(io, metrics);
 
   const headers = securityHeaders(dev);
   const server = createServer((req, res) => {
     applySecurityHeaders(res, headers);
     if (isSocketIoRequest(req)) return engine.handleRequest(req, res);
+    res.once("finish", () => {
+      if (res.statusCode === 429) metrics.rateLimited();
+    });
     void handleHttp(req, res, hooks.onRequest, nextHandlers);
   });
   // Node answers requests it cannot parse itself (400, 431 for huge headers, 408): with our headers.
@@ -110,6 +128,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     io,
     db,
     hooks,
+    metrics,
+    health,
     async listen() {
       for (const hook of hooks.onSocketServer) await hook(io);
       await new Promise<void>((resolve, reject) => {
@@ -123,7 +143,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       return { port, url: `http://${displayHost(env.HOST)}:${port}` };
     },
     close() {
-      closing ??= closeApp(server, io, nextHandlers, hooks.onShutdown);
+      health.shuttingDown = true;
+      closing ??= drain(server, env.SHUTDOWN_DRAIN_SECONDS * 1000).then(() => closeApp(server, io, nextHandlers, hooks.onShutdown));
       return closing;
     },
   };
@@ -140,7 +161,7 @@ async function handleHttp(
     if (nextHandlers) return await nextHandlers.handle(req, res);
     sendError(res, 404, "NOT_FOUND", `no route for ${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`);
   } catch (error) {
-    console.error(`backprop-live: ${req.method} ${req.url} failed: ${describeError(error)}`);
+    requestLog(req).error({ err: error }, "request failed");
     if (!res.headersSent) sendError(res, 500, "INTERNAL", "internal server error");
     else res.destroy();
   }
@@ -167,7 +188,7 @@ async function closeApp(
     for (const hook of shutdownHooks) {
       await Promise.resolve()
         .then(hook)
-        .catch((error) => console.error(`backprop-live: shutdown hook failed: ${describeError(error)}`));
+        .catch((error) => log.error({ err: error }, `shutdown hook failed: ${describeError(error)}`));
     }
     await io.close();
     await nextHandlers?.close();
@@ -176,6 +197,16 @@ async function closeApp(
   } finally {
     clearTimeout(grace);
   }
+}
+
+/**
+ * Serves on, not ready, for `ms` before closing, so a load balancer polling /readyz stops sending new
+ * clients first (0: close at once).
+ */
+function drain(server: App["server"], ms: number): Promise<void> {
+  if (ms <= 0 || !server.listening) return Promise.resolve();
+  log.info({ drainSeconds: ms / 1000 }, "not ready any more; draining before shutdown");
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isSocketIoRequest(req: IncomingMessage): boolean {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultLogLevel, LOG_LEVELS } from "./log";
 
 const optionalPositiveInt = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().positive().optional());
 const optionalPositiveNumber = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().positive().finite().optional());
@@ -63,6 +64,12 @@ export const envSchema = z.object({
   REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
   /** The Redis stream (and key prefix) of this cluster; every node of one deployment must use the same. */
   REDIS_STREAM: z.string().regex(/^[A-Za-z0-9:_.-]{1,100}$/, "must be 1-100 letters, digits or : _ . -").prefault("backprop-live"),
+  /** fatal, error, warn, info, debug, trace or silent; unset: info (warn under tests). */
+  LOG_LEVEL: z.preprocess((v) => (v === "" || v === undefined ? defaultLogLevel() : v), z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })),
+  /** Lets a scraper that is not on loopback read /metrics with `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
+  /** At shutdown, answer /readyz 503 but keep serving this long, so a load balancer moves new clients away first. */
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0, "must be ≥ 0").max(300, "must be ≤ 300").prefault("0"),
 }).refine((env) => env.REDIS_URL === undefined || env.DATABASE_URL !== undefined, {
   path: ["REDIS_URL"],
   message: "several nodes (REDIS_URL) need a shared PostgreSQL: set DATABASE_URL; the embedded PGlite database is single-process only",

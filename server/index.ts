@@ -3,6 +3,7 @@ import { openDatabase } from "./db";
 import { describeError } from "./describe-error";
 import { loadEnv } from "./env";
 import { attachLiveSessions } from "./live";
+import { log, setLogLevel } from "./log";
 
 /**
  * Longest a shutdown may take. Past it (the database is unreachable, so the final checkpoints cannot
@@ -14,21 +15,22 @@ const SHUTDOWN_DEADLINE_MS = 6_000;
 // Wiring only: configuration, database, Next + Socket.IO, and shutdown on SIGTERM/SIGINT.
 async function main(): Promise<void> {
   const env = loadEnv();
+  setLogLevel(env.LOG_LEVEL);
   const dev = env.NODE_ENV !== "production";
   const db = await openDatabase(env).catch(rethrowAs("cannot open database"));
   try {
     const app = await createApp({ env, db, dev, next: env.SERVE_UI }).catch(rethrowAs("cannot start Next.js"));
     attachLiveSessions(app, env);
     const { url } = await app.listen().catch(rethrowAs(`cannot listen on ${env.HOST}:${env.PORT}`));
-    console.log(`backprop-live: ready on ${url} (${dev ? "development" : "production"}, ${db.kind} database${env.SERVE_UI ? "" : ", API and sockets only"})`);
+    log.info({ url, mode: dev ? "development" : "production", database: db.kind, ui: env.SERVE_UI }, `ready on ${url}`);
     if (db.migrations.modified.length > 0) {
-      console.warn(`backprop-live: migrations edited after being applied: ${db.migrations.modified.join(", ")}`);
+      log.warn({ migrations: db.migrations.modified }, "migrations edited after being applied");
     }
     let stopping = false;
     const shutDown = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      console.log(`backprop-live: ${signal}, shutting down`);
+      log.info({ signal }, "shutting down");
       setTimeout(() => exitWith(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s (is the database unreachable?); exiting: every step clients saw is stored`), SHUTDOWN_DEADLINE_MS).unref();
       app
         .close()

@@ -17,6 +17,7 @@ import { WriteQueue } from "./sessions/write-queue";
 import type { FlushFn } from "./sessions/write-ops";
 import { DEFAULT_FORK_LIMITS, type ForkLimits } from "./teaching/forks";
 import { TeachingService } from "./teaching/service";
+import { log } from "./log";
 
 /** The live-session service attached to an app. */
 export interface LiveService {
@@ -64,16 +65,17 @@ export function createWriteQueue(flush: FlushFn, prisma: PrismaClient, sessions:
   return new WriteQueue(flush, {
     classify: classifyDbError,
     probe: probeDatabase(prisma),
-    onError: (err) => console.error(`backprop-live: database write failed, retrying: ${describeDbError(err)}`),
+    onError: (err) => log.warn(`database write failed, retrying: ${describeDbError(err)}`),
     onAvailability: (available) => {
-      console.error(available ? "backprop-live: the database is back; queued writes are stored" : "backprop-live: the database is unavailable; playing sessions pause, writes wait in memory");
+      if (available) log.info("the database is back; queued writes are stored");
+      else log.error("the database is unavailable; playing sessions pause, writes wait in memory");
       for (const s of sessions().all()) {
         if (available) s.databaseBack();
         else s.databaseLost();
       }
     },
     onRefused: (sessionId, op, err) => {
-      console.error(`backprop-live: the database refused a ${op.kind} write${sessionId ? ` of session ${sessionId}` : ""}; that session stops: ${describeDbError(err)}`);
+      log.error({ sessionId, op: op.kind }, `the database refused a ${op.kind} write; that session stops: ${describeDbError(err)}`);
       if (sessionId) sessions().loaded(sessionId)?.writeRefused(err);
     },
   });
@@ -87,8 +89,9 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   if (env.REDIS_URL !== undefined) return attachCluster(app, env, env.REDIS_URL);
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
-  const queue = createWriteQueue(createFlush(prisma, app.db.runScript), prisma, () => registry);
+  const queue = createWriteQueue(app.metrics.timeFlush(createFlush(prisma, app.db.runScript)), prisma, () => registry);
   const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
+  app.metrics.watch({ sessionsLive: () => registry.liveCount, writeQueueDepth: () => queue.size });
   const forkLimits = forkLimitsFromEnv(env);
   const budgets = budgetsFor(limits, forkLimits);
   const tokens = new ParticipantTokens(loadParticipantSecret({ fromEnv: env.PARTICIPANT_TOKEN_SECRET, dataDir: env.DATA_DIR }));
@@ -100,7 +103,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
     registerSessionHandlers(io, { registry, prisma, queue, limits, budgets, teaching });
     const recovered = await registry.recoverAll();
     await teaching.start();
-    if (recovered > 0) console.log(`backprop-live: recovered ${recovered} unfinished session(s), paused at their last stored step`);
+    if (recovered > 0) log.info({ recovered }, "recovered unfinished sessions, paused at their last stored step");
   });
   app.hooks.onShutdown.push(async () => {
     teaching.stop();

@@ -18,6 +18,7 @@ import { attachRedisAdapter } from "./redis";
 import { OwnerRouter } from "./router";
 import { registerClusterHandlers } from "./socket-handlers";
 import { Takeover } from "./takeover";
+import { log } from "../log";
 
 /**
  * Multi-node mode (REDIS_URL set): this process is one of several behind a load balancer, sharing
@@ -29,11 +30,12 @@ export function attachCluster(app: App, env: Env, redisUrl: string): LiveService
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
   const nodeId = randomUUID();
+  const nodeLog = log.child({ node: nodeId });
   const leases = new LeaseKeeper(prisma, nodeId, (id) => {
-    console.warn(`backprop-live: lost the lease of session ${id}; another node runs it now`);
+    nodeLog.warn({ sessionId: id }, "lost the lease of this session; another node runs it now");
     void registry.evict(id);
   });
-  const queue = createWriteQueue(createFencedFlush(prisma, leases), prisma, () => registry);
+  const queue = createWriteQueue(app.metrics.timeFlush(createFencedFlush(prisma, leases)), prisma, () => registry);
   const registry: SessionRegistry = new SessionRegistry({
     prisma,
     queue,
@@ -41,6 +43,7 @@ export function attachCluster(app: App, env: Env, redisUrl: string): LiveService
     roomFor: (id) => fenced(socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), () => leases.holds(id)),
     claim: (id) => leases.claim(id),
   });
+  app.metrics.watch({ sessionsLive: () => registry.liveCount, writeQueueDepth: () => queue.size });
   const budgets = budgetsFor(limits, forkLimitsFromEnv(env));
   app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, budgets }));
   let redis: Redis | undefined;
@@ -49,6 +52,7 @@ export function attachCluster(app: App, env: Env, redisUrl: string): LiveService
     redis = await attachRedisAdapter(io, redisUrl, { streamName: env.REDIS_STREAM });
     // Per-address budgets shared by every node (atomic in Redis).
     budgets.useRedis(redis, env.REDIS_STREAM);
+    app.health.require({ name: "redis", check: async () => void (await redis!.ping()) });
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
     guardSockets(io, limits);
     const owner = new SessionOwner(io, { registry, leases, prisma, queue, limits });
@@ -57,14 +61,14 @@ export function attachCluster(app: App, env: Env, redisUrl: string): LiveService
     leases.start();
     takeover = new Takeover({ io, prisma, registry, leases, owner, redis, streamName: env.REDIS_STREAM, maxLiveSessions: limits.maxLiveSessions });
     const adopted = await takeover.start();
-    console.log(`backprop-live: cluster node ${nodeId} (Redis stream ${env.REDIS_STREAM})${adopted > 0 ? `, took over ${adopted} session(s)` : ""}`);
+    nodeLog.info({ stream: env.REDIS_STREAM, adopted }, "cluster node started");
   });
   app.hooks.onShutdown.push(async () => {
     await takeover?.stop();
     // One session whose lease lapsed meanwhile (its writes are refused) must not keep the others
     // from stopping, nor this node from giving its leases up.
     await Promise.all(
-      registry.all().map((s) => s.shutdown().catch((err) => console.warn(`backprop-live: session ${s.id} was not checkpointed at shutdown (another node runs it now): ${describeError(err)}`))),
+      registry.all().map((s) => s.shutdown().catch((err) => nodeLog.warn({ sessionId: s.id }, `session not checkpointed at shutdown (another node runs it now): ${describeError(err)}`))),
     );
     await queue.close();
     await leases.stop();

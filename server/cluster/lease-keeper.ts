@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client";
 import { claimLease, releaseLeases, renewLeases, type HeldLease } from "../data/leases";
 import { describeError } from "../describe-error";
+import { log } from "../log";
 
 /** A lease lasts this long in the database unless renewed. */
 export const LEASE_TTL_MS = 3_000;
@@ -96,7 +97,7 @@ export class LeaseKeeper {
     if (this.expiryTimer) clearInterval(this.expiryTimer);
     const leases = this.leases();
     this.held.clear();
-    await releaseLeases(this.prisma, this.ownerId, leases).catch((err) => console.error(`backprop-live: could not release session leases: ${describeError(err)}`));
+    await releaseLeases(this.prisma, this.ownerId, leases).catch((err) => log.error({ node: this.ownerId }, `could not release session leases: ${describeError(err)}`));
   }
 
   private async renew(): Promise<void> {
@@ -107,7 +108,7 @@ export class LeaseKeeper {
     try {
       renewed = await renewLeases(this.prisma, this.ownerId, leases, LEASE_TTL_MS);
     } catch (err) {
-      console.error(`backprop-live: could not renew session leases: ${describeError(err)}`);
+      log.error({ node: this.ownerId }, `could not renew session leases: ${describeError(err)}`);
       return; // they lapse locally at validUntil
     }
     for (const { sessionId, epoch } of leases) {

@@ -13,6 +13,7 @@ import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import type { WriteQueue } from "../sessions/write-queue";
 import type { LeaseKeeper } from "./lease-keeper";
+import { log } from "../log";
 
 /** What a node asks of a session's owner on behalf of one of its sockets. */
 export type OwnerRequest =
@@ -60,7 +61,7 @@ export class SessionOwner {
     try {
       return { ok: true, data: await this.apply(session, req) };
     } catch (err) {
-      if (!(err instanceof AppError)) console.error(`backprop-live: ${req.op} failed on the owner:`, err);
+      if (!(err instanceof AppError)) log.error({ err, op: req.op }, "request failed on the owner");
       return toAck(err);
     }
   }

@@ -14,6 +14,7 @@ import { lastDeliveredStep } from "./delivered";
 import type { LeaseKeeper } from "./lease-keeper";
 import type { SessionOwner } from "./owner";
 import { STREAM_MAX_LEN } from "./redis";
+import { log } from "../log";
 
 /** Durable steps the room never saw are re-sent one by one up to this many; beyond, a snapshot. */
 const MAX_REPLAYED_STEPS = 600;
@@ -72,12 +73,12 @@ export class Takeover {
           await this.adopt(id);
           adopted++;
         } catch (err) {
-          console.error(`backprop-live: could not take over session ${id}: ${describeError(err)}`);
+          log.error({ sessionId: id }, `could not take over the session: ${describeError(err)}`);
           this.deps.leases.drop(id);
         }
       }
     })()
-      .catch((err) => console.error(`backprop-live: session takeover scan failed: ${describeError(err)}`))
+      .catch((err) => log.error(`session takeover scan failed: ${describeError(err)}`))
       .finally(() => (this.scanning = null));
     await this.scanning;
     return adopted;
@@ -92,7 +93,7 @@ export class Takeover {
     const session = await registry.get(id);
     if (!session) return;
     await owner.adoptParticipants(session);
-    console.log(`backprop-live: took over session ${id} at its durable step ${record.step} (${record.state}; ${resent === null ? "room resynced with a snapshot" : `${resent} stored step(s) the room had not seen re-sent`})`);
+    log.info({ sessionId: id, step: record.step, state: record.state, resent }, "took over the session at its durable step");
     if (resent === null) this.deps.io.to(sessionRoom(id)).emit("session:snapshot", session.snapshot("student"));
     if (record.state === "playing") {
       await session.control({ action: "play", stepsPerSecond: (await lastPlayRate(this.deps.prisma, id)) ?? session.stepsPerSecond });

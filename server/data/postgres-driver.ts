@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { DatabaseDriver } from "./driver";
 import { releaseBrokenClients } from "./pg-broken-clients";
+import { log } from "../log";
 
 /** Splits Prisma's `?schema=` parameter off a PostgreSQL URL, which `pg` does not understand. */
 export function parsePostgresUrl(url: string): { connectionString: string; schema?: string } {
@@ -22,7 +23,7 @@ export async function openPostgresDriver(url: string): Promise<DatabaseDriver> {
     connectionTimeoutMillis: 10_000,
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
-  pool.on("error", (error) => console.error(`backprop-live: idle database connection lost: ${error.message}`));
+  pool.on("error", (error) => log.warn(`idle database connection lost: ${error.message}`));
   return {
     kind: "postgres",
     adapter: releaseBrokenClients(new PrismaPg(pool, { schema })),

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { FlushFn, WriteOp } from "../sessions/write-ops";
+import { log } from "../log";
 
 /** A statement of a write transaction. */
 export type Query = Prisma.PrismaPromise<unknown>;
@@ -49,7 +50,7 @@ export function createFlush(prisma: PrismaClient, runScript?: ScriptRunner, guar
     if (queries.length > 0) await prisma.$transaction([...(guard?.(ops.filter((op) => !isRosterOp(op))) ?? []), ...queries]);
     if (roster.length > 0) {
       await prisma.$transaction(statementsFor(prisma, roster)).catch((err) => {
-        console.error(`backprop-live: ${roster.length} participant record(s) could not be stored and were dropped:`, err);
+        log.warn({ err, dropped: roster.length }, "participant records could not be stored and were dropped");
       });
     }
   };

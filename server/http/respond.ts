@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ErrorCode, httpStatusOf, toErrorBody } from "@/lib/errors";
 import { classifyDbError } from "../data/db-errors";
+import { log } from "../log";
 
 /** Sends a JSON body with a status. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -21,7 +22,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
   const outage = !(err instanceof AppError) && classifyDbError(err) === "outage";
   const shown = outage ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err;
   const body = toErrorBody(shown);
-  if (!(err instanceof AppError)) console.error(`backprop-live: request failed${outage ? " (database unreachable)" : ""}:`, err);
+  if (!(err instanceof AppError)) log.error({ err }, outage ? "request failed (database unreachable)" : "request failed");
   if (res.headersSent) return void res.destroy();
   const retryAfter = outage ? OUTAGE_RETRY_AFTER_S : (err as { retryAfterS?: unknown }).retryAfterS;
   if (typeof retryAfter === "number") res.setHeader("retry-after", String(retryAfter));

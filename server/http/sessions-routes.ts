@@ -16,6 +16,7 @@ import { streamCsvExport, streamJsonExport } from "./stream-export";
 import type { TeachingService } from "../teaching/service";
 import { createFromTemplateOrPreset } from "./templates-routes";
 import { hasInstructorKey } from "./credentials";
+import { requestLog } from "../log";
 
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
@@ -67,7 +68,9 @@ async function createPlain(req: IncomingMessage, body: Record<string, unknown>, 
   }
   // Counted after validation (a malformed request creates nothing) and before the database is touched.
   await deps.budgets.takeCreation(req.socket.remoteAddress);
-  return deps.registry.create(title.data, config.data);
+  const created = await deps.registry.create(title.data, config.data);
+  requestLog(req).info({ sessionId: created.id, layers, dataset: "name" in config.data.dataset ? config.data.dataset.name : "custom" }, "session created");
+  return created;
 }
 
 /**

@@ -12,7 +12,7 @@ import { bearerKey, hasInstructorKey } from "./credentials";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
-import { buildNotesMarkdown, CURVE_POINTS } from "../teaching/notes";
+import { buildNotes, CURVE_POINTS } from "../teaching/notes";
 import { readJsonBody, readTextBody, sendJson } from "./respond";
 import type { RouteDeps } from "./sessions-routes";
 
@@ -88,9 +88,9 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   const config = parseTrustedEngineConfig(summary.config);
   const [trace, buckets] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current)]);
   const curve = buckets.map(([s, mean]) => [s, mean] as [number, number]);
-  const markdown = buildNotesMarkdown({ title: summary.title, sessionId: summary.id, config, step: current, curve, trace, preset: live?.teaching.preset ?? null });
+  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, curve, trace, preset: live?.teaching.preset ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
-  const body = q.format === "md" ? markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(markdown));
+  const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
   res.writeHead(200, {
     "content-type": q.format === "md" ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8",
     "content-disposition": `${q.format === "md" ? "attachment" : "inline"}; filename="${filename}"`,

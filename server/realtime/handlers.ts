@@ -19,6 +19,7 @@ import type { Limits } from "./limits";
 import { PresenceNotifier } from "./presence";
 import { viewStored } from "./read-only-view";
 import { instructorRoom, sessionRoom } from "./socket-room";
+import { log } from "../log";
 
 /** What a socket is, once joined. */
 interface SocketData {
@@ -48,7 +49,7 @@ export function createHandler(limits: Pick<Limits, "maxPayloadBytes">) {
         if (payloadBytes(payload) > limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${limits.maxPayloadBytes} bytes`);
         reply({ ok: true, data: await fn(payload) });
       } catch (err) {
-        if (!(err instanceof AppError)) console.error(`backprop-live: ${name} failed:`, err);
+        if (!(err instanceof AppError)) log.error({ err, event: name }, "socket request failed");
         reply(toAck(!(err instanceof AppError) && classifyDbError(err) === "outage" ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err));
       }
     })();

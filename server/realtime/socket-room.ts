@@ -1,5 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, Role, ServerToClientEvents, SessionSnapshot } from "@/lib/protocol";
+import { metricsOf } from "../metrics";
 import type { RoomPort } from "./room";
 import { SlowReaders } from "./slow-readers";
 
@@ -16,15 +17,18 @@ export function socketRoom(server: Server, sessionId: string, snapshotFor?: (rol
   const io = server as unknown as Server<ClientToServerEvents, ServerToClientEvents>;
   const slow = new SlowReaders(server);
   const room = sessionRoom(sessionId);
+  const metrics = metricsOf(server);
   const resync = (socket: Socket) => {
     const snapshot = snapshotFor?.((socket.data as { role?: Role }).role ?? "student");
     if (snapshot) socket.emit("session:snapshot", snapshot);
   };
   return {
     broadcast: (event, ...args) => {
-      if (event !== "session:step" || !snapshotFor) return void io.to(room).emit(event, ...args);
-      const skip = slow.check(room, () => JSON.stringify(args[0]).length + 20, resync);
+      if (event !== "session:step") return void io.to(room).emit(event, ...args);
+      const releasedAt = performance.now();
+      const skip = snapshotFor ? slow.check(room, () => JSON.stringify(args[0]).length + 20, resync) : [];
       (skip.length > 0 ? io.to(room).except(skip) : io.to(room)).emit(event, ...args);
+      metrics?.stepBroadcast((performance.now() - releasedAt) / 1000);
     },
     toInstructors: (event, ...args) => io.to(instructorRoom(sessionId)).emit(event, ...args),
   };

@@ -1,5 +1,6 @@
 import { BurstyRateLimiter, RateLimiterMemory } from "rate-limiter-flexible";
 import type { Server, Socket } from "socket.io";
+import { log } from "../log";
 import { ErrorCode } from "@/lib/errors";
 import { CLIENT_EVENTS } from "@/lib/protocol";
 import { cutOff } from "./outbound-guard";
@@ -53,7 +54,7 @@ export function guardInbound(io: Server, limits: InboundLimits): void {
             if (cut) return;
             cut = true;
             socket.emit("session:error", { code: ErrorCode.RATE_LIMITED, message: "disconnected: too many requests; slow down and reconnect" });
-            console.warn(`backprop-live: socket ${socket.id} cut off: more than ${limits.abuseStrikes} refused events in ${ABUSE_WINDOW_S} s`);
+            log.warn({ socketId: socket.id }, `socket cut off: more than ${limits.abuseStrikes} refused events in ${ABUSE_WINDOW_S} s`);
             cutOff(socket);
           });
         },

@@ -1,4 +1,5 @@
 import type { Server, Socket } from "socket.io";
+import { log } from "../log";
 
 /**
  * Most bytes one socket may have waiting to be sent (engine.io's write buffer plus the WebSocket's
@@ -40,7 +41,7 @@ export function guardOutbound(io: Server, caps: { bytes: number; packets: number
       const pending = pendingOutput(socket);
       if (pending.bytes <= caps.bytes && pending.packets <= caps.packets) return write(packets, opts);
       cut = true;
-      console.warn(`backprop-live: socket ${socket.id} cut off: ${pending.bytes} bytes (${pending.packets} packets) unsent`);
+      log.warn({ socketId: socket.id }, `socket cut off: ${pending.bytes} bytes (${pending.packets} packets) unsent`);
       cutOff(socket);
     };
   });

@@ -10,6 +10,7 @@ import { checkpointInterval, lookaheadSteps, StepPipeline } from "./step-pipelin
 import { StepSource, toStepRow, type ScheduledChange } from "./step-source";
 import type { WriteQueue } from "./write-queue";
 import type { StepRow } from "./write-ops";
+import { log } from "../log";
 
 /** A session as loaded from storage (or just created), at its last durable step. */
 export interface LiveSessionInit {
@@ -266,7 +267,7 @@ export class LiveSession {
       if (this.reason === DATABASE_AWAY_REASON) this.reason = outage.wasPlaying && this.state === "paused" ? DATABASE_BACK_REASON : outage.reason;
       if (outage.wasPlaying) await this.checkpoint();
       this.broadcastState();
-    }).catch((err) => console.error("backprop-live: could not resume after the database came back:", err));
+    }).catch((err) => log.error({ err, sessionId: this.id }, "could not resume after the database came back"));
   }
 
   /**
@@ -395,7 +396,7 @@ export class LiveSession {
       // Queued behind any pending control: act only if nothing changed meanwhile.
       void this.serialize(async () => {
         if (this.state === "playing" && this.pipeline === pipeline && pipeline.blocked && pipeline.backlog === 0) await this.enterDiverged();
-      }).catch((err) => console.error("backprop-live: could not record a divergence:", err));
+      }).catch((err) => log.error({ err, sessionId: this.id }, "could not record a divergence"));
       return;
     }
     this.pipeline.produce(lookaheadSteps(this.stepsPerSecond));

@@ -13,6 +13,7 @@ import { generateInstructorKey, generateJoinCode, hashKey } from "./keys";
 import { LiveSession, type LiveSessionInit } from "./live-session";
 import { rebuildAt } from "./rebuild";
 import type { WriteQueue } from "./write-queue";
+import { log } from "../log";
 
 /** Finished sessions kept in memory with nobody watching; beyond it the least recently loaded is unloaded. */
 export const MAX_IDLE_FINISHED = 32;
@@ -121,7 +122,7 @@ export class SessionRegistry {
       try {
         if (await this.get(id)) recovered++;
       } catch (err) {
-        console.error(`backprop-live: session ${id} could not be recovered and stays offline:`, err);
+        log.error({ err, sessionId: id }, "session could not be recovered and stays offline");
       }
     }
     return recovered;

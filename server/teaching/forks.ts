@@ -6,6 +6,7 @@ import { countLiveForks } from "../data/teaching";
 import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
 import type { Budgets } from "../security/budgets";
+import { log } from "../log";
 
 /** Fork limits and cleanup (F3, F4), configurable from the environment. */
 export interface ForkLimits {
@@ -150,7 +151,7 @@ export class ForkService {
         this.release(s.id);
         ended++;
       } catch (err) {
-        console.error(`backprop-live: idle fork ${s.id} could not be ended:`, err);
+        log.error({ err, sessionId: s.id }, "idle fork could not be ended");
       }
     }
     return ended;

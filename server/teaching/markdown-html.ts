@@ -1,59 +1,34 @@
+import MarkdownIt from "markdown-it";
 import { escapeXml } from "@/lib/loss-svg";
 
 /**
- * Renders the Markdown subset the handout uses (headings, paragraphs, `-` lists, `>` quotes, pipe
- * tables, `code`, **bold**) as HTML. Every piece of text is escaped first, so user text (titles,
- * names) can never become markup. Lines that are raw SVG (starting with `<svg`) are passed through:
- * only lib/loss-svg.ts produces them, and it escapes its own text.
+ * Markdown → HTML through markdown-it with raw HTML off, so user text (titles, names, notes) is always
+ * escaped and never becomes markup. Links and images are off too: a handout loads nothing from
+ * elsewhere and user text cannot plant a link in it.
  */
-export function markdownToHtml(markdown: string): string {
-  const out: string[] = [];
-  const lines = markdown.split("\n");
-  let k = 0;
-  while (k < lines.length) {
-    const line = lines[k];
-    if (line.trim() === "") {
-      k++;
-    } else if (line.startsWith("<svg")) {
-      out.push(`<figure>${line}</figure>`);
-      k++;
-    } else if (/^#{1,6} /.test(line)) {
-      const level = line.indexOf(" ");
-      out.push(`<h${level}>${inline(line.slice(level + 1))}</h${level}>`);
-      k++;
-    } else if (line.startsWith("|")) {
-      const rows: string[][] = [];
-      let align: string[] = [];
-      for (; k < lines.length && lines[k].startsWith("|"); k++) {
-        const cells = lines[k].replace(/^\||\|$/g, "").split("|").map((c) => c.trim());
-        if (cells.every((c) => /^:?-+:?$/.test(c))) align = cells.map((c) => (c.endsWith(":") ? "right" : "left"));
-        else rows.push(cells);
-      }
-      const [head, ...body] = rows;
-      const cell = (tag: string, c: string, j: number) => `<${tag} style="text-align:${align[j] ?? "left"}">${inline(c)}</${tag}>`;
-      out.push(`<table><thead><tr>${head.map((c, j) => cell("th", c, j)).join("")}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c, j) => cell("td", c, j)).join("")}</tr>`).join("")}</tbody></table>`);
-    } else if (line.startsWith("- ")) {
-      const items: string[] = [];
-      for (; k < lines.length && lines[k].startsWith("- "); k++) items.push(`<li>${inline(lines[k].slice(2))}</li>`);
-      out.push(`<ul>${items.join("")}</ul>`);
-    } else if (line.startsWith("> ")) {
-      const parts: string[] = [];
-      for (; k < lines.length && lines[k].startsWith(">"); k++) parts.push(lines[k].replace(/^> ?/, ""));
-      out.push(`<blockquote><p>${inline(parts.join(" "))}</p></blockquote>`);
-    } else {
-      const parts: string[] = [];
-      for (; k < lines.length && lines[k].trim() !== "" && !/^(#{1,6} |\||- |> |<svg)/.test(lines[k]); k++) parts.push(lines[k]);
-      out.push(`<p>${inline(parts.join(" "))}</p>`);
-    }
-  }
-  return out.join("\n");
-}
+const md = new MarkdownIt("default", { html: false, linkify: false, typographer: false }).disable(["link", "image", "autolink", "reference"]);
 
-/** Inline markup of one escaped line: `code` and **bold**. */
-function inline(text: string): string {
-  return escapeXml(text)
-    .replace(/`([^`]+)`/g, "<code>$1</code>")
-    .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
+// A line equal to one of the caller's figures (the notes' loss curve, drawn by lib/loss-svg.ts, which
+// escapes its own text) becomes that figure. Only the exact strings the caller hands over qualify: a
+// title that looks like SVG is just text.
+md.block.ruler.before("paragraph", "trusted_figure", (state, startLine, _endLine, silent) => {
+  const figures = (state.env as { figures?: ReadonlySet<string> }).figures;
+  if (!figures || state.sCount[startLine] - state.blkIndent >= 4) return false;
+  const line = state.src.slice(state.bMarks[startLine] + state.tShift[startLine], state.eMarks[startLine]);
+  if (!figures.has(line)) return false;
+  if (silent) return true;
+  const token = state.push("trusted_figure", "figure", 0);
+  token.content = line;
+  token.map = [startLine, startLine + 1];
+  token.block = true;
+  state.line = startLine + 1;
+  return true;
+});
+md.renderer.rules.trusted_figure = (tokens, idx) => `<figure>${tokens[idx].content}</figure>\n`;
+
+/** Renders Markdown as HTML; each line equal to one of `figures` (trusted SVG) is inserted as a figure. */
+export function markdownToHtml(markdown: string, figures: readonly string[] = []): string {
+  return md.render(markdown, { figures: new Set(figures) });
 }
 
 /** A complete printable page around rendered Markdown: inline CSS only, nothing loaded from elsewhere. */

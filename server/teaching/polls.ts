@@ -10,6 +10,7 @@ import type { RoomPort } from "../realtime/room";
 import type { LiveSession, RevealedStep } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
+import { log } from "../log";
 
 /** Tallies reach instructors at most this often per session (a class voting is hundreds of votes a second, Q5). */
 export const TALLY_INTERVAL_MS = 250;
@@ -172,7 +173,7 @@ export class PollService {
         }
         this.show(session, { view, votes, revealing: false });
       } catch (err) {
-        console.error(`backprop-live: poll ${stored.id} could not be recovered:`, err);
+        log.error({ err, pollId: stored.id }, "poll could not be recovered");
       }
     }
   }
@@ -219,7 +220,7 @@ export class PollService {
   private finishCancelled(session: LiveSession, poll: OpenPoll, reason: string): Promise<void> {
     this.forget(session, poll);
     this.deps.roomFor(session.id).broadcast("poll:closed", { pollId: poll.view.id, reason });
-    return closePoll(this.deps.prisma, poll.view.id, { state: "cancelled", counts: countVotes(poll.votes.values()), reason }).catch((err) => console.error("backprop-live: could not store a cancelled poll:", err));
+    return closePoll(this.deps.prisma, poll.view.id, { state: "cancelled", counts: countVotes(poll.votes.values()), reason }).catch((err) => log.error({ err, pollId: poll.view.id }, "could not store a cancelled poll"));
   }
 
   private requireOpen(session: LiveSession, pollId: string): OpenPoll {

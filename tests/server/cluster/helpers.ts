@@ -32,6 +32,19 @@ export async function clusterUnavailable(): Promise<string | null> {
   return null;
 }
 
+/** Resolves once the node's /readyz answers 200 (database and Redis reachable), as a load balancer would wait. */
+export async function waitReady(url: string, timeoutMs = 30_000): Promise<void> {
+  const start = Date.now();
+  let last = "";
+  while (Date.now() - start < timeoutMs) {
+    const res = await fetch(`${url}/readyz`).catch((err: Error) => err);
+    if (!(res instanceof Error) && res.status === 200) return;
+    last = res instanceof Error ? res.message : `${res.status} ${await res.text()}`;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url}/readyz not ready after ${timeoutMs} ms: ${last}`);
+}
+
 /** A set of nodes sharing one fresh database and one Redis stream, with clean-up. */
 export class TestCluster {
   readonly nodes: ChildServer[] = [];
@@ -59,6 +72,7 @@ export class TestCluster {
       if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill("SIGKILL");
       await node.exited;
     });
+    await waitReady(node.url);
     return node;
   }
 

@@ -57,6 +57,10 @@ describe.skipIf(skip !== null)("[C10] the sample nginx config (deploy/nginx.conf
       if (!healthy) await new Promise((r) => setTimeout(r, 100));
     }
     expect(healthy, `nginx did not answer:\n${log}`).toBe(true);
+    // Health through nginx; /metrics is refused there (every node would see nginx's loopback address).
+    expect((await fetch(`${front}/readyz`)).status).toBe(200);
+    expect((await fetch(`${front}/metrics`)).status).toBe(403);
+    expect((await fetch(`${a.url}/metrics`)).status).toBe(200);
 
     const s = await createSession(front);
     const connectVia = (transports: ("polling" | "websocket")[]) =>
