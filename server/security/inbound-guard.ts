@@ -3,6 +3,7 @@ import type { Server, Socket } from "socket.io";
 import { log } from "../log";
 import { ErrorCode } from "@/lib/errors";
 import { CLIENT_EVENTS } from "@/lib/protocol";
+import { addressKey } from "./address-key";
 import { cutOff } from "./outbound-guard";
 
 /** Client events the server handles; anything else is answered "unknown event" (within the rate limit). */
@@ -18,6 +19,8 @@ export interface InboundLimits {
 
 /** Window of the extra burst allowance, in seconds. */
 export const BURST_WINDOW_S = 10;
+/** An address whose socket was cut off for abuse may not open a new one for this long, in seconds. */
+export const ABUSE_BLOCK_S = 10;
 /** Window over which refused events are counted towards a disconnect, in seconds. */
 export const ABUSE_WINDOW_S = 10;
 
@@ -25,7 +28,7 @@ export const ABUSE_WINDOW_S = 10;
  * Every inbound event packet, known or not, takes one point of its socket's budget before any handler
  * runs (`socket.use` sees every event, unknown ones included). Beyond the budget the packet is dropped,
  * its ack (if it asked for one) answered RATE_LIMITED; a socket that keeps going gets `session:error`
- * and is disconnected. Unknown events within the budget are answered BAD_REQUEST: by their ack if they
+ * and is disconnected, and its address (IPv6: /64) may not connect again for ABUSE_BLOCK_S. Unknown events within the budget are answered BAD_REQUEST: by their ack if they
  * asked for one, else by one `session:error`.
  */
 export function guardInbound(io: Server, limits: InboundLimits): void {
@@ -35,6 +38,20 @@ export function guardInbound(io: Server, limits: InboundLimits): void {
   const burst = new RateLimiterMemory({ keyPrefix: "burst", points: limits.perSecond, duration: BURST_WINDOW_S });
   const events = new BurstyRateLimiter(steady, burst);
   const strikes = new RateLimiterMemory({ keyPrefix: "strike", points: limits.abuseStrikes, duration: ABUSE_WINDOW_S });
+  // Addresses (IPv6: /64) recently cut off for abuse: their new connections are refused for a while,
+  // so a flooder that reconnects at once does not churn connections (each one a join and a snapshot).
+  const blocked = new RateLimiterMemory({ keyPrefix: "abuser", points: 1, duration: ABUSE_BLOCK_S });
+  io.use((socket, next) => {
+    blocked.get(addressKey(socket.handshake.address)).then(
+      (res) => {
+        if (!res || res.consumedPoints === 0) return next();
+        const err = new Error(`too many requests from your address; try again in ${Math.ceil(res.msBeforeNext / 1000)} s`) as Error & { data?: unknown };
+        err.data = { code: ErrorCode.RATE_LIMITED };
+        next(err);
+      },
+      () => next(),
+    );
+  });
   io.on("connection", (socket: Socket) => {
     let cut = false;
     socket.use((packet, next) => {
@@ -53,6 +70,7 @@ export function guardInbound(io: Server, limits: InboundLimits): void {
           strikes.consume(socket.id).catch(() => {
             if (cut) return;
             cut = true;
+            void blocked.block(addressKey(socket.handshake.address), ABUSE_BLOCK_S).catch(() => undefined);
             socket.emit("session:error", { code: ErrorCode.RATE_LIMITED, message: "disconnected: too many requests; slow down and reconnect" });
             log.warn({ socketId: socket.id }, `socket cut off: more than ${limits.abuseStrikes} refused events in ${ABUSE_WINDOW_S} s`);
             cutOff(socket);
