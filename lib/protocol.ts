@@ -105,12 +105,21 @@ export interface SessionSnapshot {
   cursor: number;
   /** θ after `step`. */
   params: number[];
-  /** How step `step` was made (θ before it, its cursor and batch), to recompute its trace; null at step 0. */
-  previous: { params: number[]; cursor: number; batch: number } | null;
+  /**
+   * How step `step` was made (θ before it, its cursor, batch and the hyperparameters it used), to
+   * recompute its trace without guessing; null at step 0 and after a fast-forward.
+   */
+  previous: { params: number[]; cursor: number; batch: number; hyper: Hyper } | null;
   /** Phase being walked through, if any. */
   phase: PhaseEvent | null;
   /** The hyperparameters apply to steps after this step count (earlier steps used earlier values). */
   hyperSince: number;
+  /**
+   * What every step after `step` uses, oldest first: step k uses the last segment whose `since` is
+   * below k. The last segment is `{ since: hyperSince, hyper }`; there are several when a `set` was
+   * logged for a step computed but not yet broadcast.
+   */
+  hypers: HyperSegment[];
   divergedAt: number | null;
   /** Why the session is paused or diverged, when the server paused it. */
   reason: string | null;
@@ -121,6 +130,24 @@ export interface SessionSnapshot {
   roster?: RosterEntry[];
   /** Teaching tools: preset shown to the room, fork origin, template, open poll (issue 8). The server always sends it. */
   teaching?: TeachingInfo;
+}
+
+/** One run of a session as `GET /api/sessions/:id/runs` lists it (docs/protocol.md, V1). */
+export interface RunSummary {
+  run: number;
+  /** What started it: start, template, preset or fork (run 0); the control's action after that (reset, preset, data). */
+  cause: string;
+  startedAt: string;
+  /** Its last step the class saw (null: deleted by an older version before every run was kept). */
+  steps: number | null;
+  /** False for a run an older version deleted (nothing of it can be replayed). */
+  kept: boolean;
+}
+
+/** Hyperparameters that apply to the steps after `since` (until the next segment's `since`). */
+export interface HyperSegment {
+  since: number;
+  hyper: Hyper;
 }
 
 /** `session:state`: the state machine moved. */

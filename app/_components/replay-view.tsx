@@ -1,13 +1,15 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { ApiError, fetchHyperChanges, fetchSession, fetchSteps, type StoredSession } from "@/app/_lib/api";
+import { hyperChanges } from "@/lib/engine";
+import { ApiError, fetchRunLog, fetchRuns, fetchSession, fetchSteps, type RunSummary, type StoredSession } from "@/app/_lib/api";
 import { createFrameScheduler } from "@/app/_lib/frame-scheduler";
 import { ReplayHistory } from "@/app/_lib/replay-history";
 import { Replayer } from "@/app/_lib/replayer";
 import { SessionStore } from "@/app/_lib/session-store";
 import type { SessionProblem } from "@/app/_lib/session-types";
 import { ProblemNotice } from "./problem-notice";
+import { RunPicker } from "./run-picker";
 import { ReplayTimeline } from "./replay-timeline";
 import { SessionPanels } from "./session-panels";
 import { ThemeToggle } from "./theme-toggle";
@@ -24,44 +26,59 @@ const STEPS_PAGE = 5000;
 /** Recorded points loaded for the chart at most. */
 const MAX_RECORDED = 200_000;
 
+/** A run being replayed: its summary, the replayer of its config and control log, its recorded losses. */
+interface OpenRun {
+  summary: RunSummary;
+  replayer: Replayer | null;
+  recorded: ReplayHistory;
+}
+
 /**
- * Replay of a stored session: the config comes from `GET /api/sessions/:id` and the hyperparameter
- * changes from its export's control log; every step's numbers are recomputed locally with the shared
- * (deterministic) engine, so scrubbing costs no round trip, and the recorded losses from `/steps` draw
- * the curve and check, step by step, that the recomputation matches what was recorded.
+ * Replay of a stored session, one run at a time (`?run=K&step=N` opens a step directly): each run's
+ * config and control log come from `GET /api/sessions/:id/runs/:run`, and every step's numbers are
+ * recomputed locally with the shared replay (lib/engine/replay.ts), so scrubbing costs no round trip.
+ * The recorded losses from `/steps?run=K` draw the curve and check each shown step: a step whose
+ * recomputed loss differs from the recorded one is not shown, so the page never shows numbers the
+ * class did not see.
  */
-export function ReplayView({ id }: { id: string }) {
+export function ReplayView({ id, initialRun, initialStep }: { id: string; initialRun: number | null; initialStep: number | null }) {
   const [store] = useState(() => new SessionStore());
-  const [recorded] = useState(() => new ReplayHistory());
-  const [session, setSession] = useState<(StoredSession & { hasResets: boolean }) | null>(null);
+  const [session, setSession] = useState<StoredSession | null>(null);
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [open, setOpen] = useState<OpenRun | null>(null);
   const [problem, setProblem] = useState<SessionProblem | null>(null);
   const [step, setStep] = useState(0);
-  const [divergesAt, setDivergesAt] = useState<number | null>(null);
-  const replayer = useRef<Replayer | null>(null);
+  const [mismatchAt, setMismatchAt] = useState<number | null>(null);
+  const pendingStep = useRef(initialStep);
   const target = useRef(0);
-  // The scheduler outlives renders, so it calls the newest `show` (which sees the loaded session).
+  // The scheduler outlives renders, so it calls the newest `show` (which sees the open run).
   const showRef = useRef<(k: number) => void>(() => undefined);
   const [scheduler] = useState(() => createFrameScheduler(() => showRef.current(target.current)));
 
   function show(k: number) {
-    const r = replayer.current;
+    const r = open?.replayer;
     if (!r || !session) return;
     const snap = r.snapshotAt(k, { sessionId: session.id, title: session.title, joinCode: session.joinCode ?? "" });
     if (!snap) return setProblem({ kind: "other", message: `The replay diverged before step ${k}: a parameter stopped being a finite number.` });
+    const recordedLoss = open.recorded.lossAt(k);
+    const local = k > 0 && r.lastTraced?.step === k ? r.lastTraced.trace.loss : undefined;
+    if (recordedLoss !== undefined && local !== undefined && !sameLoss(recordedLoss, local)) return setMismatchAt(k);
+    setMismatchAt((m) => (m === k ? null : m));
     store.applySnapshot(snap);
     store.setConnection("live");
-    const recordedLoss = recorded.lossAt(k);
-    const local = k > 0 ? store.focus(store.getView()).trace?.loss : undefined;
-    if (recordedLoss !== undefined && local !== undefined && !sameLoss(recordedLoss, local)) setDivergesAt((d) => (d === null ? k : Math.min(d, k)));
   }
 
   useEffect(() => {
     let cancelled = false;
-    Promise.all([fetchSession(id), fetchHyperChanges(id).catch(() => ({ changes: [], hasResets: false }))])
-      .then(([s, log]) => {
+    Promise.all([fetchSession(id), fetchRuns(id)])
+      .then(([s, list]) => {
         if (cancelled) return;
-        replayer.current = new Replayer(s.config, log.changes);
-        setSession({ ...s, hasResets: log.hasResets });
+        setSession(s);
+        setRuns(list);
+        const wanted = initialRun === null ? undefined : list.find((r) => r.run === initialRun);
+        if (initialRun !== null && !wanted) setProblem({ kind: "other", message: `This session has runs 0 to ${list.length - 1}; there is no run ${initialRun}. Showing the last run.` });
+        const chosen = wanted ?? list[list.length - 1];
+        if (chosen) openRun(chosen);
       })
       .catch((err: unknown) => {
         if (cancelled) return;
@@ -71,22 +88,42 @@ export function ReplayView({ id }: { id: string }) {
     return () => {
       cancelled = true;
     };
-  }, [id]);
+    // openRun only reads its argument: the session and its runs load once per id.
+  }, [id, initialRun]);
+
+  function openRun(summary: RunSummary) {
+    const recorded = new ReplayHistory();
+    setMismatchAt(null);
+    if (!summary.kept) return setOpen({ summary, replayer: null, recorded });
+    fetchRunLog(id, summary.run)
+      .then((log) => {
+        if (!log.config) return setOpen({ summary, replayer: null, recorded });
+        const total = summary.steps ?? 0;
+        const wanted = pendingStep.current ?? 0;
+        pendingStep.current = null;
+        setStep(Math.max(0, Math.min(total, Math.round(wanted))));
+        setOpen({ summary, replayer: new Replayer(log.config, hyperChanges(log.controls)), recorded });
+      })
+      .catch((err: unknown) => setProblem({ kind: "other", message: err instanceof Error ? err.message : `Could not load run ${summary.run}.` }));
+  }
 
   useEffect(() => {
-    if (!session) return;
+    if (!open?.replayer) return;
     let cancelled = false;
+    const total = open.summary.steps ?? 0;
+    const unsubscribe = open.recorded.subscribe(() => scheduler.request());
     (async () => {
-      for (let from = 1; from <= Math.min(session.step, MAX_RECORDED) && !cancelled; from += STEPS_PAGE) {
-        const rows = await fetchSteps(session.id, from, Math.min(session.step, from + STEPS_PAGE - 1)).catch(() => null);
+      for (let from = 1; from <= Math.min(total, MAX_RECORDED) && !cancelled; from += STEPS_PAGE) {
+        const rows = await fetchSteps(id, from, Math.min(total, from + STEPS_PAGE - 1), open.summary.run).catch(() => null);
         if (!rows || rows.length === 0 || cancelled) break;
-        recorded.add(rows);
+        open.recorded.add(rows);
       }
     })();
     return () => {
       cancelled = true;
+      unsubscribe();
     };
-  }, [session, recorded]);
+  }, [id, open, scheduler]);
 
   useEffect(() => {
     showRef.current = show;
@@ -94,7 +131,9 @@ export function ReplayView({ id }: { id: string }) {
   useEffect(() => {
     target.current = step;
     scheduler.request();
-  }, [step, session, scheduler]);
+    // A deep link to what is on screen (notes and the roster link to `?run=K&step=N`).
+    if (open) window.history.replaceState(null, "", `?run=${open.summary.run}&step=${step}`);
+  }, [step, open, scheduler]);
 
   if (problem && !session) {
     return (
@@ -103,6 +142,7 @@ export function ReplayView({ id }: { id: string }) {
       </main>
     );
   }
+  const total = open?.summary.steps ?? 0;
   return (
     <main className="mx-auto flex max-w-[120rem] flex-col gap-3 p-3 sm:p-4" data-testid="replay-view">
       <header className="flex flex-wrap items-center justify-between gap-2">
@@ -117,19 +157,26 @@ export function ReplayView({ id }: { id: string }) {
         <ThemeToggle />
       </header>
       {problem ? <ProblemNotice problem={problem} /> : null}
-      {session ? (
+      {session && open ? (
         <>
-          <ReplayTimeline step={step} total={session.step} onStep={setStep} />
-          <p className="text-xs text-muted">
-            Every number is recomputed in your browser from the session&apos;s config with the same engine the server trains with; the curve shows the recorded losses.
-            {session.hasResets ? " The session was reset during the lecture; this is its last run." : ""}
-          </p>
-          {divergesAt !== null ? (
-            <p role="status" className="rounded-md border-l-4 border-warn bg-surface px-3 py-2 text-sm" data-testid="replay-mismatch">
-              From step {divergesAt} the recomputed loss differs from the recorded one, so the numbers from there on may not be what the class saw.
+          <RunPicker runs={runs} run={open.summary.run} onRun={(k) => runs[k] && openRun(runs[k])} />
+          {open.replayer ? (
+            <>
+              <ReplayTimeline step={step} total={total} onStep={setStep} />
+              <p className="text-xs text-muted">Every number is recomputed in your browser from this run&apos;s config and control log with the same engine the server trains with; the curve shows the recorded losses.</p>
+              {mismatchAt === step ? (
+                <p role="status" className="rounded-md border-l-4 border-warn bg-surface px-3 py-2 text-sm" data-testid="replay-mismatch">
+                  Step {mismatchAt}: the recomputed loss differs from the recorded one, so its numbers are not shown (they would not be what the class saw).
+                </p>
+              ) : (
+                <SessionPanels store={store} history={open.recorded} />
+              )}
+            </>
+          ) : (
+            <p role="status" className="rounded-md border-l-4 border-warn bg-surface px-3 py-2 text-sm" data-testid="replay-not-kept">
+              Run {open.summary.run} ended before this server kept every run: its steps were not stored, so it cannot be replayed.
             </p>
-          ) : null}
-          <SessionPanels store={store} history={recorded} />
+          )}
         </>
       ) : (
         <p className="text-muted">Loading session…</p>

@@ -1,6 +1,7 @@
-import type { EngineConfig } from "@/lib/engine";
-import type { StepSummary } from "@/lib/protocol";
-import type { HyperChange } from "./replayer";
+import type { EngineConfig, LoggedControl } from "@/lib/engine";
+import type { RunSummary, StepSummary } from "@/lib/protocol";
+
+export type { RunSummary } from "@/lib/protocol";
 
 /** The answer of `POST /api/sessions`. */
 export interface CreatedSession {
@@ -69,11 +70,12 @@ export async function fetchSession(id: string): Promise<StoredSession> {
 }
 
 /**
- * Reads recorded step metrics `[from, to]`. Accepts the rows as StepSummary tuples or as objects
- * `{ step, epoch, loss, trainLoss, trainAccuracy, testLoss, testAccuracy }`, bare or under `steps`.
+ * Reads recorded step metrics `[from, to]` of a run (default: the current one). Accepts the rows as
+ * StepSummary tuples or as objects `{ step, epoch, loss, trainLoss, trainAccuracy, testLoss, testAccuracy }`,
+ * bare or under `steps`.
  */
-export async function fetchSteps(id: string, from: number, to: number): Promise<StepSummary[]> {
-  const raw = await request<unknown>(`/api/sessions/${encodeURIComponent(id)}/steps?from=${from}&to=${to}`);
+export async function fetchSteps(id: string, from: number, to: number, run?: number): Promise<StepSummary[]> {
+  const raw = await request<unknown>(`/api/sessions/${encodeURIComponent(id)}/steps?${run === undefined ? "" : `run=${run}&`}from=${from}&to=${to}`);
   const rows = Array.isArray(raw) ? raw : ((raw as { steps?: unknown[] }).steps ?? []);
   return rows.map((r): StepSummary => {
     if (Array.isArray(r)) return r as StepSummary;
@@ -82,27 +84,21 @@ export async function fetchSteps(id: string, from: number, to: number): Promise<
   });
 }
 
-/**
- * The hyperparameter changes of the session's current run, from the control log of
- * `GET /api/sessions/:id/export` (the `set` events after the last reset, which restarted at step 0).
- */
-export async function fetchHyperChanges(id: string): Promise<{ changes: HyperChange[]; hasResets: boolean }> {
-  const data = await request<{ controls?: unknown }>(`/api/sessions/${encodeURIComponent(id)}/export`);
-  return readControls(data.controls);
+/** Every run of a session, oldest first. */
+export async function fetchRuns(id: string): Promise<RunSummary[]> {
+  const data = await request<{ runs?: RunSummary[] }>(`/api/sessions/${encodeURIComponent(id)}/runs`);
+  return Array.isArray(data.runs) ? data.runs : [];
 }
 
-/** Picks the `set` events after the last reset out of a control log. */
-export function readControls(raw: unknown): { changes: HyperChange[]; hasResets: boolean } {
-  if (!Array.isArray(raw)) return { changes: [], hasResets: false };
-  const log = raw as Array<{ step?: number; action?: string; payload?: Record<string, unknown> }>;
-  const lastReset = log.map((e) => e.action).lastIndexOf("reset");
-  const changes: HyperChange[] = [];
-  for (const e of log.slice(lastReset + 1)) {
-    if (e.action !== "set" || typeof e.step !== "number" || !e.payload) continue;
-    const { learningRate, batchSize, regularization } = e.payload as Partial<HyperChange["change"]>;
-    changes.push({ step: e.step, change: { ...(learningRate !== undefined ? { learningRate } : {}), ...(batchSize !== undefined ? { batchSize } : {}), ...(regularization !== undefined ? { regularization } : {}) } });
-  }
-  return { changes, hasResets: lastReset >= 0 };
+/** A run with what replaying it needs: the config at its start and its control log. */
+export interface RunLog extends Omit<RunSummary, "kept"> {
+  config: EngineConfig | null;
+  controls: LoggedControl[];
+}
+
+/** One run's config and control log (`GET /api/sessions/:id/runs/:run`). */
+export function fetchRunLog(id: string, run: number): Promise<RunLog> {
+  return request<RunLog>(`/api/sessions/${encodeURIComponent(id)}/runs/${run}`);
 }
 
 /** How a comparable session relates to the one on screen (`GET /api/sessions/:id/comparable`). */

@@ -1,5 +1,5 @@
 import type { Hyper, StepTrace } from "@/lib/engine";
-import type { PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
+import type { HyperSegment, PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
 import { createFrameScheduler } from "./frame-scheduler";
 import { ENDED } from "./session-problem";
 import { FrameRing } from "./frame-ring";
@@ -58,7 +58,7 @@ export class SessionStore {
   private focusCache: { version: number; focus: StepFocus } | null = null;
   private readonly traces = new Map<string, StepTrace>();
   /** Hyperparameters by the step count they apply after, newest last (a change applies to steps > since). */
-  private hypers: { since: number; hyper: Hyper }[] = [];
+  private hypers: HyperSegment[] = [];
 
   /** Registers a listener, told at most once per animation frame; returns the unsubscribe. */
   subscribe = (listener: () => void): (() => void) => {
@@ -110,12 +110,11 @@ export class SessionStore {
       testAccuracy: summary ? summary[6] : null,
       params: s.params,
       before: s.previous?.params ?? null,
-      hyper: s.hyper,
+      // The snapshot says what its step used (`previous.hyper`) and what the next steps use (`hypers`).
+      hyper: s.previous?.hyper ?? s.hyper,
     };
-    this.hypers = [{ since: s.hyperSince, hyper: s.hyper }];
+    this.hypers = s.hypers && s.hypers.length > 0 ? s.hypers.slice() : [{ since: s.hyperSince, hyper: s.hyper }];
     const teaching = this.teachingFrom(s);
-    // A step at or before hyperSince used earlier, unknown values; `fromRecord` infers its learning rate.
-    if (s.step <= s.hyperSince) latest.hyper = { ...s.hyper, learningRate: NaN };
     if (s.step > 0 && s.previous) this.ring.push(latest);
     this.update({
       meta,
@@ -273,12 +272,13 @@ export class SessionStore {
     const explored = view.viewStep !== null ? this.ring.get(view.viewStep) : undefined;
     if (explored && explored.before) return this.fromRecord("explore", explored, null);
     if (phase && phase.step === latest.step + 1) {
-      const origin: StepOrigin = { step: phase.step, epoch: latest.epoch, cursor: phase.cursor, batch: phase.batch, before: phase.params, hyper };
+      const origin: StepOrigin = { step: phase.step, epoch: latest.epoch, cursor: phase.cursor, batch: phase.batch, before: phase.params, hyper: this.hyperFor(phase.step) ?? hyper };
       const trace = this.trace(meta, origin);
       return { kind: "pending", step: phase.step, trace, params: phase.params, before: phase.params, phase: phase.phase, mismatch: false };
     }
     if (latest.before) return this.fromRecord("live", latest, phase && phase.step === latest.step ? phase.phase : null);
-    const origin: StepOrigin = { step: latest.step + 1, epoch: latest.epoch, cursor: view.nextCursor, batch: hyper.batchSize, before: latest.params, hyper };
+    const next = this.hyperFor(latest.step + 1) ?? hyper;
+    const origin: StepOrigin = { step: latest.step + 1, epoch: latest.epoch, cursor: view.nextCursor, batch: next.batchSize, before: latest.params, hyper: next };
     const trace = this.trace(meta, origin);
     return { kind: "preview", step: latest.step + 1, trace, params: latest.params, before: latest.params, phase: null, mismatch: false };
   }
@@ -286,13 +286,8 @@ export class SessionStore {
   private fromRecord(kind: "live" | "explore", r: StepRecord, phase: StepFocus["phase"]): StepFocus {
     const meta = this.view.meta!;
     const origin: StepOrigin = { step: r.step, epoch: r.epoch, cursor: r.cursor, batch: r.batch, before: r.before!, hyper: r.hyper };
-    let trace = Number.isNaN(r.hyper.learningRate) ? null : this.trace(meta, origin);
-    if (trace === null || (!trace.diverged && !sameParams(trace.after, r.params))) {
-      // Made with hyperparameters this client never saw: η = (θ_before − θ_after)/∂L/∂θ on the steepest parameter.
-      const probe = trace ?? this.trace(meta, { ...origin, hyper: { ...r.hyper, learningRate: 1 } });
-      const learningRate = probe ? inferLearningRate(probe.before, r.params, probe.grad) : NaN;
-      if (learningRate > 0) trace = this.trace(meta, { ...origin, hyper: { ...r.hyper, learningRate } }) ?? trace;
-    }
+    // r.hyper is what the server said this step used (snapshot `previous.hyper`, `hypers`, state events).
+    const trace = this.trace(meta, origin);
     const mismatch = trace !== null && !trace.diverged && !sameParams(trace.after, r.params);
     if (mismatch && process.env.NODE_ENV !== "production") {
       console.warn(`step ${r.step}: the locally recomputed θ differs from the broadcast one`, { local: trace!.after, broadcast: r.params });
@@ -327,14 +322,6 @@ export class SessionStore {
     this.view = this.draft;
     for (const listener of this.listeners) listener();
   }
-}
-
-/** The learning rate that moved θ from `before` to `after` along `grad` (its largest component), or NaN. */
-function inferLearningRate(before: ArrayLike<number>, after: ArrayLike<number>, grad: ArrayLike<number>): number {
-  let k = -1;
-  for (let i = 0; i < grad.length; i++) if (k < 0 || Math.abs(grad[i]) > Math.abs(grad[k])) k = i;
-  if (k < 0 || grad[k] === 0) return NaN;
-  return (before[k] - after[k]) / grad[k];
 }
 
 /** A cheap fingerprint of θ for the trace cache (a reset may revisit a step number with other θ). */

@@ -6,6 +6,7 @@ export * from "./loss";
 export * from "./names";
 export * from "./network";
 export * from "./random";
+export * from "./replay";
 export * from "./trace";
 export * from "./trainer";
 export * from "./types";

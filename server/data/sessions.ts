@@ -16,12 +16,21 @@ export interface NewSession {
   links?: { parentId?: string; forkedAtStep?: number; forkOwner?: string; datasetHash?: string; templateId?: string; presetId?: string };
 }
 
-/** Inserts a session with its step-0 checkpoint. Throws on a join code already live (unique index). */
+/** Inserts a session with its step-0 checkpoint and its run 0. Throws on a join code already live (unique index). */
 export async function insertSession(prisma: PrismaClient, s: NewSession): Promise<void> {
   await prisma.$transaction([
     prisma.session.create({ data: { id: s.id, title: s.title, joinCode: s.joinCode, instructorKeyHash: s.keyHash, config: s.config as Prisma.InputJsonValue, state: "paused", step: 0, ...s.links } }),
     prisma.checkpoint.create({ data: { sessionId: s.id, step: 0, epoch: 0, cursor: 0, params: encodeParams(s.params), hyper: s.hyper as unknown as Prisma.InputJsonValue, controlSeq: 0 } }),
+    prisma.run.create({ data: { sessionId: s.id, run: 0, cause: startCause(s.links), config: s.config as Prisma.InputJsonValue } }),
   ]);
+}
+
+/** What run 0 of a new session was started from. */
+function startCause(links: NewSession["links"] = {}): string {
+  if (links.parentId) return "fork";
+  if (links.templateId) return "template";
+  if (links.presetId) return "preset";
+  return "start";
 }
 
 /** True if a session that has not finished already uses this join code. */

@@ -1,3 +1,4 @@
+import { RUN_STARTING_ACTIONS } from "@/lib/engine";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { FlushFn, WriteOp } from "../sessions/write-ops";
 import { log } from "../log";
@@ -16,6 +17,11 @@ export type ScriptRunner = (script: string) => Promise<void>;
  * (each statement costs a round trip, and on PGlite several milliseconds). Ops are applied in order:
  * a `reset` splits the batch, and within each part every kind of op becomes one statement
  * (multi-row inserts, one UPDATE … FROM (VALUES …) for all durable-step moves).
+ *
+ * Runs: metrics, checkpoints and controls land in the session's current run (`Session.run`) as the
+ * transaction sees it. A session's ops never reorder, so each lands in the run it was made in; a
+ * `reset` op starts the next run (a `Run` row with its config) and deletes nothing of the last one.
+ * A run-starting control (logged just before its `reset` op) is the first event of the run it starts.
  */
 /**
  * `guard` (multi-node mode) gives statements that must open every transaction (the lease check); a
@@ -38,9 +44,10 @@ export function createFlush(prisma: PrismaClient, runScript?: ScriptRunner, guar
         queries.push(...statementsFor(prisma, part));
         part = [];
         queries.push(
-          prisma.stepMetric.deleteMany({ where: { sessionId: op.sessionId } }),
-          prisma.checkpoint.deleteMany({ where: { sessionId: op.sessionId } }),
-          prisma.session.update({ where: { id: op.sessionId }, data: { config: op.config as Prisma.InputJsonValue, step: 0 } }),
+          // The run that ends keeps everything; it records its last durable step.
+          prisma.$executeRawUnsafe(`UPDATE "Run" AS r SET "steps" = s."step" FROM "Session" AS s WHERE s."id" = $1 AND r."sessionId" = s."id" AND r."run" = s."run"`, op.sessionId),
+          prisma.$executeRawUnsafe(`INSERT INTO "Run" ("sessionId", "run", "cause", "config") SELECT s."id", s."run" + 1, $2, $3::jsonb FROM "Session" AS s WHERE s."id" = $1`, op.sessionId, op.cause, JSON.stringify(op.config)),
+          prisma.session.update({ where: { id: op.sessionId }, data: { config: op.config as Prisma.InputJsonValue, step: 0, run: { increment: 1 } } }),
           ...statementsFor(prisma, [op.checkpoint]), // in the same transaction: a run never lacks its step-0 checkpoint
         );
       } else part.push(op);
@@ -90,7 +97,7 @@ function isRosterOp(op: WriteOp): boolean {
 /** Statements for ops containing no reset; their relative order only matters per session and key. */
 function statementsFor(prisma: PrismaClient, ops: WriteOp[]): Query[] {
   const metrics: Prisma.StepMetricCreateManyInput[] = [];
-  const controls: Prisma.ControlEventCreateManyInput[] = [];
+  const controls: Extract<WriteOp, { kind: "control" }>[] = [];
   const joins: Prisma.ParticipantCreateManyInput[] = [];
   const durableStep = new Map<string, number>();
   const state = new Map<string, { state: string; ended: boolean }>();
@@ -106,7 +113,7 @@ function statementsFor(prisma: PrismaClient, ops: WriteOp[]): Query[] {
         durableStep.set(op.sessionId, op.step);
         break;
       case "control":
-        controls.push({ sessionId: op.sessionId, seq: op.seq, step: op.step, action: op.action, payload: op.payload as Prisma.InputJsonValue });
+        controls.push(op);
         break;
       case "checkpoint":
         checkpoints.set(`${op.sessionId}:${op.step}`, op);
@@ -127,16 +134,43 @@ function statementsFor(prisma: PrismaClient, ops: WriteOp[]): Query[] {
   const q: Query[] = [];
   if (metrics.length > 0) q.push(insertMetrics(prisma, metrics));
   if (durableStep.size > 0) q.push(updateSteps(prisma, durableStep));
-  // skipDuplicates: a batch retried after a commit whose acknowledgement was lost must not fail forever
-  if (controls.length > 0) q.push(prisma.controlEvent.createMany({ data: controls, skipDuplicates: true }));
-  for (const op of checkpoints.values()) {
-    const data = { epoch: op.epoch, cursor: op.cursor, params: encodeParams(op.params), hyper: op.hyper as unknown as Prisma.InputJsonValue, controlSeq: op.controlSeq };
-    q.push(prisma.checkpoint.upsert({ where: { sessionId_step: { sessionId: op.sessionId, step: op.step } }, create: { sessionId: op.sessionId, step: op.step, ...data }, update: data }));
-  }
+  if (controls.length > 0) q.push(insertControls(prisma, controls));
+  for (const op of checkpoints.values()) q.push(upsertCheckpoint(prisma, op));
   for (const [id, s] of state) q.push(prisma.session.update({ where: { id }, data: { state: s.state, ...(s.ended ? { endedAt: new Date() } : {}) } }));
   if (joins.length > 0) q.push(prisma.participant.createMany({ data: joins, skipDuplicates: true }));
   for (const op of leaves) q.push(prisma.participant.updateMany({ where: { id: op.id }, data: { leftAt: op.leftAt } }));
   return q;
+}
+
+/** Run number of the session's current run, plus one for a run-starting action (SQL over `s`, the session). */
+const CONTROL_RUN_SQL = `s."run" + CASE WHEN v.action IN (${RUN_STARTING_ACTIONS.map(sqlString).join(", ")}) THEN 1 ELSE 0 END`;
+
+/**
+ * One multi-row INSERT for controls, in the current run (a run-starting control in the run it starts).
+ * ON CONFLICT DO NOTHING: a batch retried after a commit whose acknowledgement was lost must not fail forever.
+ */
+function insertControls(prisma: PrismaClient, ops: Extract<WriteOp, { kind: "control" }>[]): Query {
+  const params: unknown[] = [];
+  const values = ops.map((op) => {
+    params.push(op.sessionId, op.action, JSON.stringify(op.payload ?? {}));
+    const n = params.length;
+    return `($${n - 2}, ${int(op.seq)}, ${int(op.step)}, $${n - 1}, $${n}::jsonb)`;
+  });
+  return prisma.$executeRawUnsafe(
+    `INSERT INTO "ControlEvent" ("sessionId", "seq", "run", "step", "action", "payload") SELECT v.sid, v.seq, ${CONTROL_RUN_SQL}, v.step, v.action, v.payload FROM (VALUES ${values.join(", ")}) AS v(sid, seq, step, action, payload) JOIN "Session" AS s ON s."id" = v.sid ON CONFLICT DO NOTHING`,
+    ...params,
+  );
+}
+
+/** A checkpoint of the session's current run (θ as a hex bytea literal: bytes the engine produced, never text). */
+function upsertCheckpoint(prisma: PrismaClient, op: Extract<WriteOp, { kind: "checkpoint" }>): Query {
+  const hex = Buffer.from(encodeParams(op.params)).toString("hex");
+  return prisma.$executeRawUnsafe(
+    `INSERT INTO "Checkpoint" ("sessionId", "run", "step", "epoch", "cursor", "params", "hyper", "controlSeq") SELECT s."id", s."run", ${int(op.step)}, ${int(op.epoch)}, ${int(op.cursor)}, decode('${hex}', 'hex'), $2::jsonb, ${int(op.controlSeq)} FROM "Session" AS s WHERE s."id" = $1 ` +
+      `ON CONFLICT ("sessionId", "run", "step") DO UPDATE SET "epoch" = EXCLUDED."epoch", "cursor" = EXCLUDED."cursor", "params" = EXCLUDED."params", "hyper" = EXCLUDED."hyper", "controlSeq" = EXCLUDED."controlSeq"`,
+    op.sessionId,
+    JSON.stringify(op.hyper),
+  );
 }
 
 /**
@@ -154,12 +188,12 @@ function insertMetrics(prisma: PrismaClient, rows: Prisma.StepMetricCreateManyIn
   return prisma.$executeRawUnsafe(sql, ...ids.keys());
 }
 
-/** The multi-row INSERT of step metrics; `sessionRef` writes a session id (a parameter or a literal). */
+/** The multi-row INSERT of step metrics into each session's current run; `sessionRef` writes a session id (a parameter or a literal). */
 function metricsInsertSql(rows: Prisma.StepMetricCreateManyInput[], sessionRef: (id: string) => string): string {
   const values = rows.map(
-    (r) => `(${sessionRef(r.sessionId)}, ${int(r.step)}, ${int(r.epoch)}, ${float(r.loss)}, ${float(r.trainLoss)}, ${float(r.trainAccuracy)}, ${float(r.testLoss)}, ${float(r.testAccuracy)})`,
+    (r) => `(${sessionRef(r.sessionId)}, ${int(r.step)}, ${int(r.epoch)}, ${float(r.loss)}::float8, ${float(r.trainLoss)}::float8, ${float(r.trainAccuracy)}::float8, ${float(r.testLoss)}::float8, ${float(r.testAccuracy)}::float8)`,
   );
-  return `INSERT INTO "StepMetric" ("sessionId", "step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy") VALUES ${values.join(", ")} ON CONFLICT DO NOTHING`;
+  return `INSERT INTO "StepMetric" ("sessionId", "run", "step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy") SELECT v.sid, s."run", v.step, v.epoch, v.loss, v.tl, v.ta, v.vl, v.va FROM (VALUES ${values.join(", ")}) AS v(sid, step, epoch, loss, tl, ta, vl, va) JOIN "Session" AS s ON s."id" = v.sid ON CONFLICT DO NOTHING`;
 }
 
 function int(x: number): string {

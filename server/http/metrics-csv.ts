@@ -2,10 +2,11 @@ import type { StepRow } from "../sessions/write-ops";
 
 /** A stored step's metrics as exported. */
 export interface MetricRow extends StepRow {
+  run: number;
   at: string;
 }
 
-const COLUMNS = ["step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "at"] as const;
+const COLUMNS = ["run", "step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "at"] as const;
 
 /** The CSV header line. */
 export const CSV_HEADER = COLUMNS.join(",") + "\n";

@@ -5,12 +5,15 @@ import { CurveCache } from "../teaching/curve-cache";
 import { sendError } from "./respond";
 import { createSessionRoute, exportRoute, getSessionRoute, getStepsRoute, type RouteDeps } from "./sessions-routes";
 import { comparableRoute, curveRoute, dataRoute, notesRoute, pollsRoute, presetsRoute } from "./teaching-routes";
+import { runRoute, runsRoute } from "./runs-routes";
 import { createTemplateRoute, deleteTemplateRoute, getTemplateRoute, listTemplatesRoute } from "./templates-routes";
 
 const ROUTES: { method: string; pattern: RegExp; run: (req: IncomingMessage, res: ServerResponse, m: RegExpMatchArray, q: URLSearchParams, d: RouteDeps) => Promise<void> }[] = [
   { method: "POST", pattern: /^\/api\/sessions\/?$/, run: (req, res, _m, _q, d) => createSessionRoute(req, res, d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/?$/, run: (req, res, m, _q, d) => getSessionRoute(req, res, m[1], d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/steps\/?$/, run: (_req, res, m, q, d) => getStepsRoute(res, m[1], q, d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/runs\/?$/, run: (_req, res, m, _q, d) => runsRoute(res, m[1], d) },
+  { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/runs\/([^/]+)\/?$/, run: (_req, res, m, _q, d) => runRoute(res, m[1], m[2], d) },
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/export\/?$/, run: (_req, res, m, q, d) => exportRoute(res, m[1], q, d) },
   // Teaching tools (issue 8, docs/protocol.md "HTTP routes").
   { method: "GET", pattern: /^\/api\/sessions\/([^/]+)\/comparable\/?$/, run: (req, res, m, _q, d) => comparableRoute(req, res, m[1], d) },

@@ -4,7 +4,7 @@ import { createLayout } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } from "@/lib/schemas";
 import type { PrismaClient } from "../generated/prisma/client";
-import { getExportHead, getStepSummaries, streamControls, streamMetrics } from "../data/history";
+import { getExportHead, getStepSummaries, listRuns, streamControls, streamMetrics } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
 import type { Limits } from "../realtime/limits";
 import type { SessionRegistry } from "../sessions/registry";
@@ -24,6 +24,7 @@ export const MAX_STEPS_PER_REQUEST = 10_000;
 const titleSchema = z.string("must be a string").trim().min(1, "must not be empty").max(120, "at most 120 characters").refine(isPlainText, PLAIN_TEXT_MESSAGE).default("Untitled session");
 const uuidSchema = z.uuid();
 const stepsQuerySchema = z.strictObject({
+  run: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").optional(),
   from: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").default(0),
   to: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").optional(),
 });
@@ -85,7 +86,10 @@ export async function getSessionRoute(req: IncomingMessage, res: ServerResponse,
   sendJson(res, 200, { ...summary, joinCode, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.participants.size ?? 0 });
 }
 
-/** GET /api/sessions/:id/steps?from=&to=: stored per-step metrics, at most MAX_STEPS_PER_REQUEST rows; `next` is the following page's `from` (null when done). */
+/**
+ * GET /api/sessions/:id/steps?run=&from=&to=: stored per-step metrics of a run (default: the current
+ * one), at most MAX_STEPS_PER_REQUEST rows; `next` is the following page's `from` (null when done).
+ */
 export async function getStepsRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
   const summary = await getSessionSummary(deps.prisma, requireUuid(id));
   if (!summary) throw notFound();
@@ -94,11 +98,16 @@ export async function getStepsRoute(res: ServerResponse, id: string, query: URLS
   const from = q.data.from;
   const to = q.data.to ?? Math.min(2 ** 31 - 1, from + MAX_STEPS_PER_REQUEST - 1);
   if (to < from) throw new AppError(ErrorCode.BAD_REQUEST, "to: must be ≥ from");
-  const steps = await getStepSummaries(deps.prisma, summary.id, from, to, MAX_STEPS_PER_REQUEST);
+  const runs = (await listRuns(deps.prisma, summary.id)) ?? [];
+  const current = runs[runs.length - 1];
+  const run = q.data.run === undefined ? current : runs.find((r) => r.run === q.data.run);
+  if (!run) throw new AppError(ErrorCode.NOT_FOUND, `run: this session has runs 0..${current?.run ?? 0}, not ${q.data.run}`);
+  const runSteps = run === current ? summary.step : (run.steps ?? 0);
+  const steps = await getStepSummaries(deps.prisma, summary.id, run.run, from, to, MAX_STEPS_PER_REQUEST);
   // The next page's `from`, while the range asked for (or the stored run) goes on; null at the end.
   const last = steps.length === MAX_STEPS_PER_REQUEST ? steps[steps.length - 1][0] : to;
-  const next = last < (q.data.to ?? summary.step) ? last + 1 : null;
-  sendJson(res, 200, { from, to, next, columns: ["step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy"], steps });
+  const next = last < (q.data.to ?? runSteps) ? last + 1 : null;
+  sendJson(res, 200, { run: run.run, from, to, next, columns: ["step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy"], steps });
 }
 
 /**

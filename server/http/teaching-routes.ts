@@ -5,6 +5,7 @@ import { MAX_CSV_BYTES, parseCsvPoints } from "@/lib/csv-points";
 import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
 import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
+import { getCurrentRun } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
 import { listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
 import { voterIdOf } from "../teaching/service";
@@ -86,9 +87,9 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   const step = q.step ?? current;
   if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
   const config = parseTrustedEngineConfig(summary.config);
-  const [trace, buckets] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current)]);
+  const [trace, buckets, run] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current), getCurrentRun(deps.prisma, summary.id)]);
   const curve = buckets.map(([s, mean]) => [s, mean] as [number, number]);
-  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, curve, trace, preset: live?.teaching.preset ?? null });
+  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: live?.teaching.preset ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
   const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
   res.writeHead(200, {

@@ -18,7 +18,8 @@ export interface FastForwardHooks {
 
 /**
  * Trains `epochs` whole epochs without per-step broadcast, in slices that yield to the event loop,
- * applying scheduled hyperparameter changes at their exact steps. One metrics row per completed epoch;
+ * through the run's replay (lib/engine/replay.ts), which applies logged hyperparameter changes at
+ * their exact steps. One metrics row per completed epoch;
  * a checkpoint at least every `checkpointEvery` steps. Stops early at divergence or cancellation.
  * Returns the rows not yet persisted.
  */
@@ -32,13 +33,14 @@ export async function fastForward(source: StepSource, epochs: number, hooks: Fas
   let sliceStart = performance.now();
   try {
     while (t.epoch < target && !hooks.cancelled()) {
-      source.applyDue();
+      source.applyDue(); // the batch size of the next step may change here
       const stepsToEpochEnd = Math.ceil((t.data.train.n - t.cursor) / t.hyper.batchSize);
       const maxChunk = Math.max(1, Math.floor(CHUNK_WORK / (t.layout.count * t.hyper.batchSize)));
       const toCheckpoint = hooks.checkpointEvery - (t.step - lastCheckpoint);
+      // A change of batch size mid-chunk moves the epoch's end; chunks stop at changes so it is measured again.
       const chunk = Math.max(1, Math.min(stepsToEpochEnd, source.nextChangeStep() - t.step, maxChunk, toCheckpoint));
       const epoch = t.epoch;
-      if (t.run(chunk) < chunk) break;
+      if (source.replay.advance(chunk) < chunk) break;
       if (t.epoch !== epoch) {
         const train = t.evaluate("train");
         const test = t.data.test.n > 0 ? t.evaluate("test") : null;

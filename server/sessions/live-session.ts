@@ -7,6 +7,7 @@ import type { RoomPort } from "../realtime/room";
 import { runFor } from "../teaching/runs";
 import { fastForward } from "./fast-forward";
 import { checkpointInterval, lookaheadSteps, StepPipeline } from "./step-pipeline";
+import { HyperLog } from "./hyper-log";
 import { StepSource, toStepRow, type ScheduledChange } from "./step-source";
 import type { WriteQueue } from "./write-queue";
 import type { StepRow } from "./write-ops";
@@ -85,7 +86,8 @@ export class LiveSession {
   private source: StepSource;
   private pipeline: StepPipeline;
   private controlSeq: number;
-  private hyperSince: number;
+  /** Which hyperparameters each step uses (snapshots and state events carry it). */
+  private hypers: HyperLog;
   private history: StepSummary[];
   private previous: SessionSnapshot["previous"];
   /** The step every client has been sent, and the parameters after it. */
@@ -122,11 +124,11 @@ export class LiveSession {
     this.config = init.config;
     this.state = init.state;
     this.controlSeq = init.controlSeq;
-    this.hyperSince = init.hyperSince;
     this.history = init.history.slice(-SNAPSHOT_HISTORY);
     this.previous = init.previous;
     this.source = new StepSource(init.trainer);
     for (const p of init.pending) this.source.schedule(p);
+    this.hypers = new HyperLog(init.hyperSince, init.trainer.hyper, init.pending);
     this.pipeline = new StepPipeline(this.id, this.source, deps.queue, () => this.controlSeq);
     this.released = this.trainerPosition();
     this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null, poll: null };
@@ -159,7 +161,6 @@ export class LiveSession {
 
   /** What a client needs to draw the session now. */
   snapshot(role: Role): SessionSnapshot {
-    const t = this.source.trainer;
     return {
       protocol: PROTOCOL_VERSION,
       sessionId: this.id,
@@ -169,8 +170,9 @@ export class LiveSession {
       config: this.config,
       state: this.state,
       stepsPerSecond: this.stepsPerSecond,
-      hyper: { ...t.hyper, regularization: { ...t.hyper.regularization } },
-      hyperSince: this.hyperSince,
+      hyper: this.hypers.latest.hyper,
+      hyperSince: this.hypers.latest.since,
+      hypers: this.hypers.after(this.released.step),
       step: this.released.step,
       epoch: this.released.epoch,
       cursor: this.released.cursor,
@@ -483,13 +485,13 @@ export class LiveSession {
     const pipeline = new StepPipeline(this.id, source, this.deps.queue, () => this.controlSeq);
     const checkpoint = pipeline.checkpointOp() as Extract<ReturnType<StepPipeline["checkpointOp"]>, { kind: "checkpoint" }>;
     // The new run becomes visible only once it is stored (with its step-0 checkpoint, atomically).
-    await Promise.all([this.deps.queue.push({ kind: "reset", sessionId: this.id, config, checkpoint }), this.persistState("paused")]);
+    await Promise.all([this.deps.queue.push({ kind: "reset", sessionId: this.id, cause: logged.action, config, checkpoint }), this.persistState("paused")]);
     this.config = config;
     this.source = source;
     this.pipeline = pipeline;
     this.state = "paused";
     this.reason = null;
-    this.hyperSince = 0;
+    this.hypers = new HyperLog(0, source.trainer.hyper);
     this.history = [];
     this.previous = null;
     this.released = this.trainerPosition();
@@ -506,7 +508,7 @@ export class LiveSession {
     // is queued before any step computed with the new values (the queue is first in, first out).
     const logged = this.log(c, step);
     this.source.schedule({ step, change });
-    this.hyperSince = step;
+    this.hypers.record(step, this.source.trainer.hyper);
     await logged;
     if (this.state === "diverged") {
       this.state = "paused";
@@ -565,7 +567,8 @@ export class LiveSession {
   /** Sends a committed step to everyone. */
   private release(info: StepInfo): void {
     info.sentAt = Date.now();
-    this.previous = { params: this.released.params, cursor: info.cursor, batch: info.batch };
+    this.previous = { params: this.released.params, cursor: info.cursor, batch: info.batch, hyper: this.hypers.of(info.step) };
+    this.hypers.forgetBefore(info.step);
     const n = this.source.trainer.data.train.n;
     this.released = { step: info.step, epoch: info.epoch, cursor: (info.cursor + info.batch) % n, params: info.params };
     this.history.push([info.step, info.epoch, info.loss, info.trainLoss, info.trainAccuracy, info.testLoss, info.testAccuracy]);
@@ -590,13 +593,12 @@ export class LiveSession {
   }
 
   private broadcastState(): void {
-    const t = this.source.trainer;
     const event: StateEvent = {
       state: this.state,
       step: this.released.step,
       stepsPerSecond: this.stepsPerSecond,
-      hyper: { ...t.hyper, regularization: { ...t.hyper.regularization } },
-      hyperSince: this.hyperSince,
+      hyper: this.hypers.latest.hyper,
+      hyperSince: this.hypers.latest.since,
       divergedAt: this.state === "diverged" ? this.released.step + 1 : null,
       reason: this.reason,
     };

@@ -1,45 +1,35 @@
-import { toArray, Trainer, type EngineConfig, type Hyper } from "@/lib/engine";
+import { hyperChanges, RunReplay, toArray, type EngineConfig, type HyperChange, type Trainer } from "@/lib/engine";
 import type { SessionSnapshot } from "@/lib/protocol";
 import type { SessionRecord } from "../data/history";
-import { StepSource, type ScheduledChange } from "./step-source";
 
 /** A trainer rebuilt at a step, with what the live session needs around it. */
 export interface Rebuilt {
   trainer: Trainer;
   /** `set` changes logged for steps beyond the target. */
-  pending: ScheduledChange[];
-  /** How the target step was made (θ before it, cursor, batch), or null at the checkpoint itself. */
+  pending: HyperChange[];
+  /** How the target step was made (θ before it, cursor, batch, hyperparameters), or null at the checkpoint itself. */
   previous: SessionSnapshot["previous"];
 }
 
 /**
- * Deterministic replay: restores the latest checkpoint at or before `target`, then trains forward to
- * `target`, applying each logged hyperparameter change at the step it was logged for. The engine is
- * deterministic, so the result is bit-identical to the run that logged those controls.
+ * Deterministic replay (lib/engine/replay.ts) of the record's run: resumes at the latest checkpoint at
+ * or before `target` with the run's controls logged after it, and trains forward to `target`. The
+ * engine is deterministic, so the result is bit-identical to the run that logged those controls.
  */
 export function rebuildAt(config: EngineConfig, record: SessionRecord, target: number): Rebuilt {
   const ck = record.checkpoint;
   if (target < ck.step) throw new Error(`rebuild: target step ${target} is before the checkpoint at ${ck.step}`);
-  const trainer = Trainer.restore(config, { step: ck.step, epoch: ck.epoch, cursor: ck.cursor, params: ck.params, hyper: ck.hyper });
-  const source = new StepSource(trainer);
-  for (const c of record.controls) {
-    if (c.action === "set") source.schedule({ step: c.step, change: hyperChange(c.payload) });
-  }
+  const replay = RunReplay.resume(config, { step: ck.step, epoch: ck.epoch, cursor: ck.cursor, params: ck.params, hyper: ck.hyper }, hyperChanges(record.controls));
   let previous: SessionSnapshot["previous"] = null;
-  while (trainer.step < target) {
-    source.applyDue();
-    if (trainer.step === target - 1) previous = { params: toArray(trainer.theta), cursor: trainer.cursor, batch: trainer.nextBatchSize() };
-    if (!trainer.stepOnce()) throw new Error(`rebuild: step ${trainer.step + 1} diverged during replay, but it was durable`);
+  if (target > ck.step) {
+    if (!replay.advanceTo(target - 1)) throw diverged(replay.step + 1);
+    const t = replay.trainer;
+    previous = { params: toArray(t.theta), cursor: t.cursor, batch: t.nextBatchSize(), hyper: { ...t.hyper, regularization: { ...t.hyper.regularization } } };
+    if (!replay.advanceTo(target)) throw diverged(target);
   }
-  return { trainer, pending: [...source.pending], previous };
+  return { trainer: replay.trainer, pending: replay.pending, previous };
 }
 
-/** The hyperparameter part of a logged `set` payload. */
-function hyperChange(payload: unknown): Partial<Hyper> {
-  const p = (payload ?? {}) as Partial<Hyper>;
-  const change: Partial<Hyper> = {};
-  if (p.learningRate !== undefined) change.learningRate = p.learningRate;
-  if (p.batchSize !== undefined) change.batchSize = p.batchSize;
-  if (p.regularization !== undefined) change.regularization = p.regularization;
-  return change;
+function diverged(step: number): Error {
+  return new Error(`rebuild: step ${step} diverged during replay, but it was durable`);
 }

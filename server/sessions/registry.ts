@@ -150,7 +150,7 @@ export class SessionRegistry {
     if (!record) return null;
     const config = parseTrustedEngineConfig(record.config);
     const { trainer, pending, previous } = rebuildAt(config, record, record.step);
-    const [history, teaching] = await Promise.all([getRecentSummaries(this.deps.prisma, id, record.step, SNAPSHOT_HISTORY), loadTeaching(this.deps.prisma, id)]);
+    const [history, teaching] = await Promise.all([getRecentSummaries(this.deps.prisma, id, record.run, record.step, SNAPSHOT_HISTORY), loadTeaching(this.deps.prisma, id)]);
     const state: SessionState = record.state === "finished" ? "finished" : record.state === "diverged" ? "diverged" : "paused";
     const session = new LiveSession(
       { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous, teaching },

@@ -1,38 +1,45 @@
-import { toArray, Trainer, type Hyper } from "@/lib/engine";
+import { RunReplay, toArray, type HyperChange, type Trainer } from "@/lib/engine";
 import type { StepInfo } from "@/lib/protocol";
 import type { StepRow } from "./write-ops";
 
-/** A hyperparameter change waiting for the trainer to reach its step. */
-export interface ScheduledChange {
-  /** Applied when the trainer's step count equals this (so it shapes step `step + 1`). */
-  step: number;
-  change: Partial<Hyper>;
-}
+/** A hyperparameter change waiting for the trainer to reach its step (see lib/engine/replay.ts). */
+export type ScheduledChange = HyperChange;
 
 /**
- * Wraps a Trainer for the session: computes steps as wire-ready StepInfo (evaluating the splits at
- * each epoch's end), and applies hyperparameter changes at the step they were logged for.
+ * The live session's side of the one replay module: computes steps as wire-ready StepInfo (evaluating
+ * the splits at each epoch's end) on a RunReplay, which applies hyperparameter changes at the step they
+ * were logged for, exactly as every replay of the run will.
  */
 export class StepSource {
-  private scheduled: ScheduledChange[] = [];
+  readonly replay: RunReplay;
 
-  constructor(public trainer: Trainer) {}
+  constructor(trainer: Trainer, changes: readonly HyperChange[] = []) {
+    this.replay = new RunReplay(trainer, changes);
+  }
+
+  /** The trainer (ahead of what was broadcast while playing). */
+  get trainer(): Trainer {
+    return this.replay.trainer;
+  }
 
   /** Queues a change for step count `step` (applied at once if the trainer is already there). */
-  schedule(change: ScheduledChange): void {
-    this.scheduled.push(change);
-    this.scheduled.sort((a, b) => a.step - b.step);
-    this.applyDue();
+  schedule(change: HyperChange): void {
+    this.replay.schedule(change);
   }
 
   /** Changes still waiting (after a recovery, these were logged for steps not yet durable). */
-  get pending(): readonly ScheduledChange[] {
-    return this.scheduled;
+  get pending(): readonly HyperChange[] {
+    return this.replay.pending;
   }
 
   /** Step count at which the next scheduled change applies (Infinity if none). */
   nextChangeStep(): number {
-    return this.scheduled.length > 0 ? this.scheduled[0].step : Number.POSITIVE_INFINITY;
+    return this.replay.nextChangeStep();
+  }
+
+  /** Applies every scheduled change whose step has come. */
+  applyDue(): void {
+    this.replay.applyDue();
   }
 
   /** Computes the next step; null when the trainer rejects it as divergent. */
@@ -64,14 +71,6 @@ export class StepSource {
       testAccuracy: test ? test.accuracy : null,
       params: toArray(t.theta),
     };
-  }
-
-  /** Applies every scheduled change whose step has come. */
-  applyDue(): void {
-    while (this.scheduled.length > 0 && this.scheduled[0].step <= this.trainer.step) {
-      const { change } = this.scheduled.shift()!;
-      this.trainer.setHyper(change);
-    }
   }
 }
 

@@ -15,8 +15,7 @@ export async function recomputeStepTrace(prisma: PrismaClient, sessionId: string
   if (!record) throw new AppError(ErrorCode.NOT_FOUND, "no such session");
   if (record.checkpoint.step > step - 1) throw new AppError(ErrorCode.NOT_FOUND, `step ${step} belongs to a run that was reset`);
   const config: EngineConfig = parseTrustedEngineConfig(record.config);
-  const { trainer, pending } = rebuildAt(config, record, step - 1);
-  for (const p of pending) if (p.step <= trainer.step) trainer.setHyper(p.change);
+  const { trainer } = rebuildAt(config, record, step - 1);
   const trace = trainer.stepTraced();
   if (trace.diverged) throw new AppError(ErrorCode.CONFLICT, `step ${step} diverged and was never applied`);
   return trace;

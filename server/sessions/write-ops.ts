@@ -20,8 +20,8 @@ export type WriteOp =
   | { kind: "control"; sessionId: string; seq: number; step: number; action: string; payload: unknown }
   | { kind: "checkpoint"; sessionId: string; step: number; epoch: number; cursor: number; params: Float64Array; hyper: Hyper; controlSeq: number }
   | { kind: "state"; sessionId: string; state: string; ended: boolean }
-  /** A new run: forget the old run's metrics and checkpoints, store the new config and its step-0 checkpoint. */
-  | { kind: "reset"; sessionId: string; config: unknown; checkpoint: Extract<WriteOp, { kind: "checkpoint" }> }
+  /** A new run (`cause`: the action that started it): the old run is kept; stores the new config and its step-0 checkpoint. */
+  | { kind: "reset"; sessionId: string; cause: string; config: unknown; checkpoint: Extract<WriteOp, { kind: "checkpoint" }> }
   | { kind: "participant-join"; id: string; sessionId: string; name: string; role: string; joinedAt: Date }
   | { kind: "participant-leave"; id: string; leftAt: Date };
 

@@ -9,8 +9,9 @@ export interface NotesInput {
   title: string;
   sessionId: string;
   config: EngineConfig;
-  /** Current (durable) step of the session. */
+  /** Current (durable) step of the session, and its current run (the worked step's run). */
   step: number;
+  run: number;
   /** Every stored [step, loss]. */
   curve: [number, number][];
   /** Trace of the worked step. */
@@ -41,7 +42,7 @@ export function buildNotes(n: NotesInput): Notes {
   const figure = lossCurveSvg(curve, { title: `Loss of ${oneLine(n.title)} up to step ${n.step}`, markStep: n.trace.step });
   const sections = [
     `# Lecture notes: ${oneLine(n.title)}`,
-    `Session \`${n.sessionId}\`, at step ${n.step}. Worked step: ${n.trace.step}.`,
+    `Session \`${n.sessionId}\`, run ${n.run}, at step ${n.step}. Worked step: ${n.trace.step}; replay it at \`/replay/${n.sessionId}?run=${n.run}&step=${n.trace.step}\`.`,
     "## Configuration",
     [
       "| setting | value |",

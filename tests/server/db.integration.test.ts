@@ -38,7 +38,7 @@ async function exerciseModels(db: Database): Promise<void> {
   });
   await prisma.participant.create({ data: { sessionId: session.id, name: "Ada", role: "student" } });
 
-  const checkpoint = await prisma.checkpoint.findUniqueOrThrow({ where: { sessionId_step: { sessionId: session.id, step: 0 } } });
+  const checkpoint = await prisma.checkpoint.findUniqueOrThrow({ where: { sessionId_run_step: { sessionId: session.id, run: 0, step: 0 } } });
   const stored = new Float64Array(checkpoint.params.slice().buffer);
   expect(Array.from(stored)).toEqual(Array.from(params));
   expect(Object.is(stored[2], -0)).toBe(true);

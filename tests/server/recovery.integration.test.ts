@@ -101,6 +101,42 @@ for (const kind of ["pglite", "postgres"] as const) {
       expect(resync.ok && resync.data.params).toEqual(reference([7, { learningRate: 2 }, 9]));
     });
 
+    it("[V1][W1] killed while playing a later run: every run is still listed and the current one comes back bit-identical", async () => {
+      const env = await storage();
+      const first = await start(env);
+      const s = await createSession(first.url);
+      const { socket } = await teacherOf(first, s);
+      await request(socket, "session:control", { action: "step", count: 5 });
+      await request(socket, "session:control", { action: "set", learningRate: 2 });
+      await request(socket, "session:control", { action: "step", count: 3 });
+      await request(socket, "session:control", { action: "reset", seed: 5 });
+      await request(socket, "session:control", { action: "step", count: 4 });
+      await request(socket, "session:control", { action: "set", learningRate: 1.5 });
+      const frames = collectFrames(socket);
+      await request(socket, "session:control", { action: "play", stepsPerSecond: 60 });
+      await waitFor(() => frames.length >= 20, 10_000, "20 frames of the second run");
+      first.child.kill("SIGKILL");
+      await first.exited;
+      const seen = Math.max(...frames.map((f) => decodeStepFrame(f).step));
+
+      const second = await start(env);
+      const { snapshot } = await teacherOf(second, s);
+      expect(snapshot.step).toBeGreaterThanOrEqual(seen);
+      const t = new Trainer(parseEngineConfig({ init: { seed: 5 } }));
+      t.run(4);
+      t.setHyper({ learningRate: 1.5 });
+      t.run(snapshot.step - 4);
+      expect(snapshot.params).toEqual(Array.from(t.theta));
+      expect(snapshot.previous?.hyper.learningRate).toBe(1.5);
+      const runs = (await (await fetch(`${second.url}/api/sessions/${s.id}/runs`)).json()) as { runs: { run: number; cause: string; steps: number }[] };
+      expect(runs.runs.map((r) => [r.run, r.cause, r.steps])).toEqual([
+        [0, "start", 8],
+        [1, "reset", snapshot.step],
+      ]);
+      const kept = (await (await fetch(`${second.url}/api/sessions/${s.id}/steps?run=0`)).json()) as { steps: number[][] };
+      expect(kept.steps.map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    });
+
     it("SIGTERM exits 0 after storing everything, and the restart resumes where clients were", async () => {
       const env = await storage();
       const first = await start(env);

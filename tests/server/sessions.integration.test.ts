@@ -246,7 +246,7 @@ for (const kind of ["pglite", "postgres"] as const) {
       expect(exported.metrics).toHaveLength(8);
       expect(JSON.stringify(exported)).not.toContain(s.instructorKey);
       const csv = await (await fetch(`${server.url}/api/sessions/${s.id}/export?format=csv`)).text();
-      expect(csv.split("\n")[0]).toBe("step,epoch,loss,trainLoss,trainAccuracy,testLoss,testAccuracy,at");
+      expect(csv.split("\n")[0]).toBe("run,step,epoch,loss,trainLoss,trainAccuracy,testLoss,testAccuracy,at");
       expect(csv.trim().split("\n")).toHaveLength(9);
     });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Trainer } from "@/lib/engine";
+import { hyperChanges, Trainer } from "@/lib/engine";
 import { parseEngineConfig } from "@/lib/schemas";
-import { readControls } from "@/app/_lib/api";
 import { REPLAY_CHECKPOINT_EVERY, Replayer } from "@/app/_lib/replayer";
 
 describe("replayer", () => {
@@ -29,13 +28,15 @@ describe("replayer", () => {
     expect(r.stateAfter(15)!.params).toEqual(straight.theta);
   });
 
-  it("reads the set events of the last run from an export's control log", () => {
-    const log = [
-      { seq: 1, step: 4, action: "set", payload: { action: "set", learningRate: 1 } },
-      { seq: 2, step: 9, action: "reset", payload: { seed: 3 } },
-      { seq: 3, step: 2, action: "set", payload: { action: "set", batchSize: 2 } },
-      { seq: 4, step: 5, action: "play", payload: {} },
+  it("[V3] replays a run from its own control log: a set logged in an earlier run does not leak in", () => {
+    const run1 = [
+      { step: 0, action: "preset", payload: { presetId: "symmetric-init" } },
+      { step: 2, action: "set", payload: { batchSize: 2 } },
+      { step: 5, action: "play", payload: { stepsPerSecond: 10 } },
     ];
-    expect(readControls(log)).toEqual({ changes: [{ step: 2, change: { batchSize: 2 } }], hasResets: true });
+    expect(hyperChanges(run1)).toEqual([{ step: 2, change: { batchSize: 2 } }]);
+    const r = new Replayer(config, hyperChanges(run1));
+    expect(r.traceStep(2)!.trace.batchSize).toBe(1);
+    expect(r.traceStep(3)!.trace.batchSize).toBe(2);
   });
 });

@@ -53,9 +53,9 @@ describe("long sessions: paged steps, streamed export", { timeout: 120_000 }, ()
     const res = await fetch(`${server.url}/api/sessions/${id}/export?format=csv`);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (await res.text()).trimEnd().split("\n");
-    expect(lines[0]).toBe("step,epoch,loss,trainLoss,trainAccuracy,testLoss,testAccuracy,at");
+    expect(lines[0]).toBe("run,step,epoch,loss,trainLoss,trainAccuracy,testLoss,testAccuracy,at");
     expect(lines).toHaveLength(N + 1);
-    expect(lines[N].split(",")[0]).toBe(String(N));
+    expect(lines[N].split(",").slice(0, 2)).toEqual(["0", String(N)]);
   });
 
   it("/steps pages through the whole run by following `next`", async () => {

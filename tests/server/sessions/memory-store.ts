@@ -7,6 +7,7 @@ import type { RoomPort } from "@/server/realtime/room";
 /** An in-memory stand-in for the database: applies write ops like server/data/write-ops.ts does. */
 export class MemoryStore {
   step = 0;
+  run = 0;
   config: unknown;
   state = "paused";
   metrics = new Map<number, StepRow>();
@@ -35,8 +36,10 @@ export class MemoryStore {
       else if (op.kind === "checkpoint") this.checkpoints.set(op.step, { ...op, params: op.params.slice() });
       else if (op.kind === "state") this.state = op.state;
       else if (op.kind === "reset") {
+        // Keeps only the current run (the database keeps every run; see tests/server/runs.integration.test.ts).
         this.metrics.clear();
         this.checkpoints.clear();
+        this.run++;
         this.config = op.config;
         this.step = 0;
       }
@@ -56,6 +59,8 @@ export class MemoryStore {
       keyHash: "",
       config: this.config,
       state: this.state,
+      run: this.run,
+      currentRun: this.run,
       step: this.step,
       checkpoint: ck,
       controls: this.controls.filter((c) => c.seq > ck.controlSeq),
