@@ -48,13 +48,6 @@ export async function listOwnedRuns(prisma: PrismaClient, q: { id: string; hash:
   });
 }
 
-/** Every stored [step, loss] of the session's current run, in step order. */
-export async function getLossCurve(prisma: PrismaClient, id: string): Promise<[number, number][]> {
-  const run = (await prisma.session.findUnique({ where: { id }, select: { run: true } }))?.run ?? 0;
-  const rows = await prisma.stepMetric.findMany({ where: { sessionId: id, run }, orderBy: { step: "asc" }, select: { step: true, loss: true } });
-  return rows.map((r) => [r.step, r.loss]);
-}
-
 /** Forks of `parentId` made by `owner` that are not finished. */
 export async function countLiveForks(prisma: PrismaClient, parentId: string, owner: string): Promise<number> {
   return prisma.session.count({ where: { parentId, forkOwner: owner, state: { not: "finished" } } });
