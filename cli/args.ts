@@ -15,7 +15,7 @@ export type Command =
 /** A loss `--loss` may choose (it replaces the config's `loss`). */
 export type ConfigLossName = (typeof CONFIG_LOSS_NAMES)[number];
 
-const lossOption = z.enum(CONFIG_LOSS_NAMES, { error: (issue) => `must be ${CONFIG_LOSS_NAMES.join(" or ")}, got "${String(issue.input)}"` });
+const lossOption = z.enum(CONFIG_LOSS_NAMES, { error: (issue) => `must be ${CONFIG_LOSS_NAMES.slice(0, -1).join(", ")} or ${CONFIG_LOSS_NAMES[CONFIG_LOSS_NAMES.length - 1]}, got "${String(issue.input)}"` });
 
 const count = z
   .string()

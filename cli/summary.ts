@@ -20,10 +20,10 @@ export function summaryLines(s: TrainSummary): string[] {
     `steps: ${s.steps}`,
     `epochs: ${s.epochs}`,
     `final loss: ${formatNumber(s.train.loss)} (mean over the ${s.train.examples} training examples)`,
-    `train accuracy: ${percent(s.train.accuracy)}`,
+    `train accuracy: ${accuracy(s.train.accuracy)}`,
     s.test ? `test loss: ${formatNumber(s.test.loss)} (${s.test.examples} examples)` : "test: no test split",
   ];
-  if (s.test) lines.push(`test accuracy: ${percent(s.test.accuracy)}`);
+  if (s.test) lines.push(`test accuracy: ${accuracy(s.test.accuracy)}`);
   lines.push("params:", ...Object.entries(s.params).map(([name, v]) => `  ${name} = ${v}`));
   return lines;
 }
@@ -33,6 +33,7 @@ export function summaryJson(s: TrainSummary): string {
   return JSON.stringify({ type: "summary", ...s });
 }
 
-function percent(share: number): string {
-  return `${formatNumber(100 * share, 4)}%`;
+/** A share as a percentage; NaN is a regression run, where only the loss means something. */
+function accuracy(share: number): string {
+  return Number.isNaN(share) ? "n/a (regression: see the loss)" : `${formatNumber(100 * share, 4)}%`;
 }

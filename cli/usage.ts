@@ -4,9 +4,13 @@ export const DEFAULT_EPOCHS = 2000;
 const EXIT_CODES = "Exit codes: 0 success, 1 training diverged, 2 bad arguments or config.";
 
 const CONFIG_OPTION = `  --config FILE    JSON engine config (see lib/schemas.ts); "-" reads it from stdin;
-                   omitted means {}: the seed's 2-2-1 sigmoid network on XOR
-  --loss mse|bce   the loss, replacing the config's: mse (squared error, the default) or bce
-                   (binary cross-entropy; needs a sigmoid output and targets in [0, 1])`;
+                   omitted means {}: the seed's 2-2-1 sigmoid network on XOR. It may choose
+                   input features ("features": ["x1", "x1^2", "sin(x2)", …], one per input),
+                   regression data ("plane", "multi-gaussian": linear output, mse) and several
+                   classes ("dataset": { "name": "spiral", "classes": 3 } with a softmax output and ce)
+  --loss mse|bce|ce  the loss, replacing the config's: mse (squared error, the default), bce
+                   (binary cross-entropy; needs a sigmoid output and targets in [0, 1]) or ce
+                   (cross-entropy; needs a softmax output over at least 2 outputs)`;
 
 /** `backprop --help`. */
 export const MAIN_USAGE = `Usage: backprop <command> [options]
@@ -24,7 +28,7 @@ ${EXIT_CODES}
 `;
 
 /** `backprop train --help`. */
-export const TRAIN_USAGE = `Usage: backprop train [--config FILE|-] [--loss mse|bce] [--steps N | --epochs N] [--trace csv|json] [--every K]
+export const TRAIN_USAGE = `Usage: backprop train [--config FILE|-] [--loss mse|bce|ce] [--steps N | --epochs N] [--trace csv|json] [--every K]
 
 Trains the network and prints a summary: state, final loss, train/test accuracy, parameters by name.
 
@@ -45,7 +49,7 @@ Exit codes: 0 trained, 1 diverged (the summary says at which step), 2 bad argume
 `;
 
 /** `backprop explain --help`. */
-export const EXPLAIN_USAGE = `Usage: backprop explain [--config FILE|-] [--loss mse|bce] [--step N]
+export const EXPLAIN_USAGE = `Usage: backprop explain [--config FILE|-] [--loss mse|bce|ce] [--step N]
 
 Runs steps 1 … N−1, then prints step N as a Markdown handout: the forward pass, the loss, ∂L/∂ŷ, the
 chain rule for every parameter and the update, with every number plugged in.

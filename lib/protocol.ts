@@ -5,8 +5,10 @@
 import { z } from "zod";
 import type { EngineConfig, Hyper, StepTrace } from "./engine";
 import type { ErrorCode } from "./errors";
+import { networkEditSchema } from "./edit-schema";
+import { stopConditionSchema } from "./stop-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
-import { hyperSchema, isPlainText, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
+import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type Phase, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
@@ -52,7 +54,12 @@ export const dataPointsSchema = z.array(pointSchema, "must be an array of { x, y
 export const controlSchema = z.discriminatedUnion(
   "action",
   [
-    z.strictObject({ action: z.literal("play"), stepsPerSecond: z.int("must be an integer").min(1, "must be ≥ 1").max(60, "must be ≤ 60").default(10) }),
+    z.strictObject({
+      action: z.literal("play"),
+      stepsPerSecond: z.int("must be an integer").min(1, "must be ≥ 1").max(60, "must be ≤ 60").default(10),
+      /** Pause by itself there (S1). */
+      until: stopConditionSchema.optional(),
+    }),
     z.strictObject({ action: z.literal("pause") }),
     z.strictObject({ action: z.literal("step"), count: z.int("must be an integer").min(1, "must be ≥ 1").max(1000, "must be ≤ 1000").default(1) }),
     z.strictObject({ action: z.literal("phase") }),
@@ -62,6 +69,8 @@ export const controlSchema = z.discriminatedUnion(
       learningRate: hyperSchema.shape.learningRate.optional(),
       batchSize: hyperSchema.shape.batchSize.optional(),
       regularization: regularizationSchema.optional(),
+      /** A learning-rate schedule counted from the step it applies at (its t = 0 there). */
+      lrSchedule: lrScheduleSchema.optional(),
     }),
     z.strictObject({ action: z.literal("fastForward"), epochs: z.int("must be an integer").min(1, "must be ≥ 1").max(10_000, "must be ≤ 10000") }),
     z.strictObject({ action: z.literal("end") }),
@@ -69,8 +78,10 @@ export const controlSchema = z.discriminatedUnion(
     z.strictObject({ action: z.literal("preset"), presetId: presetIdSchema }),
     /** The instructor's own points replace the dataset: a new run from step 0 on them (D1–D4). */
     z.strictObject({ action: z.literal("data"), points: dataPointsSchema, testRatio: z.number("must be a number").min(0, "must be ≥ 0").max(0.9, "must be ≤ 0.9").optional() }),
+    /** A live edit (E1–E4): a new run from the edited config, the weights that still fit kept (lib/engine/edits.ts). */
+    z.strictObject({ action: z.literal("edit"), edit: networkEditSchema }),
   ],
-  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end, preset, data" },
+  { error: "action must be one of play, pause, step, phase, reset, set, fastForward, end, preset, data, edit" },
 );
 /** Parsed `session:control` payload. */
 export type Control = z.infer<typeof controlSchema>;

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { ACTIVATION_NAMES, type ActivationName } from "./engine/activations";
+import { ACTIVATION_NAMES, HIDDEN_ACTIVATION_NAMES, type ActivationName } from "./engine/activations";
 import { datasetShape } from "./engine/datasets";
+import { FEATURE_NAMES, FEATURES, type FeatureName } from "./engine/features";
+import { acceptsClasses, isRegression, MAX_CLASSES } from "./engine/more-datasets";
 import { CONFIG_LOSS_NAMES } from "./engine/loss";
 import type { DatasetName, DatasetSpec, EngineConfig } from "./engine/types";
 
@@ -12,7 +14,7 @@ export const MAX_LAYERS = 8;
 export const MAX_POINTS = 2000;
 
 /** Names of the built-in datasets, in menu order. */
-export const DATASET_NAMES = ["xor", "and", "or", "nand", "circle", "xor-cloud", "gaussian", "spiral"] as const satisfies readonly DatasetName[];
+export const DATASET_NAMES = ["xor", "and", "or", "nand", "circle", "xor-cloud", "gaussian", "spiral", "plane", "multi-gaussian"] as const satisfies readonly DatasetName[];
 
 const seedSchema = z.int("must be an integer").min(0, "must be ≥ 0").max(2 ** 32 - 1, "must be < 2^32");
 const finite = (what = "must be a finite number") => z.number(what);
@@ -21,6 +23,18 @@ const finite = (what = "must be a finite number") => z.number(what);
 export const activationNameSchema = z.enum(ACTIVATION_NAMES as [ActivationName, ...ActivationName[]], {
   error: `must be one of ${ACTIVATION_NAMES.join(", ")}`,
 });
+
+/** A hidden layer's activation name (softmax only normalises an output layer). */
+export const hiddenActivationNameSchema = z.enum(HIDDEN_ACTIVATION_NAMES as [ActivationName, ...ActivationName[]], {
+  error: `must be one of ${HIDDEN_ACTIVATION_NAMES.join(", ")} (softmax is for the output layer only)`,
+});
+
+/** Input features of each 2-D point, each at most once; absent means the raw x1, x2. */
+export const featuresSchema = z
+  .array(z.enum(FEATURE_NAMES as [FeatureName, ...FeatureName[]], { error: `must be one of ${FEATURE_NAMES.join(", ")}` }), "must be an array of feature names")
+  .min(1, "needs at least one feature")
+  .max(FEATURE_NAMES.length, `at most ${FEATURE_NAMES.length} features`)
+  .refine((f) => new Set(f).size === f.length, "must not repeat a feature");
 
 /** Weight regularisation; off by default. */
 export const regularizationSchema = z.strictObject({
@@ -49,7 +63,7 @@ export const pointSchema = z.strictObject({
   y: vector.min(1, "needs at least one target"),
 });
 
-/** A dataset: `{ name, seed?, size?, noise?, testRatio? }` or `{ points, seed?, testRatio? }`. */
+/** A dataset: `{ name, seed?, size?, noise?, testRatio?, classes? }` or `{ points, seed?, testRatio? }`. */
 export const datasetSchema = z
   .strictObject({
     name: z.enum(DATASET_NAMES, { error: `must be one of ${DATASET_NAMES.join(", ")}` }).optional(),
@@ -58,8 +72,10 @@ export const datasetSchema = z
     size: z.int("must be an integer").min(4, "must be ≥ 4").max(MAX_POINTS, `must be ≤ ${MAX_POINTS}`).optional(),
     noise: finite().min(0, "must be ≥ 0").max(0.5, "must be ≤ 0.5").default(0),
     testRatio: finite().min(0, "must be ≥ 0").max(0.9, "must be ≤ 0.9").optional(),
+    classes: z.int("must be an integer").min(2, "must be ≥ 2").max(MAX_CLASSES, `must be ≤ ${MAX_CLASSES}`).optional(),
   })
   .superRefine((d, ctx) => {
+    if (d.classes !== undefined && d.classes > 2 && !acceptsClasses(d.name ?? "")) ctx.addIssue({ code: "custom", path: ["classes"], message: `applies to the spiral and gaussian datasets only, got ${d.name ?? "points"}` });
     if (d.points && d.name) ctx.addIssue({ code: "custom", path: ["name"], message: "give either name or points, not both" });
     if (d.points && d.size !== undefined) ctx.addIssue({ code: "custom", path: ["size"], message: "size applies to generated datasets only" });
     if (!d.points) return;
@@ -72,12 +88,31 @@ export const datasetSchema = z
   .transform((d): DatasetSpec =>
     d.points
       ? { points: d.points, seed: d.seed, testRatio: d.testRatio }
-      : { name: d.name ?? "xor", seed: d.seed, size: d.size, noise: d.noise, testRatio: d.testRatio },
+      : { name: d.name ?? "xor", seed: d.seed, size: d.size, noise: d.noise, testRatio: d.testRatio, ...(d.classes !== undefined && d.classes > 2 ? { classes: d.classes } : {}) },
   );
+
+const scheduleStart = z.int("must be an integer").min(0, "must be ≥ 0").optional();
+
+/** A learning-rate schedule: constant, step decay (× factor every N updates) or 1/t decay. */
+export const lrScheduleSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("constant"), start: scheduleStart }),
+    z.strictObject({
+      kind: z.literal("step"),
+      every: z.int("must be an integer").min(1, "must be ≥ 1").max(1_000_000_000, "must be ≤ 1000000000"),
+      factor: finite().gt(0, "must be > 0").max(1, "must be ≤ 1"),
+      start: scheduleStart,
+    }),
+    z.strictObject({ kind: z.literal("inverse"), decay: finite().min(0, "must be ≥ 0").max(10, "must be ≤ 10"), start: scheduleStart }),
+  ],
+  { error: "kind must be constant, step or inverse" },
+);
 
 /** Hyperparameters that can change while a session runs. */
 export const hyperSchema = z.strictObject({
   learningRate: finite().gt(0, "must be > 0").max(10, "must be ≤ 10"),
+  lrSchedule: lrScheduleSchema.optional(),
   batchSize: z.int("must be an integer").min(1, "must be ≥ 1"),
   regularization: regularizationSchema,
 });
@@ -90,11 +125,13 @@ export const engineConfigSchema = z
       .min(2, "needs at least 2 layers (input and output)")
       .max(MAX_LAYERS, `at most ${MAX_LAYERS} layers`)
       .default([2, 2, 1]),
+    features: featuresSchema.optional(),
     activation: z
-      .strictObject({ hidden: activationNameSchema.default("sigmoid"), output: activationNameSchema.default("sigmoid") })
+      .strictObject({ hidden: hiddenActivationNameSchema.default("sigmoid"), output: activationNameSchema.default("sigmoid") })
       .prefault({}),
     loss: z.enum(CONFIG_LOSS_NAMES, { error: `must be one of ${CONFIG_LOSS_NAMES.join(", ")}` }).default("mse"),
     learningRate: hyperSchema.shape.learningRate.default(0.5),
+    lrSchedule: lrScheduleSchema.optional(),
     batchSize: hyperSchema.shape.batchSize.default(1),
     regularization: regularizationSchema.prefault({}),
     init: initSchema.prefault({}),
@@ -104,12 +141,14 @@ export const engineConfigSchema = z
   .superRefine((c, ctx) => {
     const shape = datasetShape(c.dataset);
     const last = c.layers.length - 1;
-    if (c.layers[0] !== shape.inputDim) ctx.addIssue({ code: "custom", path: ["layers", 0], message: `must equal the data's input dimension ${shape.inputDim}, got ${c.layers[0]}` });
+    if (c.features) checkFeatures(c.features, c.layers[0], shape.inputDim, ctx);
+    else if (c.layers[0] !== shape.inputDim) ctx.addIssue({ code: "custom", path: ["layers", 0], message: `must equal the data's input dimension ${shape.inputDim}, got ${c.layers[0]}` });
     if (c.layers[last] !== shape.targetDim) ctx.addIssue({ code: "custom", path: ["layers", last], message: `must equal the data's target dimension ${shape.targetDim}, got ${c.layers[last]}` });
     if (shape.trainSize < 1) ctx.addIssue({ code: "custom", path: ["dataset", "testRatio"], message: "leaves no training examples" });
     else if (c.batchSize > shape.trainSize) ctx.addIssue({ code: "custom", path: ["batchSize"], message: `must be ≤ the training split size ${shape.trainSize}, got ${c.batchSize}` });
     if (c.params) checkParamShapes(c.layers, c.params, ctx);
     if (c.loss === "bce") checkBceConfig(c, ctx);
+    checkOutputConfig(c, ctx);
   }) satisfies z.ZodType<EngineConfig, unknown>;
 
 /** Input of the engine config (every field optional). */
@@ -130,6 +169,36 @@ function checkBceConfig(c: { activation: { output: ActivationName }; dataset: Da
       if (!(v >= 0 && v <= 1)) ctx.addIssue({ code: "custom", path: ["dataset", "points", k, "y", i], message: `must be in [0, 1] when loss is bce, got ${v}` });
     });
   });
+}
+
+function checkFeatures(features: FeatureName[], inputs: number, dataDim: number, ctx: z.RefinementCtx): void {
+  if (dataDim !== 2) ctx.addIssue({ code: "custom", path: ["features"], message: `need 2-D points (x1, x2), the data has ${dataDim} inputs` });
+  else if (inputs !== features.length) {
+    const labels = features.map((f) => FEATURES[f].label).join(", ");
+    ctx.addIssue({ code: "custom", path: ["features"], message: `lists ${features.length} features (${labels}), so layers[0] must be ${features.length}, got ${inputs}` });
+  }
+}
+
+/**
+ * Softmax and cross-entropy only make sense together (δ = ŷ − y needs both) and over at least two
+ * outputs with targets that are probabilities summing to 1; regression targets need squared error.
+ */
+function checkOutputConfig(c: { layers: number[]; loss: string; activation: { output: ActivationName }; dataset: DatasetSpec }, ctx: z.RefinementCtx): void {
+  const outputs = c.layers[c.layers.length - 1];
+  if (c.activation.output === "softmax" && c.loss !== "ce") ctx.addIssue({ code: "custom", path: ["loss"], message: `must be ce when activation.output is softmax, got ${c.loss}` });
+  if (c.loss === "ce") {
+    if (c.activation.output !== "softmax") ctx.addIssue({ code: "custom", path: ["activation", "output"], message: `must be softmax when loss is ce (cross-entropy over class probabilities), got ${c.activation.output}` });
+    if (outputs < 2) ctx.addIssue({ code: "custom", path: ["layers", c.layers.length - 1], message: `must be ≥ 2 when loss is ce (one output per class; use bce with one sigmoid output for two classes), got ${outputs}` });
+    if ("points" in c.dataset) {
+      c.dataset.points.forEach((p, k) => {
+        const sum = p.y.reduce((s, v) => s + v, 0);
+        if (p.y.some((v) => !(v >= 0)) || Math.abs(sum - 1) > 1e-9) ctx.addIssue({ code: "custom", path: ["dataset", "points", k, "y"], message: `must be class probabilities (≥ 0, summing to 1) when loss is ce, got [${p.y}]` });
+      });
+    }
+  }
+  if ("name" in c.dataset && isRegression(c.dataset.name) && c.loss !== "mse") {
+    ctx.addIssue({ code: "custom", path: ["loss"], message: `must be mse for the regression dataset ${c.dataset.name} (continuous targets), got ${c.loss}` });
+  }
 }
 
 function checkParamShapes(layers: number[], params: z.infer<typeof paramsSchema>, ctx: z.RefinementCtx): void {

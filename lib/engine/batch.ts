@@ -1,7 +1,16 @@
 import type { Layout } from "./layout";
 import type { Network } from "./network";
-import { activate, slope } from "./network";
+import { activate as importedActivate, slope as importedSlope, SOFTMAX_KIND } from "./network";
+import { softmaxInPlace as importedSoftmax } from "./activations";
 import { usesSimplifiedDelta, type Loss } from "./loss";
+
+// Module-local copies of the imported functions the hot loops call. Where ES modules are turned into
+// CommonJS (tsx running a script outside this "type": "module" package, esbuild --format=cjs), every
+// call through an import reads a getter on the module object first; in case (b) of bench:engine that
+// halved the steps per second (≈90 k against ≈180 k, docs/benchmarks.md). A const is read once.
+const activate = importedActivate;
+const slope = importedSlope;
+const softmaxInPlace = importedSoftmax;
 
 /**
  * A mini-batch's forward and backward passes, fused: all examples go through layer l before any goes
@@ -37,7 +46,7 @@ export class BatchPass {
   private readonly width: number;
   private readonly hiddenKind: number;
   private readonly outputKind: number;
-  /** Binary cross-entropy on a sigmoid output: δ_o = ŷ − y. */
+  /** Binary cross-entropy on a sigmoid output, or cross-entropy on a softmax: δ_o = ŷ − y. */
   private readonly simplifiedDelta: boolean;
 
   constructor(
@@ -127,6 +136,8 @@ export class BatchPass {
           a[out + e] = activate(kind, s, f);
         }
       }
+      // softmax normalises each example's whole output layer (stride B between its neurons)
+      if (kind === SOFTMAX_KIND) for (let e = 0; e < B; e++) softmaxInPlace(z, a, nOff[l + 1] * B + e, B, nOut);
     }
 
     // Output layer: loss, ∂L/∂ŷ and δ_o per example (examples outer so each example's loss sums its outputs in order).
@@ -145,7 +156,8 @@ export class BatchPass {
         const dLdyhat = this.loss.der(yhat, target);
         this.dLdyhat[k * B + e] = dLdyhat;
         // BCE with a sigmoid output: ∂L/∂ŷ · σ'(z) = (ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ) = ŷ − y exactly, and
-        // stays finite when ŷ saturates at 0 or 1 (where the factors alone are ∞ · 0).
+        // stays finite when ŷ saturates at 0 or 1 (where the factors alone are ∞ · 0). CE with a softmax:
+        // Σ_j ∂L/∂ŷ_j · ∂ŷ_j/∂z_k = ŷ_k Σ_j y_j − y_k = ŷ_k − y_k for one-hot y.
         delta[p] = this.simplifiedDelta ? yhat - target : dLdyhat * slope(this.outputKind, z[p], yhat, this.net.output);
       }
       this.exampleLoss[e] = exampleLoss;

@@ -1,5 +1,7 @@
 import type { DatasetName, DatasetSpec, Point } from "./types";
 import { Mulberry32, shuffleInPlace } from "./random";
+import { applyFeatures, isIdentityFeatures, type FeatureName } from "./features";
+import { acceptsClasses, generateMulticlass, generateRegression, isRegression } from "./more-datasets";
 
 /** Default number of points for the 2-D generators. */
 export const DEFAULT_GENERATED_SIZE = 200;
@@ -19,7 +21,10 @@ export function isGate(name: DatasetName): name is keyof typeof GATES {
   return name in GATES;
 }
 
-/** One split as flat arrays: example e's inputs are x[e·inputDim …], targets y[e·targetDim …]. */
+/**
+ * One split as flat arrays: example e's network inputs are x[e·inputDim …] (its features), targets
+ * y[e·targetDim …]; `points` keeps the raw points (x1, x2) for drawing.
+ */
 export interface Split {
   n: number;
   x: Float64Array;
@@ -29,14 +34,22 @@ export interface Split {
 
 /** A dataset ready for training. */
 export interface Dataset {
+  /** Network inputs per example (the number of features when the config chooses them). */
   inputDim: number;
   targetDim: number;
+  /** Regression targets are continuous: accuracy means nothing, the loss says it all. */
+  task: "classification" | "regression";
   train: Split;
   test: Split;
 }
 
-/** Generates the raw points of a named dataset (coordinates roughly within [−1, 1]). */
-export function generatePoints(name: DatasetName, size: number, noise: number, seed: number): Point[] {
+/**
+ * Generates the raw points of a named dataset (coordinates roughly within [−1, 1]); spiral and gaussian
+ * with `classes` above 2 have one-hot targets.
+ */
+export function generatePoints(name: DatasetName, size: number, noise: number, seed: number, classes = 2): Point[] {
+  if (isRegression(name)) return generateRegression(name, size, noise, seed);
+  if (classes > 2 && (name === "spiral" || name === "gaussian")) return generateMulticlass(name, size, noise, seed, classes);
   if (isGate(name)) {
     const gate = GATES[name];
     return [[0, 0], [0, 1], [1, 0], [1, 1]].map(([a, b]) => ({ x: [a, b], y: [gate(a, b)] }));
@@ -86,11 +99,14 @@ export function generatePoints(name: DatasetName, size: number, noise: number, s
   return points;
 }
 
-/** Builds the dataset: generates or takes the points, shuffles them with the seed, splits train/test. */
-export function buildDataset(spec: DatasetSpec): Dataset {
+/**
+ * Builds the dataset: generates or takes the points, shuffles them with the seed, splits train/test,
+ * and turns each 2-D point into its features when the config chooses any other than x1, x2.
+ */
+export function buildDataset(spec: DatasetSpec, features?: readonly FeatureName[]): Dataset {
   const named = "name" in spec;
   const points = named
-    ? generatePoints(spec.name, spec.size ?? DEFAULT_GENERATED_SIZE, spec.noise, spec.seed)
+    ? generatePoints(spec.name, spec.size ?? DEFAULT_GENERATED_SIZE, spec.noise, spec.seed, spec.classes)
     : spec.points;
   const testRatio = spec.testRatio ?? (named && !isGate(spec.name) ? DEFAULT_TEST_RATIO : 0);
   const order = points.map((_, k) => k);
@@ -100,7 +116,13 @@ export function buildDataset(spec: DatasetSpec): Dataset {
   const testPoints = order.slice(points.length - nTest).map((k) => points[k]);
   const inputDim = points[0].x.length;
   const targetDim = points[0].y.length;
-  return { inputDim, targetDim, train: toSplit(trainPoints, inputDim, targetDim), test: toSplit(testPoints, inputDim, targetDim) };
+  const task = named && isRegression(spec.name) ? "regression" : "classification";
+  const train = toSplit(trainPoints, inputDim, targetDim);
+  const test = toSplit(testPoints, inputDim, targetDim);
+  if (isIdentityFeatures(features)) return { inputDim, targetDim, task, train, test };
+  if (inputDim !== 2) throw new Error(`features: need 2-D points, the data has ${inputDim} inputs`);
+  const withFeatures = (s: Split): Split => ({ ...s, x: applyFeatures(features!, s.x, s.n) });
+  return { inputDim: features!.length, targetDim, task, train: withFeatures(train), test: withFeatures(test) };
 }
 
 function toSplit(points: Point[], inputDim: number, targetDim: number): Split {
@@ -119,6 +141,7 @@ export function datasetShape(spec: DatasetSpec): { inputDim: number; targetDim: 
   const size = named ? (isGate(spec.name) ? 4 : spec.size ?? DEFAULT_GENERATED_SIZE) : spec.points.length;
   const testRatio = spec.testRatio ?? (named && !isGate(spec.name) ? DEFAULT_TEST_RATIO : 0);
   const inputDim = named ? 2 : spec.points[0]?.x.length ?? 0;
-  const targetDim = named ? 1 : spec.points[0]?.y.length ?? 0;
+  const classes = named && acceptsClasses(spec.name) ? spec.classes ?? 2 : 2;
+  const targetDim = named ? (classes > 2 ? classes : 1) : spec.points[0]?.y.length ?? 0;
   return { inputDim, targetDim, size, trainSize: size - Math.floor(size * testRatio) };
 }

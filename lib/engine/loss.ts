@@ -54,13 +54,25 @@ export const LOSSES = {
     formula: "L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]",
     derFormula: "∂L/∂ŷ = (ŷ − y) / (ŷ·(1 − ŷ))",
   },
+  /**
+   * Categorical cross-entropy over a softmax output with one-hot targets: L = −Σ_k y_k ln ŷ_k. A term
+   * with y_k = 0 is exactly 0 (never 0·ln 0 = NaN), and ŷ is clamped to [ε, 1] as in bce, so a
+   * confidently wrong output costs at most −ln ε. The trainer never multiplies `der` by the softmax's
+   * Jacobian: with Σ_k y_k = 1 the chain rule collapses to δ_k = ∂L/∂z_k = ŷ_k − y_k, computed directly.
+   */
+  ce: {
+    fn: (yhat: number, y: number) => (y === 0 ? 0 : -y * Math.log(yhat < BCE_EPSILON ? BCE_EPSILON : yhat)),
+    der: (yhat: number, y: number) => (y === 0 ? 0 : -y / (yhat < BCE_EPSILON ? BCE_EPSILON : yhat)),
+    formula: "L = −Σ_k y_k·ln ŷ_k",
+    derFormula: "∂L/∂ŷ_k = −y_k / ŷ_k",
+  },
 } as const satisfies Record<string, Loss>;
 
 /** Name of a loss. */
 export type LossName = keyof typeof LOSSES;
 
 /** Loss names a config may choose (the seed's sign slip is kept for demonstrations only). */
-export const CONFIG_LOSS_NAMES = ["mse", "bce"] as const satisfies readonly LossName[];
+export const CONFIG_LOSS_NAMES = ["mse", "bce", "ce"] as const satisfies readonly LossName[];
 
 /** How far from 0 and 1 binary cross-entropy clamps ŷ (ln ε ≈ −27.6). */
 export const BCE_EPSILON = 1e-12;
@@ -76,7 +88,13 @@ function clampProbability(yhat: number): number {
  */
 export const BCE_SIGMOID_DELTA_FORMULA = "δ = ∂L/∂ŷ · σ'(z) = (ŷ − y) / (ŷ·(1 − ŷ)) · ŷ·(1 − ŷ) = ŷ − y";
 
-/** True when the output delta is computed as ŷ − y (binary cross-entropy on a sigmoid output). */
+/** The output delta of cross-entropy with a softmax output, as printed in explanations. */
+export const CE_SOFTMAX_DELTA_FORMULA = "δ_k = ∂L/∂z_k = Σ_j (−y_j/ŷ_j)·ŷ_j([j = k] − ŷ_k) = ŷ_k·Σ_j y_j − y_k = ŷ_k − y_k";
+
+/**
+ * True when the output delta is computed as ŷ − y: binary cross-entropy on a sigmoid output, or
+ * cross-entropy on a softmax output (one-hot targets, Σ_k y_k = 1).
+ */
 export function usesSimplifiedDelta(loss: Loss, output: Activation): boolean {
-  return loss === LOSSES.bce && output === ACTIVATIONS.sigmoid;
+  return (loss === LOSSES.bce && output === ACTIVATIONS.sigmoid) || (loss === LOSSES.ce && output === ACTIVATIONS.softmax);
 }

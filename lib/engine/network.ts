@@ -1,4 +1,7 @@
-import { ACTIVATIONS, type Activation } from "./activations";
+import { ACTIVATIONS, softmaxInPlace, type Activation } from "./activations";
+
+/** Kind of the softmax, which is applied to a whole layer after its z are known. */
+export const SOFTMAX_KIND = 5;
 
 /** Activation kinds as small integers, so the hot loops branch instead of calling through closures. */
 export const KIND = new Map<Activation, number>([
@@ -7,6 +10,7 @@ export const KIND = new Map<Activation, number>([
   [ACTIVATIONS.relu, 2],
   [ACTIVATIONS["leaky-relu"], 3],
   [ACTIVATIONS.linear, 4],
+  [ACTIVATIONS.softmax, SOFTMAX_KIND],
 ]);
 
 // The ACTIVATIONS closures themselves (one definition of each function), held in constants so the call
@@ -103,6 +107,7 @@ export class Network {
         z[outOff + i] = s;
         a[outOff + i] = activate(kind, s, f);
       }
+      if (kind === SOFTMAX_KIND) softmaxInPlace(z, a, outOff, 1, nOut);
     }
     return this.a[last];
   }

@@ -18,7 +18,7 @@ export interface LoggedControl {
  * Controls that start a new run at step 0 (a run boundary). A control that replaces the run joins this
  * list, and the server, the replay and the run listing all follow.
  */
-export const RUN_STARTING_ACTIONS: readonly string[] = ["reset", "preset", "data"];
+export const RUN_STARTING_ACTIONS: readonly string[] = ["reset", "preset", "data", "edit"];
 
 /** True when a logged action starts a new run. */
 export function startsRun(action: string): boolean {
@@ -39,6 +39,7 @@ function hyperPart(payload: unknown): Partial<Hyper> {
   if (p.learningRate !== undefined) change.learningRate = p.learningRate;
   if (p.batchSize !== undefined) change.batchSize = p.batchSize;
   if (p.regularization !== undefined) change.regularization = p.regularization;
+  if (p.lrSchedule !== undefined) change.lrSchedule = p.lrSchedule;
   return change;
 }
 

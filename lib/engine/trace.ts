@@ -1,5 +1,6 @@
 import { usesSimplifiedDelta } from "./loss";
 import { describeParams } from "./names";
+import { scheduledRate } from "./schedule";
 import type { Regularization } from "./types";
 import type { Trainer } from "./trainer";
 
@@ -7,7 +8,10 @@ import type { Trainer } from "./trainer";
 export interface ExampleTrace {
   /** Index of the example in the training split. */
   index: number;
+  /** The network's inputs: the features of the point when the config lists features, else the point. */
   x: number[];
+  /** The raw data point (x1, x2) the features were computed from; only when the config lists features. */
+  point?: number[];
   y: number[];
   /** z[l][i] (z[0] is empty: inputs have no pre-activation). */
   z: number[][];
@@ -90,7 +94,8 @@ export function buildTrace(t: Trainer, before: number[], examples: ExampleTrace[
     step: ok ? t.step : t.step + 1,
     epoch: t.epoch,
     diverged: !ok,
-    learningRate: t.hyper.learningRate,
+    // the rate of this update: the schedule's rate after step − 1 updates
+    learningRate: scheduledRate(t.hyper.learningRate, t.hyper.lrSchedule, ok ? t.step - 1 : t.step),
     batchSize: examples.length,
     regularization: { ...reg },
     examples,

@@ -7,6 +7,8 @@ import { LOSSES, type Loss } from "./loss";
 import { isSeedNetwork } from "./names";
 import { Network } from "./network";
 import { Mulberry32, mixSeed, shuffleInPlace } from "./random";
+import { scheduledRate } from "./schedule";
+import { recordExample } from "./record";
 import { buildTrace, type ExampleTrace, type StepTrace } from "./trace";
 import type { EngineConfig, Hyper } from "./types";
 
@@ -26,6 +28,7 @@ export interface TrainerState {
 /** Loss and accuracy of the current parameters over one split. */
 export interface Evaluation {
   loss: number;
+  /** Share of examples classified right; NaN for regression, where only the loss means something. */
   accuracy: number;
 }
 
@@ -64,12 +67,12 @@ export class Trainer {
     this.net = new Network(this.layout, ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]);
     this.loss = LOSSES[config.loss];
     this.pass = new BatchPass(this.layout, this.net, this.loss);
-    this.data = buildDataset(config.dataset);
+    this.data = buildDataset(config.dataset, config.features);
     if (this.data.train.n === 0) throw new Error("dataset: the training split is empty");
     this.theta = config.params ? flattenParams(this.layout, config.params) : initParams(this.layout, config.init);
     this.next = new Float64Array(this.layout.count);
     this.grad = new Float64Array(this.layout.count);
-    this.hyper = { learningRate: config.learningRate, batchSize: config.batchSize, regularization: { ...config.regularization } };
+    this.hyper = copyHyper(config);
     this.order = new Int32Array(this.data.train.n);
     this.shuffleOrder();
     const canSpecialise = options.specialise !== false && isSeedNetwork(config.layers);
@@ -88,7 +91,7 @@ export class Trainer {
     if (state.params.length !== this.layout.count) throw new Error(`seek: expected ${this.layout.count} params, got ${state.params.length}`);
     if (!(state.cursor >= 0 && state.cursor < this.data.train.n)) throw new Error(`seek: cursor ${state.cursor} outside the training split of ${this.data.train.n}`);
     this.theta.set(state.params);
-    this.hyper = { ...state.hyper, regularization: { ...state.hyper.regularization } };
+    this.hyper = copyHyper(state.hyper);
     this.step = state.step;
     this.epoch = state.epoch;
     this.cursor = state.cursor;
@@ -97,12 +100,14 @@ export class Trainer {
 
   /** A copy of the state, for checkpoints. */
   exportState(): TrainerState {
-    return { step: this.step, epoch: this.epoch, cursor: this.cursor, params: this.theta.slice(), hyper: { ...this.hyper, regularization: { ...this.hyper.regularization } } };
+    return { step: this.step, epoch: this.epoch, cursor: this.cursor, params: this.theta.slice(), hyper: copyHyper(this.hyper) };
   }
 
-  /** Changes hyperparameters from the next step on. */
+  /** Changes hyperparameters from the next step on (a new schedule without `start` starts at this step). */
   setHyper(change: Partial<Hyper>): void {
     const hyper = { ...this.hyper, ...change };
+    // a schedule set during a run counts its updates from here
+    if (change.lrSchedule !== undefined && change.lrSchedule.start === undefined) hyper.lrSchedule = { ...change.lrSchedule, start: this.step };
     if (!(hyper.learningRate > 0) || !Number.isFinite(hyper.learningRate)) throw new Error(`learningRate: must be a positive finite number, got ${hyper.learningRate}`);
     if (!Number.isInteger(hyper.batchSize) || hyper.batchSize < 1 || hyper.batchSize > this.data.train.n) {
       throw new Error(`batchSize: must be an integer in 1..${this.data.train.n}, got ${hyper.batchSize}`);
@@ -118,9 +123,8 @@ export class Trainer {
 
   /** One SGD step (the hot path: no allocation). Returns false, changing nothing, if it diverged. */
   stepOnce(): boolean {
-    const { hyper } = this;
     if (this.usesSeedKernel()) {
-      const loss = this.seedKernel!(this.theta, this.data.train.x, this.data.train.y, this.order[this.cursor], hyper.learningRate);
+      const loss = this.seedKernel!(this.theta, this.data.train.x, this.data.train.y, this.order[this.cursor], this.rate());
       if (loss !== loss) return this.reject();
       this.lastLoss = loss;
       this.advance(1);
@@ -131,7 +135,7 @@ export class Trainer {
 
   /** Runs up to `count` steps, stopping at divergence; returns how many were applied. */
   run(count: number): number {
-    if (!this.usesSeedKernel()) {
+    if (!this.usesSeedKernel() || (this.hyper.lrSchedule !== undefined && this.hyper.lrSchedule.kind !== "constant")) {
       for (let k = 0; k < count; k++) if (!this.stepOnce()) return k;
       return count;
     }
@@ -162,6 +166,11 @@ export class Trainer {
     return done;
   }
 
+  /** The learning rate of the next update (the base rate, or the schedule's rate at this step). */
+  rate(): number {
+    return scheduledRate(this.hyper.learningRate, this.hyper.lrSchedule, this.step);
+  }
+
   private usesSeedKernel(): boolean {
     return this.seedKernel !== null && this.hyper.batchSize === 1 && this.hyper.regularization.kind === "none";
   }
@@ -186,7 +195,7 @@ export class Trainer {
       for (let k = 0; k < targetDim; k++) lossSum += this.loss.fn(out[k], split.y[e * targetDim + k]);
       if (isCorrect(out, split.y, e * targetDim)) correct++;
     }
-    return { loss: lossSum / split.n, accuracy: correct / split.n };
+    return { loss: lossSum / split.n, accuracy: this.data.task === "regression" ? NaN : correct / split.n };
   }
 
   /** Data gradient (mean over the batch) and regularisation term for θ, written by the last general step. */
@@ -197,10 +206,11 @@ export class Trainer {
   private runBatch(records: ExampleTrace[] | null): boolean {
     const { theta, grad, next, pass } = this;
     const { train } = this.data;
-    const { learningRate: lr, regularization: reg } = this.hyper;
+    const reg = this.hyper.regularization;
+    const lr = this.rate();
     const batch = this.nextBatchSize();
     const lossSum = pass.run(theta, train.x, train.y, this.order, this.cursor, batch, grad);
-    if (records) for (let e = 0; e < batch; e++) records.push(recordExample(pass, this.net.nOff, this.order[this.cursor + e], e, train, this.data.inputDim, this.data.targetDim));
+    if (records) for (let e = 0; e < batch; e++) records.push(recordExample(pass, this.net.nOff, this.order[this.cursor + e], e, train, this.data.inputDim, this.data.targetDim, this.config.features !== undefined));
     const meanLoss = lossSum / batch;
     const isWeight = this.layout.isWeight;
     let check = meanLoss * 0; // x·0 is NaN exactly when x is NaN or ±Infinity
@@ -246,6 +256,13 @@ export class Trainer {
   }
 }
 
+/** A copy of the hyperparameters (nested objects too), without a schedule field when there is none. */
+function copyHyper(h: Hyper): Hyper {
+  const hyper: Hyper = { learningRate: h.learningRate, batchSize: h.batchSize, regularization: { ...h.regularization } };
+  if (h.lrSchedule !== undefined) hyper.lrSchedule = { ...h.lrSchedule };
+  return hyper;
+}
+
 /** Single output: ŷ ≥ 0.5 predicts class 1. Several outputs: the largest output names the class. */
 function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
   if (out.length === 1) return out[0] >= 0.5 === y[yOff] >= 0.5;
@@ -256,36 +273,6 @@ function isCorrect(out: Float64Array, y: Float64Array, yOff: number): boolean {
     if (y[yOff + k] > y[yOff + target]) target = k;
   }
   return best === target;
-}
-
-/** Example e of the last batch pass (training example `index`), copied out for the trace. */
-function recordExample(pass: BatchPass, nOff: Int32Array, index: number, e: number, split: Split, inputDim: number, targetDim: number): ExampleTrace {
-  const layers = nOff.length - 1;
-  const z: number[][] = [[]];
-  const a: number[][] = [column(pass.a, pass.batch, e, 0, nOff[1])];
-  const delta: number[][] = [[]];
-  for (let l = 1; l < layers; l++) {
-    z.push(column(pass.z, pass.batch, e, nOff[l], nOff[l + 1]));
-    a.push(column(pass.a, pass.batch, e, nOff[l], nOff[l + 1]));
-    delta.push(column(pass.delta, pass.batch, e, nOff[l], nOff[l + 1]));
-  }
-  return {
-    index,
-    x: toArray(split.x, index * inputDim, (index + 1) * inputDim),
-    y: toArray(split.y, index * targetDim, (index + 1) * targetDim),
-    z,
-    a,
-    loss: pass.exampleLoss[e],
-    dLdyhat: column(pass.dLdyhat, pass.batch, e, 0, targetDim),
-    delta,
-  };
-}
-
-/** Example e's neurons [from, to) of a neuron-major batch buffer with `batch` examples per neuron. */
-function column(values: Float64Array, batch: number, e: number, from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let n = from; n < to; n++) out.push(values[n * batch + e]);
-  return out;
 }
 
 /** Copies src[from, to) into a plain array (faster than Array.from for small typed arrays). */

@@ -1,4 +1,6 @@
 import type { ActivationName } from "./activations";
+import type { FeatureName } from "./features";
+import type { LrSchedule } from "./schedule";
 import type { LossName } from "./loss";
 
 /** Regularisation of weights (never biases). */
@@ -21,11 +23,11 @@ export interface Point {
 }
 
 /** Names of the built-in datasets. */
-export type DatasetName = "xor" | "and" | "or" | "nand" | "circle" | "xor-cloud" | "gaussian" | "spiral";
+export type DatasetName = "xor" | "and" | "or" | "nand" | "circle" | "xor-cloud" | "gaussian" | "spiral" | "plane" | "multi-gaussian";
 
 /** A dataset: a named, seeded generator or explicit points. */
 export type DatasetSpec =
-  | { name: DatasetName; seed: number; size?: number; noise: number; testRatio?: number }
+  | { name: DatasetName; seed: number; size?: number; noise: number; testRatio?: number; classes?: number }
   | { points: Point[]; seed: number; testRatio?: number };
 
 /** Weight initialisation. */
@@ -38,7 +40,10 @@ export interface InitSpec {
 
 /** Hyperparameters that may change while a session runs (take effect from the next step). */
 export interface Hyper {
+  /** Base rate η (the rate of every update without a schedule). */
   learningRate: number;
+  /** How the rate changes with the number of updates applied; absent means constant. */
+  lrSchedule?: LrSchedule;
   batchSize: number;
   regularization: Regularization;
 }
@@ -46,6 +51,8 @@ export interface Hyper {
 /** A fully resolved, validated engine configuration (the output of `lib/schemas.ts`). */
 export interface EngineConfig extends Hyper {
   layers: number[];
+  /** Input features of each 2-D point; absent means the data's own inputs (x1, x2 for every built-in set). */
+  features?: FeatureName[];
   activation: { hidden: ActivationName; output: ActivationName };
   loss: LossName;
   init: InitSpec;

@@ -1,5 +1,5 @@
 import type { ExampleTrace } from "../engine/trace";
-import { aName, deltaName, dOutName, eq, exampleGradient, slopeOf, zName, type ExplainContext } from "./context";
+import { aName, deltaName, dOutName, eq, exampleGradient, isSoftmaxOutput, slopeOf, zName, type ExplainContext } from "./context";
 import { perExample, slopeList } from "./chain-common";
 import { simplifiedDeltaEquation } from "./loss";
 
@@ -13,9 +13,11 @@ export function explainDeltaChain(ctx: ExplainContext, n: number): string {
     ctx.heading(1, `${n}. Chain rule: the gradient of every parameter`),
     "The chain-rule products of the seed document share their beginnings, so backpropagation computes them once per neuron as δ = ∂L/∂z, from the output back to the first hidden layer:",
     [
-      ctx.trace.simplifiedOutputDelta
-        ? "- output neuron k: `δo_k = ∂L/∂ŷ_k · σ'(zo_k) = ŷ_k − y_k` (binary cross-entropy with a sigmoid output: σ' cancels the derivative's denominator)"
-        : "- output neuron k: `δo_k = ∂L/∂ŷ_k · f'(zo_k)`",
+      !ctx.trace.simplifiedOutputDelta
+        ? "- output neuron k: `δo_k = ∂L/∂ŷ_k · f'(zo_k)`"
+        : isSoftmaxOutput(ctx)
+          ? "- output neuron k: `δo_k = ∂L/∂zo_k = ŷ_k − y_k` (cross-entropy with a softmax output: the sum over the softmax's Jacobian collapses)"
+          : "- output neuron k: `δo_k = ∂L/∂ŷ_k · σ'(zo_k) = ŷ_k − y_k` (binary cross-entropy with a sigmoid output: σ' cancels the derivative's denominator)",
       "- hidden neuron j: `δ_j = (Σ_i w[i,j]·δ_i) · f'(z_j)`, summing over the neurons i that j feeds",
       "- then every weight `∂L/∂w[i,j] = δ_i · a_j` and every bias `∂L/∂b[i] = δ_i`",
     ].join("\n"),
@@ -31,7 +33,7 @@ function layerBlocks(ctx: ExplainContext, ex: ExampleTrace, depth: number): stri
   for (let l = last; l >= 1; l--) {
     const neurons = Array.from({ length: sizes[l] }, (_, i): [number, number] => [l, i]);
     out.push(ctx.heading(depth, l === last ? `Output layer (layer ${l})` : `Hidden layer ${l}`));
-    out.push(slopeList(ctx, ex, neurons));
+    if (!(l === last && isSoftmaxOutput(ctx))) out.push(slopeList(ctx, ex, neurons));
     out.push(neurons.map(([, i]) => `- ${eq(deltaEquation(ctx, ex, l, i))}`).join("\n"));
     out.push(gradientLines(ctx, ex, l - 1));
   }

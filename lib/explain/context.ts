@@ -1,6 +1,7 @@
 import { ACTIVATIONS, type Activation } from "../engine/activations";
 import { createLayout } from "../engine/layout";
 import { LOSSES, type Loss } from "../engine/loss";
+import { inputLabel, isIdentityFeatures } from "../engine/features";
 import { describeParams, isSeedNetwork, neuronName, preActivationName, type ParamInfo } from "../engine/names";
 import type { ExampleTrace, StepTrace } from "../engine/trace";
 import type { EngineConfig } from "../engine/types";
@@ -46,7 +47,7 @@ export function createContext(config: EngineConfig, trace: StepTrace, options: E
     trace,
     sizes: layout.sizes,
     last: layout.sizes.length - 1,
-    seed: isSeedNetwork(layout.sizes),
+    seed: isSeedNetwork(layout.sizes) && isIdentityFeatures(config.features),
     params,
     loss: LOSSES[config.loss],
     param: (l, i, j) => byPosition.get(`${l}:${i}:${j}`)!,
@@ -70,9 +71,14 @@ export function slopeOf(ctx: ExplainContext, ex: ExampleTrace, l: number, i: num
   return activationOf(ctx, l).der(ex.z[l][i], ex.a[l][i]);
 }
 
-/** a1, x2, ŷ, a2[3] … */
+/** a1, x2, ŷ, a2[3] …; an input is named by its feature (x1², sin(x2)) when the config lists features. */
 export function aName(ctx: ExplainContext, l: number, i: number): string {
-  return neuronName(ctx.sizes, l, i);
+  return l === 0 && ctx.config.features ? inputLabel(ctx.config.features, i) : neuronName(ctx.sizes, l, i);
+}
+
+/** True when the output layer is a softmax (its δ comes from cross-entropy as ŷ − y). */
+export function isSoftmaxOutput(ctx: ExplainContext): boolean {
+  return ctx.config.activation.output === "softmax";
 }
 
 /** z1, zo, z2[3] … */

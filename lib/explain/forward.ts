@@ -1,5 +1,6 @@
 import type { ExampleTrace } from "../engine/trace";
-import { activationOf, aName, eq, exampleLabel, functionName, zName, type ExplainContext } from "./context";
+import { activationOf, aName, eq, exampleLabel, functionName, isSoftmaxOutput, zName, type ExplainContext } from "./context";
+import { featureLine, softmaxLines } from "./softmax";
 
 /** Section "Forward pass": every z = Σ w·a + b and a = f(z) with the numbers plugged in. */
 export function explainForward(ctx: ExplainContext, n: number): string {
@@ -14,7 +15,10 @@ export function explainForward(ctx: ExplainContext, n: number): string {
   for (const ex of trace.examples) {
     if (batched) out.push(ctx.heading(2, capitalise(exampleLabel(ctx, ex))));
     else out.push(`This step uses ${exampleLabel(ctx, ex).replace(":", " of the training split:")}.`);
+    const features = featureLine(ctx, ex);
+    if (features) out.push(features);
     out.push(forwardLines(ctx, ex).join("\n"));
+    if (isSoftmaxOutput(ctx)) out.push(`The output layer is a softmax: it turns the z of all ${ctx.sizes[ctx.last]} outputs into probabilities that sum to 1.`, softmaxLines(ctx, ex).join("\n"));
   }
   return out.join("\n\n");
 }
@@ -37,6 +41,7 @@ function forwardLines(ctx: ExplainContext, ex: ExampleTrace): string[] {
       numbers.push(fmt.term(trace.before[b.index]));
       const z = zName(ctx, l, i);
       lines.push(`- ${eq(`${z} = ${symbols.join(" + ")} = ${numbers.join(" + ")} = ${fmt.num(ex.z[l][i])}`)}`);
+      if (l === ctx.last && isSoftmaxOutput(ctx)) continue; // softmax lines follow, over the whole layer
       lines.push(`- ${eq(`${aName(ctx, l, i)} = f(${z}) = ${functionName(f)}(${fmt.num(ex.z[l][i])}) = ${fmt.num(ex.a[l][i])}`)}`);
     }
   }

@@ -1,3 +1,5 @@
+import { FEATURES } from "../engine/features";
+import { describeSchedule } from "../engine/schedule";
 import { aName, activationOf, eq, type ExplainContext } from "./context";
 
 /** Title and set-up: the network, its activations, the loss and the hyperparameters of this step. */
@@ -10,14 +12,17 @@ export function explainHeader(ctx: ExplainContext): string {
   const description = ctx.seed
     ? `The seed document's ${shape} network: inputs x1, x2 → hidden neurons a1, a2 → output ŷ, ${count} parameters.`
     : `A ${shape} network: ${sizes[0]} inputs, ${last > 1 ? `${hiddenLayers(sizes.slice(1, last))}, ` : ""}${sizes[last]} ${sizes[last] === 1 ? "output" : "outputs"}; ${count} parameters.`;
-  const lossFormula = sizes[last] === 1 ? ctx.loss.formula : "L = Σ_k (y_k − ŷ_k)²";
+  const lossFormula = sizes[last] === 1 || ctx.config.loss === "ce" ? ctx.loss.formula : ctx.config.loss === "bce" ? "L = Σ_k −[y_k·ln ŷ_k + (1 − y_k)·ln(1 − ŷ_k)]" : "L = Σ_k (y_k − ŷ_k)²";
+  const features = ctx.config.features;
   const reg = trace.regularization;
+  const scheduled = ctx.config.lrSchedule !== undefined && ctx.config.lrSchedule.kind !== "constant";
   const settings = [
-    `Learning rate η = ${fmt.num(trace.learningRate)}`,
+    `Learning rate η = ${fmt.num(trace.learningRate)}${scheduled ? ` (this step's rate; schedule ${describeSchedule(ctx.config.lrSchedule)} from base η = ${fmt.num(ctx.config.learningRate)})` : ""}`,
     `batch of ${trace.examples.length} ${trace.examples.length === 1 ? "example" : "examples"}`,
     reg.kind === "none" ? "no regularisation" : `${reg.kind.toUpperCase()} regularisation with λ = ${fmt.num(reg.rate)}`,
   ];
   const lines = [
+    features ? `- Inputs: the features ${features.map((f) => eq(FEATURES[f].label)).join(", ")} of each point (x1, x2)` : null,
     last > 1 ? `- Hidden activation: ${eq(hidden.formula)}, slope ${eq(hidden.derFormula)}` : null,
     `- Output activation: ${eq(output.formula)}, slope ${eq(output.derFormula)}`,
     `- Loss: ${eq(lossFormula)}`,

@@ -1,12 +1,14 @@
 import { BCE_EPSILON, type LossName } from "../engine/loss";
 import type { ExampleTrace } from "../engine/trace";
-import { aName, deltaName, dOutName, eq, zName, type ExplainContext } from "./context";
+import { aName, deltaName, dOutName, eq, isSoftmaxOutput, zName, type ExplainContext } from "./context";
+import { CE_NOTE, softmaxDeltaEquation } from "./softmax";
 
 /** How each loss is written, given the printed forms of y and ŷ (names or numbers). */
 const NOTATION: Record<LossName, { loss(y: string, yhat: string): string; der(y: string, yhat: string): string }> = {
   mse: { loss: (y, yhat) => `(${y} − ${yhat})²`, der: (y, yhat) => `2(${yhat} − ${y})` },
   "mse-seed-sign": { loss: (y, yhat) => `(${y} − ${yhat})²`, der: (y, yhat) => `2(${y} − ${yhat})` },
   bce: { loss: (y, yhat) => `−[${y}·ln ${yhat} + (1 − ${y})·ln(1 − ${yhat})]`, der: (y, yhat) => `(${yhat} − ${y}) / (${yhat}·(1 − ${yhat}))` },
+  ce: { loss: (y, yhat) => `−${y}·ln ${yhat}`, der: (y, yhat) => `−${y} / ${yhat}` },
 };
 
 /** What one example's loss is called in the prose. */
@@ -14,6 +16,7 @@ const LOSS_WORDS: Record<LossName, { each: string; one: string }> = {
   mse: { each: "Each example's squared error", one: "The squared error of the prediction:" },
   "mse-seed-sign": { each: "Each example's squared error", one: "The squared error of the prediction:" },
   bce: { each: "Each example's binary cross-entropy", one: "The binary cross-entropy of the prediction (ŷ read as the probability of class 1):" },
+  ce: { each: "Each example's cross-entropy (a term with y_k = 0 is 0)", one: "The cross-entropy of the prediction (ŷ_k read as the probability of class k; a term with y_k = 0 is 0):" },
 };
 
 /** Why binary cross-entropy pairs with a sigmoid output, and what the engine does at ŷ = 0 or 1. */
@@ -68,12 +71,18 @@ export function explainOutputGradient(ctx: ExplainContext, n: number): string {
   }
   out.push(lines.join("\n"));
   if (trace.simplifiedOutputDelta) {
-    out.push("With the sigmoid output, the output neuron's error δ = ∂L/∂ŷ · σ'(z) simplifies to ŷ − y:");
+    out.push(
+      isSoftmaxOutput(ctx)
+        ? "With the softmax output, each output neuron's error δ_k = ∂L/∂zo_k (summed over every ŷ_j that zo_k moves) simplifies to ŷ_k − y_k:"
+        : "With the sigmoid output, the output neuron's error δ = ∂L/∂ŷ · σ'(z) simplifies to ŷ − y:",
+    );
     out.push(simplifiedDeltaLines(ctx).join("\n"));
   }
-  out.push(ctx.config.loss === "bce" ? BCE_NOTE : ctx.config.loss === "mse" ? SEED_SLIP_NOTE : SEED_SLIP_DEMO_NOTE);
+  out.push(NOTES[ctx.config.loss]);
   return out.join("\n\n");
 }
+
+const NOTES: Record<LossName, string> = { mse: SEED_SLIP_NOTE, "mse-seed-sign": SEED_SLIP_DEMO_NOTE, bce: BCE_NOTE, ce: CE_NOTE };
 
 /** δo = ∂L/∂ŷ · σ'(zo) = ŷ − y with the numbers, for each example and output. */
 function simplifiedDeltaLines(ctx: ExplainContext): string[] {
@@ -90,6 +99,7 @@ function simplifiedDeltaLines(ctx: ExplainContext): string[] {
 
 /** `δo = ∂L/∂ŷ · σ'(zo) = ŷ − y = 0.7 − 1 = −0.3` for output k of one example. */
 export function simplifiedDeltaEquation(ctx: ExplainContext, ex: ExampleTrace, k: number): string {
+  if (isSoftmaxOutput(ctx)) return softmaxDeltaEquation(ctx, ex, k);
   const { fmt, last } = ctx;
   const yhat = aName(ctx, last, k);
   return `${deltaName(ctx, last, k)} = ${dOutName(ctx, k)} · σ'(${zName(ctx, last, k)}) = ${yhat} − ${yName(ctx, k)} = ${fmt.term(ex.a[last][k])} − ${fmt.term(ex.y[k])} = ${fmt.num(ex.delta[last][k])}`;
@@ -104,6 +114,7 @@ function lossEquation(ctx: ExplainContext, ex: ExampleTrace): string {
     symbolic.push(notation.loss(yName(ctx, k), aName(ctx, last, k)));
     numeric.push(notation.loss(fmt.term(ex.y[k]), fmt.term(ex.a[last][k])));
   }
+  if (ctx.config.loss === "ce") return `L = −(${symbolic.map((t) => t.slice(1)).join(" + ")}) = −(${numeric.map((t) => t.slice(1)).join(" + ")}) = ${fmt.num(ex.loss)}`;
   return `L = ${symbolic.join(" + ")} = ${numeric.join(" + ")} = ${fmt.num(ex.loss)}`;
 }
 

@@ -4,7 +4,7 @@
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -83,7 +83,17 @@ export function freePort(): Promise<number> {
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** What it has printed so far (stdout and stderr); empty for the baseline. */
+  output(): string;
   stop(): Promise<void>;
+}
+
+/** Options of the product server. */
+export interface ProductOptions {
+  /** A data directory to copy in before starting (an existing database); otherwise it starts empty. */
+  templateDir?: string;
+  /** Keep the data directory when stopping, and where it is (to use it as a template). */
+  keepDataDir?: (dir: string) => void;
 }
 
 /**
@@ -96,10 +106,11 @@ export const PRODUCT_ROOT = process.env.BENCH_PRODUCT_ROOT ? path.resolve(proces
  * The real server (`node --import tsx server/index.ts`, API and sockets only) on PGlite in a temp
  * DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
-export async function startProductServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+export async function startProductServer(env: Record<string, string> = {}, nodeArgs: string[] = [], options: ProductOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), "bp-bench-"));
   tempDirs.add(dataDir);
+  if (options.templateDir) await cp(options.templateDir, dataDir, { recursive: true });
   const child = track(
     spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
       cwd: PRODUCT_ROOT,
@@ -111,7 +122,7 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within 300 s:\n${out}`)), 300_000);
     child.stdout!.on("data", () => {
       if (out.includes("ready on")) {
         clearTimeout(timer);
@@ -123,10 +134,14 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   return {
     url: `http://127.0.0.1:${port}`,
     child,
+    output: () => out,
     async stop() {
       await stopChild(child);
-      await rm(dataDir, { recursive: true, force: true });
-      tempDirs.delete(dataDir);
+      if (options.keepDataDir) options.keepDataDir(dataDir);
+      else {
+        await rm(dataDir, { recursive: true, force: true });
+        tempDirs.delete(dataDir);
+      }
       const errors = out.split("\n").filter((l) => /error|failed/i.test(l));
       if (errors.length > 0) console.error(`bench: server logged ${errors.length} error line(s), first: ${errors[0]}`);
     },
@@ -169,7 +184,7 @@ export async function startBaselineServer(): Promise<ServerProcess> {
   const port = await freePort();
   const child = forkScript("scripts/bench-baseline-server.ts", [String(port)]);
   await nextMessage(child, "ready", 60_000);
-  return { url: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+  return { url: `http://127.0.0.1:${port}`, child, output: () => "", stop: () => stopChild(child) };
 }
 
 /** utime + stime (ms) of a /proc stat file: the whole process, or one thread under task/. */
@@ -182,10 +197,17 @@ function cpuMsOf(statFile: string): number {
 
 /**
  * CPU time (user + system, ms) of a process (all threads) and of its main thread (the event loop;
- * its thread id is the pid), and resident memory (MB), from /proc.
+ * its thread id is the pid), resident memory (MB) and the peak of resident memory since the process
+ * started (VmHWM, MB), from /proc.
  */
-export function sampleProcess(pid: number): { cpuMs: number; mainThreadCpuMs: number; rssMb: number } {
+export function sampleProcess(pid: number): { cpuMs: number; mainThreadCpuMs: number; rssMb: number; peakRssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuMs: cpuMsOf(`/proc/${pid}/stat`), mainThreadCpuMs: cpuMsOf(`/proc/${pid}/task/${pid}/stat`), rssMb: rssKb / 1024 };
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { cpuMs: cpuMsOf(`/proc/${pid}/stat`), mainThreadCpuMs: cpuMsOf(`/proc/${pid}/task/${pid}/stat`), rssMb: kb("VmRSS") / 1024, peakRssMb: kb("VmHWM") / 1024 };
+}
+
+/** Removes a data directory kept with `keepDataDir` (also removed on exit if the bench dies). */
+export async function removeDataDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
 }

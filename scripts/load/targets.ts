@@ -5,7 +5,7 @@
  */
 import { io as connect, type Socket } from "socket.io-client";
 import type { Ack, SessionSnapshot, StepFrame } from "../../lib/protocol";
-import { nextMessage, startBaselineServer, startProductServer, type ServerProcess } from "./processes";
+import { nextMessage, startBaselineServer, startProductServer, type ProductOptions, type ServerProcess } from "./processes";
 
 /** A broadcaster under test. */
 export interface Target {
@@ -51,9 +51,9 @@ function request<T>(socket: Socket, event: string, payload: unknown): Promise<T>
 }
 
 /** The real server with one live session, its instructor joined. */
-export async function startProduct(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Target> {
+export async function startProduct(env: Record<string, string> = {}, nodeArgs: string[] = [], options: ProductOptions = {}): Promise<Target> {
   // Every simulated student comes from 127.0.0.1: raise the per-session and per-IP limits above any N.
-  const server = await startProductServer({ MAX_SOCKETS_PER_SESSION: "100000", MAX_CONNECTIONS_PER_IP: "100000", CONTROLS_PER_SECOND: "1000", ...env }, nodeArgs);
+  const server = await startProductServer({ MAX_SOCKETS_PER_SESSION: "100000", MAX_CONNECTIONS_PER_IP: "100000", CONTROLS_PER_SECOND: "1000", ...env }, nodeArgs, options);
   const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "bench" }) });
   if (res.status !== 201) throw new Error(`creating a session failed: ${res.status} ${await res.text()}`);
   const session = (await res.json()) as { joinCode: string; instructorKey: string };

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
+import { log } from "../log";
 import { lockDir } from "./dir-lock";
 import { createPgliteAdapter } from "./pglite-adapter";
 import { PgliteThread } from "./pglite-thread";
@@ -24,6 +25,10 @@ export async function openPgliteDriver(dataDir: string): Promise<DatabaseDriver>
   } catch (error) {
     await release();
     throw error;
+  }
+  if (pglite.created) {
+    const { ms, maxRssMb } = pglite.created;
+    log.info({ ms, initdbPeakRssMb: maxRssMb }, `created the embedded database in ${(ms / 1000).toFixed(1)} s (initdb process peak RSS ${maxRssMb} MB, exited)`);
   }
   return {
     kind: "pglite",

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { messages, type QueryOptions, type Results } from "@electric-sql/pglite";
+import { ensurePgliteDatabase, type CreatedDatabase } from "./pglite-initdb";
 
 /** A PostgreSQL error as the worker sends it (pglite-worker.mjs `describe`). */
 interface WireError {
@@ -16,7 +17,17 @@ type Request =
   | { op: "begin" }
   | { op: "rollback"; txId: number }
   | { op: "finish"; txId: number; commit: boolean }
+  | { op: "memory" }
   | { op: "close" };
+
+/** The worker thread's memory (bytes): its V8 heap and buffers, and PGlite's WebAssembly heap. */
+export interface WorkerMemory {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  wasmHeap: number;
+}
 
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError };
 
@@ -35,6 +46,14 @@ export interface PgliteThreadTransaction extends PgliteQueryable {
 const WORKER_URL = new URL("./pglite-worker.mjs", import.meta.url);
 
 /**
+ * PostgreSQL settings of the embedded database, for memory: initdb sizes the buffer pool at 128 MB,
+ * and PGlite's WebAssembly heap keeps every page it has touched (it never shrinks), so the pool stayed
+ * resident for the life of the process. 16 MB holds the working set (recent steps, the sessions); the
+ * operating system's page cache serves the rest of the files. See docs/benchmarks.md, "Memory".
+ */
+export const PGLITE_MEMORY_SETTINGS = ["-c", "shared_buffers=16MB"];
+
+/**
  * PGlite running in a worker thread (pglite-worker.mjs), with the subset of PGlite's API that the
  * Prisma adapter (`pglite-prisma-adapter`), the migrator and the write queue's script runner use.
  * Its WebAssembly PostgreSQL then runs beside the event loop instead of on it: a step broadcast to a
@@ -47,16 +66,27 @@ export class PgliteThread implements PgliteQueryable {
   private failure: Error | null = null;
   closed = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    readonly created: CreatedDatabase | null,
+  ) {
     worker.on("message", (reply: Reply) => this.settle(reply));
     worker.on("error", (error) => this.fail(new Error(`the database worker failed: ${error.message}`)));
     worker.on("exit", (code) => this.fail(new Error(`the database worker stopped (exit code ${code})`)));
     worker.unref(); // referenced only while a request is pending (see call): an idle database never keeps Node alive
   }
 
-  /** Starts the worker and opens the database in `dataDir`; rejects if PGlite cannot open it. */
-  static async start(dataDir: string, extraStartParams: string[] = []): Promise<PgliteThread> {
-    const worker = new Worker(WORKER_URL, { workerData: { dataDir, extraStartParams } });
+  /**
+   * Creates the database in `dataDir` if there is none (in a short-lived process, see pglite-initdb.ts),
+   * then starts the worker and opens it; rejects if PGlite cannot open it. `created` is what creating
+   * it cost, or null when it existed.
+   */
+  static async start(dataDir: string, startParams: string[] = []): Promise<PgliteThread> {
+    const extraStartParams = [...PGLITE_MEMORY_SETTINGS, ...startParams];
+    const created = await ensurePgliteDatabase(dataDir, extraStartParams);
+    // No inherited `--import tsx` (the benches start the server so): the worker is plain JavaScript, and
+    // tsx would add a loader thread and its transform of PGlite's modules to the worker's memory.
+    const worker = new Worker(WORKER_URL, { workerData: { dataDir, extraStartParams }, execArgv: [] });
     let onMessage!: (m: { ready: boolean; error?: WireError }) => void;
     let onError!: (error: Error) => void;
     let onExit!: (code: number) => void;
@@ -70,7 +100,7 @@ export class PgliteThread implements PgliteQueryable {
       await worker.terminate();
       throw toError(ready.error!);
     }
-    return new PgliteThread(worker);
+    return new PgliteThread(worker, created);
   }
 
   query<Row>(sql: string, params: unknown[] = [], options: QueryOptions = {}, txId?: number): Promise<Results<Row>> {
@@ -111,6 +141,11 @@ export class PgliteThread implements PgliteQueryable {
     }
     await this.call({ op: "finish", txId, commit: true });
     return result;
+  }
+
+  /** The worker thread's memory, for `npm run bench:memory` (the process's RSS covers every thread). */
+  memory(): Promise<WorkerMemory> {
+    return this.call({ op: "memory" }) as Promise<WorkerMemory>;
   }
 
   /** Closes the database (PGlite checkpoints and shuts down), then stops the worker. */

@@ -52,6 +52,12 @@ async function handle(req) {
       await open.done; // rejects when COMMIT failed (or the transaction was rolled back by design)
       return null;
     }
+    case "memory": {
+      // This thread's V8 heap and buffers (rss is the whole process's), and PGlite's WebAssembly heap,
+      // which grows but never shrinks: every page it has touched stays resident.
+      const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+      return { heapUsed, heapTotal, external, arrayBuffers, wasmHeap: /** @type {any} */ (pglite).Module.HEAPU8.length };
+    }
     case "close":
       if (!pglite.closed) await pglite.close();
       return null;

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
-import { Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
+import { describeStop, isStopReached, productionLimit, Trainer, type EngineConfig, type StepTrace, type StopCondition } from "@/lib/engine";
+import { editedConfig } from "@/lib/edit-schema";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary, type TeachingInfo } from "@/lib/protocol";
 import type { Point } from "@/lib/engine";
@@ -98,6 +99,10 @@ export class LiveSession {
   private chain: Promise<unknown> = Promise.resolve();
   private fastForwarding = false;
   private cancelFastForward = false;
+  /** Where play pauses by itself (`play { until }`, S1), or null. */
+  private stop: StopCondition | null = null;
+  /** The released step reached `stop`: nothing more is computed until the pause it queued has run. */
+  private stopReached = false;
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
   private awayTimer: NodeJS.Timeout | null = null;
@@ -339,7 +344,7 @@ export class LiveSession {
   private async apply(c: Control): Promise<void> {
     switch (c.action) {
       case "play":
-        return this.play(c.stepsPerSecond);
+        return this.play(c.stepsPerSecond, c.until ?? null);
       case "pause":
         if (this.fastForwarding) return;
         await this.halt();
@@ -356,6 +361,8 @@ export class LiveSession {
       case "preset":
       case "data":
         return this.replaceRun(c);
+      case "edit":
+        return this.editRun(c);
       case "set":
         return this.set(c);
       case "fastForward":
@@ -372,11 +379,15 @@ export class LiveSession {
     }
   }
 
-  private async play(stepsPerSecond: number): Promise<void> {
+  private async play(stepsPerSecond: number, until: StopCondition | null): Promise<void> {
+    const at = this.released;
+    if (until && isStopReached(until, { step: at.step, epoch: at.epoch, trainLoss: NaN })) throw new AppError(ErrorCode.BAD_REQUEST, `until: ${describeStop(until)} is already reached (step ${at.step})`);
     const wasPlaying = this.state === "playing";
     this.stepsPerSecond = stepsPerSecond;
+    this.stop = until;
+    this.stopReached = false;
     await this.commitWalk();
-    await this.log({ action: "play", stepsPerSecond });
+    await this.log(until ? { action: "play", stepsPerSecond, until } : { action: "play", stepsPerSecond });
     if (!wasPlaying) {
       this.pipeline.blocked = false; // from diverged: try again (a changed learning rate may help)
       this.state = "playing";
@@ -401,7 +412,7 @@ export class LiveSession {
       }).catch((err) => log.error({ err, sessionId: this.id }, "could not record a divergence"));
       return;
     }
-    this.pipeline.produce(lookaheadSteps(this.stepsPerSecond));
+    if (!this.stopReached) this.pipeline.produce(productionLimit(this.stop, this.source.trainer, this.pipeline.backlog, lookaheadSteps(this.stepsPerSecond)));
     const now = performance.now();
     this.nextTickAt += 1000 / this.stepsPerSecond;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up
@@ -474,6 +485,19 @@ export class LiveSession {
   private async replaceRun(c: Extract<Control, { action: "preset" | "data" }>): Promise<void> {
     const { config, preset } = runFor(this.config, c);
     await this.startRun(config, c, () => (this.teaching.preset = preset));
+  }
+
+  /** `edit`: a new run from the edited config, the current weights that still fit carried over (E1–E4). */
+  private async editRun(c: Extract<Control, { action: "edit" }>): Promise<void> {
+    await this.halt();
+    await this.commitWalk(); // a step walked phase by phase is part of the weights being edited
+    let config: EngineConfig;
+    try {
+      config = editedConfig(this.config, this.source.trainer.theta, c.edit);
+    } catch (error) {
+      throw new AppError(ErrorCode.BAD_REQUEST, `edit: ${(error as Error).message}`);
+    }
+    await this.startRun(config, c);
   }
 
   /** Starts a new run at step 0 from `config`, logging `logged`; `before` runs just before everyone gets the snapshot. */
@@ -574,6 +598,19 @@ export class LiveSession {
     this.history.push([info.step, info.epoch, info.loss, info.trainLoss, info.trainAccuracy, info.testLoss, info.testAccuracy]);
     if (this.history.length > SNAPSHOT_HISTORY * 2) this.history = this.history.slice(-SNAPSHOT_HISTORY);
     this.deps.room.broadcast("session:step", encodeStepFrame(info));
+    const stop = this.stop;
+    if (stop && !this.stopReached && this.state === "playing" && isStopReached(stop, { step: info.step, epoch: info.epoch, trainLoss: info.trainLoss ?? NaN })) {
+      this.stopReached = true;
+      // S1: the same pause an instructor would send, logged, at the step that reached the condition;
+      // `stop` stays set until then, so the play loop computes nothing beyond it meanwhile
+      void this.serialize(async () => {
+        if (this.stop !== stop) return; // a later play replaced the condition
+        this.stop = null;
+        this.stopReached = false;
+        this.reason = `stopped at ${describeStop(stop)} (step ${info.step})`; // the pause's state event carries it
+        await this.apply({ action: "pause" });
+      }).catch((err) => log.error({ err, sessionId: this.id }, "could not pause at the stop condition"));
+    }
   }
 
   private async log(payload: Control | Record<string, unknown>, step = this.released.step): Promise<void> {

@@ -18,10 +18,11 @@ export function runFor(current: EngineConfig, c: Extract<Control, { action: "pre
 
 /** `current` with its dataset replaced by `points` (same network, init and hyperparameters); batch size clamped to the new split. */
 export function configWithPoints(current: EngineConfig, points: Point[], testRatio?: number): EngineConfig {
-  const inputs = current.layers[0];
+  // with input features the points are the raw (x1, x2) the features are computed from
+  const inputs = current.features ? 2 : current.layers[0];
   const outputs = current.layers[current.layers.length - 1];
   points.forEach((p, k) => {
-    if (p.x.length !== inputs) throw bad(`points[${k}].x: expected ${inputs} inputs (the network's input layer), got ${p.x.length}`);
+    if (p.x.length !== inputs) throw bad(`points[${k}].x: expected ${inputs} inputs (${current.features ? "x1, x2: the network's features are computed from them" : "the network's input layer"}), got ${p.x.length}`);
     if (p.y.length !== outputs) throw bad(`points[${k}].y: expected ${outputs} targets (the network's output layer), got ${p.y.length}`);
     if (UNIT_INTERVAL_OUTPUTS.has(current.activation.output) || current.loss === "bce") {
       const j = p.y.findIndex((v) => v < 0 || v > 1);

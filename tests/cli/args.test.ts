@@ -41,7 +41,7 @@ describe("parseCommand", () => {
     [["train", "--steps", "5", "--epochs", "5"], "--steps and --epochs cannot be used together"],
     [["train", "--every", "5"], "--every needs --trace"],
     [["train", "--trace", "xml"], '--trace must be csv or json, got "xml"'],
-    [["train", "--loss", "xent"], '--loss must be mse or bce, got "xent"'],
+    [["train", "--loss", "xent"], '--loss must be mse, bce or ce, got "xent"'],
     [["explain", "--loss"], "--loss needs a value"],
     [["train", "now"], 'unexpected argument "now" for train'],
   ])("%j fails with one clear line", (argv, message) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildDataset } from "@/lib/engine";
+import { buildDataset, isRegression } from "@/lib/engine";
 import { DATASET_NAMES, engineConfigSchema, formatIssues, parseEngineConfig } from "@/lib/schemas";
 
 /** Parses and returns the error message ('' when the config was accepted). */
@@ -55,7 +55,7 @@ describe("engine config", () => {
     ["batchSize ≤ training size", { batchSize: 5 }, /^batchSize: must be ≤ the training split size 4, got 5/],
     ["batchSize integer", { batchSize: 1.5 }, /^batchSize: must be an integer/],
     ["activation name", { activation: { hidden: "softmax" } }, /^activation\.hidden: must be one of sigmoid, tanh, relu, leaky-relu, linear/],
-    ["loss name", { loss: "mae" }, /^loss: must be one of mse, bce$/],
+    ["loss name", { loss: "mae" }, /^loss: must be one of mse, bce, ce$/],
     ["regularisation kind", { regularization: { kind: "l3" } }, /^regularization\.kind: must be none, l1 or l2/],
     ["regularisation rate ≥ 0", { regularization: { kind: "l2", rate: -1 } }, /^regularization\.rate: must be ≥ 0/],
     ["init scheme", { init: { scheme: "zeros" } }, /^init\.scheme: must be xavier, he or uniform/],
@@ -87,9 +87,9 @@ describe("engine config", () => {
     expect(() => parseEngineConfig({ learningRate: -1 })).toThrow(/^learningRate: must be > 0$/);
   });
 
-  it("loss must be mse or bce, named in the message", () => {
-    expect(rejection({ loss: "xent" })).toBe("loss: must be one of mse, bce");
-    expect(rejection({ loss: "mse-seed-sign" })).toBe("loss: must be one of mse, bce");
+  it("loss must be mse, bce or ce, named in the message", () => {
+    expect(rejection({ loss: "xent" })).toBe("loss: must be one of mse, bce, ce");
+    expect(rejection({ loss: "mse-seed-sign" })).toBe("loss: must be one of mse, bce, ce");
     expect(parseEngineConfig({ loss: "bce" }).loss).toBe("bce");
   });
 
@@ -109,8 +109,8 @@ describe("engine config", () => {
     expect(rejection({ layers: [2, 2, 2], loss: "bce", dataset: { points: [{ x: [0, 0], y: [0, 1] }, { x: [1, 1], y: [1, 0.3] }] } })).toBe("");
   });
 
-  it("bce accepts every built-in dataset: all their labels are 0 or 1", () => {
-    for (const name of DATASET_NAMES) {
+  it("bce accepts every built-in classification dataset: all their labels are 0 or 1", () => {
+    for (const name of DATASET_NAMES.filter((n) => !isRegression(n))) {
       const config = parseEngineConfig({ loss: "bce", dataset: { name, noise: 0.3, size: name === "xor" || name === "and" || name === "or" || name === "nand" ? undefined : 200 } });
       const y = buildDataset(config.dataset).train.y;
       expect(y.every((v) => v === 0 || v === 1), name).toBe(true);

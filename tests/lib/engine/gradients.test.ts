@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTIVATION_NAMES, LOSSES, Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
+import { HIDDEN_ACTIVATION_NAMES, LOSSES, Trainer, type EngineConfig, type StepTrace } from "@/lib/engine";
 import { parseEngineConfig } from "@/lib/schemas";
 
 /** Objective the update descends: mean batch loss plus the regularisation penalty (weights only). */
@@ -74,7 +74,7 @@ const REGULARISATION = [
 
 describe("backprop gradients match central finite differences (relative error < 1e-6)", () => {
   for (const net of NETWORKS) {
-    for (const activation of ACTIVATION_NAMES) {
+    for (const activation of HIDDEN_ACTIVATION_NAMES) {
       for (const batchSize of [1, 3]) {
         for (const regularization of REGULARISATION) {
           it(`${net.label}, ${activation}, batch ${batchSize}, regularisation ${regularization.kind}`, () => {

@@ -62,7 +62,7 @@ describe("replay (lib/engine/replay.ts)", () => {
   });
 
   it("knows which controls start a run", () => {
-    expect(["reset", "preset", "data"].every(startsRun)).toBe(true);
+    expect(["reset", "preset", "data", "edit"].every(startsRun)).toBe(true);
     expect(["set", "play", "step", "fastForward"].some(startsRun)).toBe(false);
   });
 });

@@ -75,14 +75,14 @@ describe("PGlite in a worker thread", () => {
     for (const r of rows) expect(r.step).toBe(Number(r.id.slice(1)) % 2 === 1 ? Number(r.id.slice(1)) : 0);
   });
 
-  it("rejects requests after close instead of hanging", async () => {
+  it("rejects requests after close instead of hanging", { timeout: 120_000 }, async () => {
     const thread = await PgliteThread.start(path.join(dir, "closing"));
     expect((await thread.query<{ x: number }>("SELECT 1 AS x")).rows).toEqual([{ x: 1 }]);
     await thread.close();
     await expect(thread.query("SELECT 1")).rejects.toThrow(/closed/);
   });
 
-  it("an open but idle database does not keep Node running (the Prisma CLI never closes it)", async () => {
+  it("an open but idle database does not keep Node running (the Prisma CLI never closes it)", { timeout: 150_000 }, async () => {
     const script = path.join(dir, "open-and-leave.mts");
     await writeFile(
       script,

@@ -32,7 +32,7 @@ export async function startChildServer(env: Record<string, string>, options: { s
     const timer = setTimeout(() => {
       child.kill("SIGKILL"); // never leave a half-started server behind
       reject(new Error(`server did not start:\n${out}`));
-    }, options.startTimeoutMs ?? 60_000);
+    }, options.startTimeoutMs ?? 240_000); // a first start creates the database (initdb): 30–60 s on a loaded machine
     const check = () => {
       if (out.includes("ready on")) {
         clearTimeout(timer);

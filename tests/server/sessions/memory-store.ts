@@ -42,6 +42,7 @@ export class MemoryStore {
         this.run++;
         this.config = op.config;
         this.step = 0;
+        this.checkpoints.set(op.checkpoint.step, { ...op.checkpoint, params: op.checkpoint.params.slice() }); // stored with the new run, atomically
       }
     }
   };
