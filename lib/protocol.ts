@@ -32,8 +32,6 @@ export const joinSchema = z.strictObject({
   sessionId: z.uuid("must be a session id").optional(),
   name: z.string("must be a string").trim().min(1, "must not be empty").max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`).refine(isPlainText, PLAIN_TEXT_MESSAGE),
   instructorKey: z.string("must be a string").min(1).max(200, "too long").optional(),
-  /** Last step this client has applied, when reconnecting: the server replays what it missed. */
-  lastStep: z.int().min(0).optional(),
   /**
    * A secret this browser keeps for the session (sessionStorage), so the server knows it is the same
    * student after a reconnect (one vote per poll, fork limits, Q3). Omit it on the first join: the

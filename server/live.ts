@@ -1,6 +1,6 @@
 import type { App } from "./app";
 import { classifyDbError, describeDbError, probeDatabase } from "./data/db-errors";
-import { attachCluster } from "./cluster";
+import { clusterTopology } from "./cluster";
 import { createFlush } from "./data/write-ops";
 import type { Env } from "./env";
 import type { PrismaClient } from "./generated/prisma/client";
@@ -14,6 +14,9 @@ import { DEFAULT_LIMITS, type Limits } from "./realtime/limits";
 import { socketRoom } from "./realtime/socket-room";
 import { SessionRegistry } from "./sessions/registry";
 import { WriteQueue } from "./sessions/write-queue";
+import { OwnerRouter } from "./owner/router";
+import { SessionOwner } from "./owner/session-owner";
+import { singleProcessTopology } from "./owner/topology";
 import type { FlushFn } from "./sessions/write-ops";
 import { DEFAULT_FORK_LIMITS, type ForkLimits } from "./teaching/forks";
 import { TeachingService } from "./teaching/service";
@@ -24,8 +27,10 @@ export interface LiveService {
   registry: SessionRegistry;
   queue: WriteQueue;
   limits: Limits;
-  /** Polls, forks, presets and own data (single-process mode only, for now). */
-  teaching?: TeachingService;
+  /** Polls and forks of the sessions this node runs. */
+  teaching: TeachingService;
+  /** The one way into a live session, wherever it runs. */
+  router: OwnerRouter;
 }
 
 /** Fork limits in force: the defaults, overridden by environment variables. */
@@ -82,33 +87,44 @@ export function createWriteQueue(flush: FlushFn, prisma: PrismaClient, sessions:
 }
 
 /**
- * Plugs the training sessions into the app: the JSON API before Next, the socket handlers, recovery
- * of unfinished sessions before the port opens, and a flush of everything at shutdown.
+ * Plugs the training sessions into the app, whatever the topology (one process, or a node of a cluster
+ * when REDIS_URL is set): the JSON API before Next, the socket handlers, taking the sessions this node
+ * runs before the port opens, and a flush of everything at shutdown.
  */
 export function attachLiveSessions(app: App, env: Env): LiveService {
-  if (env.REDIS_URL !== undefined) return attachCluster(app, env, env.REDIS_URL);
   const limits = limitsFromEnv(env);
   const prisma = app.db.prisma;
-  const queue = createWriteQueue(app.metrics.timeFlush(createFlush(prisma, app.db.runScript)), prisma, () => registry);
-  const registry: SessionRegistry = new SessionRegistry({ prisma, queue, roomFor: (id) => socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), limits });
+  const topology = env.REDIS_URL !== undefined ? clusterTopology(app, env, env.REDIS_URL, () => registry) : singleProcessTopology(createFlush(prisma, app.db.runScript));
+  const queue = createWriteQueue(app.metrics.timeFlush(topology.flush), prisma, () => registry);
+  const registry: SessionRegistry = new SessionRegistry({
+    prisma,
+    queue,
+    limits,
+    roomFor: (id) => topology.fence(socketRoom(app.io, id, (role) => registry.loaded(id)?.snapshot(role)), id),
+    claim: topology.claim,
+  });
   app.metrics.watch({ sessionsLive: () => registry.liveCount, writeQueueDepth: () => queue.size });
   const forkLimits = forkLimitsFromEnv(env);
   const budgets = budgetsFor(limits, forkLimits);
   const tokens = new ParticipantTokens(loadParticipantSecret({ fromEnv: env.PARTICIPANT_TOKEN_SECRET, dataDir: env.DATA_DIR }));
-  const teaching = new TeachingService({ registry, prisma, roomFor: (id) => socketRoom(app.io, id), forkLimits, tokens, budgets });
-  app.hooks.onRequest.push(createApiHandler({ registry, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, teaching, budgets, tokens }));
+  const teaching = new TeachingService({ registry, prisma, roomFor: (id) => topology.fence(socketRoom(app.io, id), id), forkLimits, tokens, budgets });
+  const owner = new SessionOwner(app.io, { registry, prisma, queue, limits, teaching, holds: topology.holds, release: topology.release });
+  const router = new OwnerRouter(owner, topology.transport, { registry, prisma });
+  const ctx = { registry, owner, queue, limits };
+  app.hooks.onRequest.push(createApiHandler({ registry, router, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, budgets, tokens }));
   app.hooks.onSocketServer.push(async (io) => {
+    await topology.connect(io);
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
+    // Per-address budgets shared by every node of a cluster (atomic in Redis).
+    topology.shareBudgets?.(budgets);
     guardSockets(io, limits, tokens);
-    registerSessionHandlers(io, { registry, prisma, queue, limits, budgets, teaching });
-    const recovered = await registry.recoverAll();
-    await teaching.start();
-    if (recovered > 0) log.info({ recovered }, "recovered unfinished sessions, paused at their last stored step");
+    registerSessionHandlers(io, { router, limits, budgets, tokens });
+    await topology.start(ctx);
+    teaching.start();
   });
   app.hooks.onShutdown.push(async () => {
     teaching.stop();
-    await registry.shutdown();
-    await queue.close();
+    await topology.stop(ctx);
   });
-  return { registry, queue, limits, teaching };
+  return { registry, queue, limits, teaching, router };
 }

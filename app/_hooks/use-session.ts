@@ -5,7 +5,7 @@ import { SessionClient, type JoinIdentity } from "@/app/_lib/session-client";
 import { SessionStore } from "@/app/_lib/session-store";
 
 /**
- * Connects to a session over Socket.IO (auto-reconnecting, re-joining with `lastStep`) and keeps its
+ * Connects to a session over Socket.IO (auto-reconnecting and re-joining) and keeps its
  * state in a store that notifies at most once per animation frame. Pass null to wait (no name yet).
  */
 export function useSession(identity: JoinIdentity | null): { store: SessionStore; client: SessionClient | null } {

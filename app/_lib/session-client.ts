@@ -1,9 +1,10 @@
 import { io, type Socket } from "socket.io-client";
 import type { Ack, ClientToServerEvents, ForkCreated, PollAnswer, PollResult, PollView, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
+import { PROTOCOL_VERSION } from "@/lib/wire";
 import { decodeFrame } from "./wire";
 import type { StepTrace } from "@/lib/engine";
 import { loadParticipantToken, saveParticipantToken } from "./participant-token";
-import { problemFromError, UNREACHABLE } from "./session-problem";
+import { problemFromError, protocolMismatch, UNREACHABLE } from "./session-problem";
 import type { SessionStore } from "./session-store";
 
 /** How long an acknowledgement may take before it counts as failed. */
@@ -23,7 +24,7 @@ export interface JoinIdentity {
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
- * One socket to one session: joins (and re-joins with `lastStep` after a reconnect), feeds every
+ * One socket to one session: joins (and re-joins after a reconnect), feeds every
  * event into the store, and resyncs with a snapshot when a step number is skipped.
  */
 export class SessionClient {
@@ -152,10 +153,16 @@ export class SessionClient {
 
   private async join(): Promise<void> {
     this.failedAttempts = 0;
-    const lastStep = this.store.lastStep();
     const participantToken = loadParticipantToken(this.identity.joinCode);
-    const payload = { ...this.identity, ...(lastStep !== null ? { lastStep } : {}), ...(participantToken ? { participantToken } : {}) };
+    const payload = { ...this.identity, ...(participantToken ? { participantToken } : {}) };
     const res = await this.emit<SessionSnapshot>("session:join", payload);
+    if (res.ok && res.data.protocol !== PROTOCOL_VERSION) {
+      // P6: a page older or newer than the server must not guess at the wire format.
+      this.store.setProblem(protocolMismatch(res.data.protocol));
+      this.stop();
+      this.store.setConnection("offline");
+      return;
+    }
     if (res.ok) {
       const token = res.data.teaching?.participantToken;
       if (token) saveParticipantToken(this.identity.joinCode, token);

@@ -19,3 +19,8 @@ export const UNREACHABLE: SessionProblem = {
   kind: "unreachable",
   message: "Cannot reach the server. Check your network; the page keeps retrying.",
 };
+
+/** The server speaks another protocol version than this page (P6): only a reload helps. */
+export function protocolMismatch(serverVersion: number): SessionProblem {
+  return { kind: "other", message: `This page is out of date (the server speaks protocol ${serverVersion}). Reload the page to continue.` };
+}

@@ -220,7 +220,7 @@ export class SessionStore {
     return this.ring.indexOf(step);
   }
 
-  /** Step number the instructor's next action applies after, for `session:join`'s lastStep. */
+  /** Number of the latest step applied, or null before the first snapshot. */
   lastStep(): number | null {
     return this.draft.latest?.step ?? null;
   }

@@ -12,7 +12,7 @@ import type { SessionRegistry } from "../sessions/registry";
 import { StepSource } from "../sessions/step-source";
 import { lastDeliveredStep } from "./delivered";
 import type { LeaseKeeper } from "./lease-keeper";
-import type { SessionOwner } from "./owner";
+import type { SessionOwner } from "../owner/session-owner";
 import { STREAM_MAX_LEN } from "./redis";
 import { log } from "../log";
 
@@ -90,9 +90,8 @@ export class Takeover {
     const record = await loadSessionRecord(this.deps.prisma, id);
     if (!record) return;
     const resent = await this.resendUndelivered(id, record.step);
-    const session = await registry.get(id);
+    const session = await owner.adopt(id, () => registry.get(id));
     if (!session) return;
-    await owner.adoptParticipants(session);
     log.info({ sessionId: id, step: record.step, state: record.state, resent }, "took over the session at its durable step");
     if (resent === null) this.deps.io.to(sessionRoom(id)).emit("session:snapshot", session.snapshot("student"));
     if (record.state === "playing") {

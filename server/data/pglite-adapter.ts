@@ -1,6 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { AdapterFactory } from "./driver";
+import type { AdapterFactory } from "./driver-types";
 
 type Queryable = Awaited<ReturnType<PrismaPGlite["connect"]>>;
 type Query = Parameters<Queryable["queryRaw"]>[0];

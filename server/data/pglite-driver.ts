@@ -5,7 +5,7 @@ import { log } from "../log";
 import { lockDir } from "./dir-lock";
 import { createPgliteAdapter } from "./pglite-adapter";
 import { PgliteThread } from "./pglite-thread";
-import type { DatabaseDriver } from "./driver";
+import type { DatabaseDriver } from "./driver-types";
 
 /**
  * Opens (creating if needed) the embedded PostgreSQL stored in `<dataDir>/pglite`. It runs in a worker

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import type { DatabaseDriver } from "./driver";
+import type { DatabaseDriver } from "./driver-types";
 import { releaseBrokenClients } from "./pg-broken-clients";
 import { log } from "../log";
 

@@ -89,9 +89,9 @@ export async function closePoll(
   });
 }
 
-/** Polls still open (after a restart), with their votes. */
-export async function loadOpenPolls(prisma: PrismaClient): Promise<StoredPoll[]> {
-  const rows = await prisma.poll.findMany({ where: { state: "open" }, include: { votes: { select: { voterId: true, name: true, answer: true } } }, orderBy: { openedAt: "asc" } });
+/** A session's polls still open (after a restart or a takeover), with their votes. */
+export async function loadOpenPolls(prisma: PrismaClient, sessionId: string): Promise<StoredPoll[]> {
+  const rows = await prisma.poll.findMany({ where: { state: "open", sessionId }, include: { votes: { select: { voterId: true, name: true, answer: true } } }, orderBy: { openedAt: "asc" } });
   return rows.map((r) => ({ id: r.id, sessionId: r.sessionId, step: r.step, kind: r.kind as PollKind, param: r.param, state: r.state, openedAt: r.openedAt, votes: r.votes.map((v) => ({ ...v, answer: v.answer as PollAnswer })) }));
 }
 

@@ -3,17 +3,11 @@ import { z } from "zod";
 import { createLayout } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } from "@/lib/schemas";
-import type { PrismaClient } from "../generated/prisma/client";
 import { getExportHead, getStepSummaries, listRuns, streamControls, streamMetrics } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
-import type { Limits } from "../realtime/limits";
-import type { SessionRegistry } from "../sessions/registry";
-import type { Budgets } from "../security/budgets";
-import type { ParticipantTokens } from "../security/participant-tokens";
-import type { CurveCache } from "../teaching/curve-cache";
 import { readJsonBody, sendJson } from "./respond";
+import { liveStatus, type RouteDeps } from "./route-deps";
 import { streamCsvExport, streamJsonExport } from "./stream-export";
-import type { TeachingService } from "../teaching/service";
 import { createFromTemplateOrPreset } from "./templates-routes";
 import { hasInstructorKey } from "./credentials";
 import { requestLog } from "../log";
@@ -28,23 +22,6 @@ const stepsQuerySchema = z.strictObject({
   from: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").default(0),
   to: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").optional(),
 });
-
-/** What the routes need. */
-export interface RouteDeps {
-  registry: SessionRegistry;
-  prisma: PrismaClient;
-  limits: Limits;
-  /** Base URL for join links (PUBLIC_URL), or null to use the request's Host. */
-  publicUrl: string | null;
-  /** Per-address budgets: every creation path (plain, preset, template, fork) draws from one. */
-  budgets: Budgets;
-  /** Downsampled loss curves, shared by concurrent requests (`/curve`, `/notes`). */
-  curves: CurveCache;
-  /** Checks participant tokens (`x-participant-token` on /comparable); absent without the teaching tools. */
-  tokens?: ParticipantTokens;
-  /** Polls and forks (issue 8); absent in servers built without them. */
-  teaching?: TeachingService;
-}
 
 /** POST /api/sessions: body = engine config fields + optional `title` → 201 { id, joinCode, instructorKey, joinUrl }. */
 export async function createSessionRoute(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
@@ -81,9 +58,9 @@ async function createPlain(req: IncomingMessage, body: Record<string, unknown>, 
 export async function getSessionRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const summary = await getSessionSummary(deps.prisma, requireUuid(id));
   if (!summary) throw notFound();
-  const live = deps.registry.loaded(summary.id);
+  const live = await liveStatus(deps, summary.id);
   const joinCode = (await hasInstructorKey(req, deps.prisma, summary.id)) ? summary.joinCode : null;
-  sendJson(res, 200, { ...summary, joinCode, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.participants.size ?? 0 });
+  sendJson(res, 200, { ...summary, joinCode, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.connected ?? 0 });
 }
 
 /**

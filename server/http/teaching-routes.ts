@@ -1,21 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { MAX_CSV_BYTES, parseCsvPoints } from "@/lib/csv-points";
+import { MAX_CSV_BYTES } from "@/lib/csv-points";
 import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
+import type { PresetNote } from "@/lib/protocol";
 import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
 import { getCurrentRun } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
 import { listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
-import { voterIdOf } from "../teaching/service";
+import { answer, type OwnerRequest } from "../owner/requests";
+import { voterIdOf } from "../teaching/participant-token";
 import { bearerKey, hasInstructorKey } from "./credentials";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
 import { buildNotes, CURVE_POINTS } from "../teaching/notes";
 import { readJsonBody, readTextBody, sendJson } from "./respond";
-import type { RouteDeps } from "./sessions-routes";
+import { liveStatus, type RouteDeps } from "./route-deps";
 
 /** Most sessions `…/comparable` lists. */
 export const MAX_COMPARABLE = 50;
@@ -30,7 +32,7 @@ const dataBodySchema = z.strictObject({ points: dataPointsSchema, testRatio: z.n
 async function requireSession(id: string, deps: RouteDeps) {
   const summary = uuidSchema.safeParse(id).success ? await getSessionSummary(deps.prisma, id) : null;
   if (!summary) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
-  const live = deps.registry.loaded(summary.id);
+  const live = await liveStatus(deps, summary.id);
   return { summary, live, step: live?.step ?? summary.step };
 }
 
@@ -47,7 +49,7 @@ function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.i
  * server issued) also the caller's own forks of :id. Other people's sessions are never listed.
  */
 export async function comparableRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
-  const { summary } = await requireSession(id, deps);
+  const { summary, live } = await requireSession(id, deps);
   const config = parseTrustedEngineConfig(summary.config);
   const hash = datasetHash(config.dataset);
   const token = req.headers["x-participant-token"];
@@ -60,8 +62,8 @@ export async function comparableRoute(req: IncomingMessage, res: ServerResponse,
   const sessions = rows.map((r) => ({
     id: r.id,
     title: r.title,
-    state: deps.registry.loaded(r.id)?.state ?? r.state,
-    step: deps.registry.loaded(r.id)?.step ?? r.step,
+    state: r.id === summary.id ? (live?.state ?? r.state) : r.state,
+    step: r.id === summary.id ? (live?.step ?? r.step) : r.step,
     createdAt: r.createdAt.toISOString(),
     parentId: r.parentId,
     forkedAtStep: r.forkedAtStep,
@@ -89,7 +91,7 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   const config = parseTrustedEngineConfig(summary.config);
   const [trace, buckets, run] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current), getCurrentRun(deps.prisma, summary.id)]);
   const curve = buckets.map(([s, mean]) => [s, mean] as [number, number]);
-  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: live?.teaching.preset ?? null });
+  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: (live?.preset as PresetNote | null | undefined) ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
   const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
   res.writeHead(200, {
@@ -108,29 +110,26 @@ export async function pollsRoute(req: IncomingMessage, res: ServerResponse, id: 
   sendJson(res, 200, { polls });
 }
 
-/** PUT /api/sessions/:id/data: the instructor's own points, as JSON or CSV (D1–D4). */
+/** PUT /api/sessions/:id/data: the instructor's own points, as JSON or CSV (D1–D4), applied by the session's owner. */
 export async function dataRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary } = await requireSession(id, deps);
-  if (!bearerKey(req)) throw new AppError(ErrorCode.UNAUTHORIZED, "send the instructor key as `authorization: Bearer <key>`");
-  // The key is checked against the stored hash before anything is loaded: a wrong key loads nothing.
+  const key = bearerKey(req);
+  if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, "send the instructor key as `authorization: Bearer <key>`");
+  // The key is checked against the stored hash before anything is asked of the owner: a wrong key loads nothing.
   if (!(await hasInstructorKey(req, deps.prisma, summary.id))) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
   if (summary.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
-  const session = await deps.registry.get(summary.id);
-  if (!session) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
-  if (session.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-  let points;
-  let testRatio: number | undefined;
+  let body: Extract<OwnerRequest, { op: "data" }>["body"];
   if (type === "text/csv") {
-    const text = await readTextBody(req, Math.min(deps.limits.maxBodyBytes, MAX_CSV_BYTES));
-    points = parseCsvPoints(text, { inputDim: session.config.layers[0] }).points;
+    body = { csv: await readTextBody(req, Math.min(deps.limits.maxBodyBytes, MAX_CSV_BYTES)) };
   } else {
     const parsed = dataBodySchema.safeParse(await readJsonBody(req, deps.limits.maxBodyBytes));
     if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(parsed.error));
-    ({ points, testRatio } = parsed.data);
+    body = parsed.data;
   }
-  const result = await session.control({ action: "data", points, ...(testRatio !== undefined ? { testRatio } : {}) });
-  sendJson(res, 200, { ...result, points: points.length });
+  const reply = await deps.router.ask({ op: "data", sessionId: summary.id, instructorKey: key, body });
+  if (!reply && (await deps.router.storedState(summary.id)) === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
+  sendJson(res, 200, answer(reply));
 }
 
 /** GET /api/presets: the misconception demos. */

@@ -8,7 +8,7 @@ import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } fro
 import { deleteTemplate, getTemplate, insertTemplate, listTemplates } from "../data/teaching";
 import { generateInstructorKey, hashKey, verifyKey } from "../sessions/keys";
 import { readJsonBody, sendJson } from "./respond";
-import type { RouteDeps } from "./sessions-routes";
+import type { RouteDeps } from "./route-deps";
 
 /** Templates per page of `GET /api/templates`. */
 export const TEMPLATES_PER_PAGE = 50;

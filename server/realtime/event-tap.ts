@@ -3,14 +3,14 @@ import { ErrorCode } from "@/lib/errors";
 import type { Ack } from "@/lib/protocol";
 import { log } from "../log";
 import type { Metrics } from "../metrics";
+import type { SessionSocketData } from "../owner/requests";
 
 /** Controls that change a session's life cycle: logged at `info`; the others (step, set…) at `debug`. */
 const LIFECYCLE_ACTIONS = new Set(["play", "pause", "end", "reset", "preset", "data", "fastForward"]);
 
-/** The session a socket is in, whichever handlers (single process or cluster) joined it. */
+/** The session a socket is in (the one socket-data type of realtime/handlers.ts, in every topology). */
 function sessionIdOf(socket: Socket): string | undefined {
-  const data = socket.data as { session?: { id: string }; cluster?: { sessionId: string } };
-  return data.session?.id ?? data.cluster?.sessionId;
+  return (socket.data as SessionSocketData).sessionId;
 }
 
 /**

@@ -1,40 +1,36 @@
-import { randomUUID } from "node:crypto";
 import type { Server, Socket } from "socket.io";
-import { AppError, ErrorCode, toAck } from "@/lib/errors";
-import { CLIENT_EVENTS, controlSchema, joinSchema, traceRequestSchema, type Ack, type ClientToServerEvents, type Role, type ServerToClientEvents } from "@/lib/protocol";
-import { formatIssues } from "@/lib/schemas";
-import type { StepTrace } from "@/lib/engine";
 import type { z } from "zod";
-import type { PrismaClient } from "../generated/prisma/client";
-import type { LiveSession } from "../sessions/live-session";
-import { verifyKey } from "../sessions/keys";
-import type { SessionRegistry } from "../sessions/registry";
-import { recomputeStepTrace } from "../sessions/step-trace";
-import type { TeachingService } from "../teaching/service";
-import { registerTeachingEvents } from "../teaching/socket-handlers";
-import type { WriteQueue } from "../sessions/write-queue";
-import type { Budgets } from "../security/budgets";
+import { AppError, ErrorCode, toAck } from "@/lib/errors";
+import {
+  CLIENT_EVENTS,
+  controlSchema,
+  forkSchema,
+  joinSchema,
+  pollOpenSchema,
+  pollRefSchema,
+  pollVoteSchema,
+  traceRequestSchema,
+  type Ack,
+  type ClientToServerEvents,
+  type JoinRequest,
+  type Role,
+  type ServerToClientEvents,
+  type SessionSnapshot,
+} from "@/lib/protocol";
+import { formatIssues } from "@/lib/schemas";
 import { classifyDbError } from "../data/db-errors";
+import { answer, type Caller, type SessionSocketData } from "../owner/requests";
+import type { OwnerRouter } from "../owner/router";
+import type { Budgets } from "../security/budgets";
+import type { ParticipantTokens } from "../security/participant-tokens";
+import { voterIdOf } from "../teaching/participant-token";
 import type { Limits } from "./limits";
-import { PresenceNotifier } from "./presence";
-import { viewStored } from "./read-only-view";
 import { instructorRoom, sessionRoom } from "./socket-room";
 import { log } from "../log";
 
-/** What a socket is, once joined. */
-interface SocketData {
-  session?: LiveSession;
-  role?: Role;
-  name?: string;
-  /** Who this browser is across reconnects (polls, forks; server/teaching). */
-  participantToken?: string;
-}
-
-type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-/** Client events the server handles. */
-export const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionSocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionSocketData>;
+type ClientEvent = (typeof CLIENT_EVENTS)[number];
 
 /**
  * Makes a socket's event handlers: each checks the payload size (P2), runs `fn`, and acks exactly
@@ -42,145 +38,171 @@ export const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
  * only. The rate limit (P3) is applied to every inbound packet before this (server/security/inbound-guard.ts).
  */
 export function createHandler(limits: Pick<Limits, "maxPayloadBytes">) {
-  return <T>(name: string, fn: (payload: unknown) => Promise<T> | T) => (payload: unknown, ack: unknown) => {
-    const reply = typeof ack === "function" ? (ack as (res: Ack<T>) => void) : () => undefined;
-    void (async () => {
-      try {
-        if (payloadBytes(payload) > limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${limits.maxPayloadBytes} bytes`);
-        reply({ ok: true, data: await fn(payload) });
-      } catch (err) {
-        if (!(err instanceof AppError)) log.error({ err, event: name }, "socket request failed");
-        reply(toAck(!(err instanceof AppError) && classifyDbError(err) === "outage" ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err));
-      }
-    })();
-  };
+  return <T>(name: string, fn: (payload: unknown) => Promise<T> | T) =>
+    function (this: { emit?: (event: "session:error", error: { code: string; message: string }) => void } | undefined, ...args: unknown[]) {
+      // P1: the acknowledgement is the last argument, with or without a payload before it.
+      const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: Ack<T>) => void) : undefined;
+      const reply = ack ?? ((res: Ack<T>) => void (!res.ok && this?.emit?.("session:error", res.error)));
+      void (async () => {
+        try {
+          if (args.length > 1) throw new AppError(ErrorCode.BAD_REQUEST, `${name}: send one payload and an acknowledgement callback, not ${args.length} arguments`);
+          const payload = args[0];
+          if (payloadBytes(payload) > limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${limits.maxPayloadBytes} bytes`);
+          reply({ ok: true, data: await fn(payload) });
+        } catch (err) {
+          if (!(err instanceof AppError)) log.error({ err, event: name }, "socket request failed");
+          reply(toAck(asOutage(err)));
+        }
+      })();
+    };
 }
 
-/** Wires the session events onto a Socket.IO server. Every handler validates, acks, and never throws. */
-export function registerSessionHandlers(server: Server, deps: { registry: SessionRegistry; prisma: PrismaClient; queue: WriteQueue; limits: Limits; budgets: Budgets; teaching?: TeachingService }): void {
+/** A database outage as UNAVAILABLE (the client retries); any other error unchanged. */
+export function asOutage(err: unknown): unknown {
+  return !(err instanceof AppError) && classifyDbError(err) === "outage" ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err;
+}
+
+/**
+ * Wires the session events onto a Socket.IO server, whatever the topology: every handler validates,
+ * checks who may ask, and hands the request to the session's owner through `router` (in-process in a
+ * single process, across nodes in a cluster); it acks exactly once and never throws. The socket-level
+ * guards (rate limit, unknown events, outbound backlog, issued tokens) run before it (server/security).
+ */
+export function registerSessionHandlers(server: Server, deps: { router: OwnerRouter; limits: Limits; budgets: Budgets; tokens: ParticipantTokens }): void {
   const io = server as unknown as IoServer;
-  const presence = new PresenceNotifier(server);
+  const { router } = deps;
+
+  /** Who a socket is for the owner: the hash of its participant token (issued by this server), its name and address. */
+  function callerOf(socket: IoSocket): Caller {
+    socket.data.participantToken ??= deps.tokens.issue();
+    return { voterId: voterIdOf(socket.data.participantToken), name: socket.data.name ?? "", ip: socket.handshake.address };
+  }
   io.on("connection", (socket: IoSocket) => {
     // Connection state recovery gave back this socket's rooms and data: count it in again.
-    if (socket.recovered && socket.data.session) rejoin(socket);
+    if (socket.recovered && socket.data.sessionId) void rejoin(socket);
     const handle = createHandler(deps.limits);
+    const on = (event: ClientEvent, fn: (payload: unknown) => Promise<unknown> | unknown) => {
+      const handler = handle(event, fn);
+      socket.on(event, ((...args: unknown[]) => handler.apply(socket as never, args)) as never);
+    };
 
-    socket.on("session:join", handle("session:join", async (payload) => {
+    on("session:join", (payload) => {
       const req = parse(joinSchema, payload);
-      if (req.sessionId !== undefined) return viewStored(deps.registry, req);
-      const snapshot = await join(socket, req);
-      return deps.teaching ? deps.teaching.afterJoin(socket.data, req, snapshot) : snapshot;
-    }));
-    socket.on("session:control", handle("session:control", async (payload) => {
-      const { session } = requireInstructor(socket);
-      return session.control(parse(controlSchema, payload));
-    }));
+      return req.sessionId !== undefined ? view(socket, req) : join(socket, req);
+    });
+    on("session:control", (payload) => router.call({ op: "control", sessionId: requireInstructor(socket), control: parse(controlSchema, payload) }));
     let tracing = false;
-    socket.on("session:trace", handle("session:trace", async (payload) => {
-      const session = requireJoined(socket).session;
+    on("session:trace", async (payload) => {
+      const { sessionId } = requireJoined(socket);
       const { step } = parse(traceRequestSchema, payload);
       if (tracing) throw new AppError(ErrorCode.RATE_LIMITED, "one trace at a time: wait for the previous answer");
       tracing = true;
       try {
-        return limitTraceSize(await recomputeStepTrace(deps.prisma, session.id, step, session.step));
+        return await router.call({ op: "trace", sessionId, step });
       } finally {
         tracing = false;
       }
-    }));
-    socket.on("session:resync", handle("session:resync", () => {
-      const { session, role } = requireJoined(socket);
-      return deps.teaching ? deps.teaching.decorate(socket.data, session.snapshot(role)) : session.snapshot(role);
-    }));
-    if (deps.teaching) {
-      registerTeachingEvents(socket as unknown as Socket, deps.teaching, { handle, parse, requireJoined: () => requireJoined(socket), requireInstructor: () => requireInstructor(socket) });
-    }
-    // Keep socket.data: connection state recovery restores it (by reference) if the client comes back.
+    });
+    on("session:resync", async () => {
+      const { sessionId, role } = requireJoined(socket);
+      return withToken(socket, await router.call<SessionSnapshot>({ op: "resync", sessionId, role, voterId: callerOf(socket).voterId }));
+    });
+    on("poll:open", (payload) => router.call({ op: "poll:open", sessionId: requireInstructor(socket), poll: parse(pollOpenSchema, payload) }));
+    on("poll:vote", (payload) => {
+      const { sessionId, role } = requireJoined(socket);
+      const { pollId, answer } = parse(pollVoteSchema, payload);
+      if (role !== "student") throw new AppError(ErrorCode.FORBIDDEN, "instructors cannot vote; only students answer polls");
+      return router.call({ op: "poll:vote", sessionId, caller: callerOf(socket), pollId, answer });
+    });
+    on("poll:reveal", (payload) => router.call({ op: "poll:reveal", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
+    on("poll:cancel", (payload) => router.call({ op: "poll:cancel", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
+    on("session:fork", (payload) => {
+      const { sessionId } = requireJoined(socket);
+      const { title } = parse(forkSchema, payload ?? {});
+      return router.call({ op: "fork", sessionId, caller: callerOf(socket), title });
+    });
+    // Keep socket.data: connection state recovery restores it if the client comes back.
     socket.on("disconnect", () => leave(socket, { keepData: true }));
   });
 
-  async function join(socket: IoSocket, req: z.infer<typeof joinSchema>) {
+  /** Checks the key with the owner first: a failed join leaves the socket where it was. */
+  async function join(socket: IoSocket, req: JoinRequest): Promise<SessionSnapshot> {
     const ip = socket.handshake.address;
     const waitMs = await deps.budgets.joinBlockedFor(ip);
     if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
-    const session = deps.registry.byJoinCode(req.joinCode!);
-    if (!session) {
+    // The identity is fixed at the socket's first join (the token it sent, already checked as issued by
+    // this server by server/security/join-guard.ts, or a new one): one connection is one voter.
+    const token = socket.data.participantToken ?? req.participantToken ?? deps.tokens.issue();
+    const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, instructorKey: req.instructorKey, name: req.name, voterId: voterIdOf(token) });
+    if (!reply) {
       await deps.budgets.failJoin(ip);
       throw new AppError(ErrorCode.NOT_FOUND, `no live session has the code ${req.joinCode}; check the code, or the session may have ended`);
     }
-    let role: Role = "student";
-    if (req.instructorKey !== undefined) {
-      if (!verifyKey(req.instructorKey, session.keyHash)) {
-        await deps.budgets.failJoin(ip);
-        throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
-      }
-      role = "instructor";
-    }
-    if (socket.data.session) leave(socket);
-    if (session.participants.size >= deps.limits.maxSocketsPerSession) {
-      throw new AppError(ErrorCode.LIMIT_REACHED, `this session is full (${deps.limits.maxSocketsPerSession} connections)`);
-    }
-    const entry = { id: randomUUID(), name: req.name, role, joinedAt: new Date().toISOString() };
-    session.participants.set(socket.id, entry);
-    socket.data.session = session;
-    socket.data.role = role;
+    if (!reply.ok && (reply.error.code === ErrorCode.UNAUTHORIZED || reply.error.code === ErrorCode.NOT_FOUND)) await deps.budgets.failJoin(ip);
+    const snapshot = answer<SessionSnapshot>(reply);
+    if (socket.data.sessionId && socket.data.sessionId !== snapshot.sessionId) leave(socket);
+    socket.data.sessionId = snapshot.sessionId;
+    socket.data.role = snapshot.role;
     socket.data.name = req.name;
-    void socket.join(sessionRoom(session.id));
-    if (role === "instructor") void socket.join(instructorRoom(session.id));
-    void deps.queue.push({ kind: "participant-join", id: entry.id, sessionId: session.id, name: entry.name, role, joinedAt: new Date(entry.joinedAt) }).catch(() => undefined);
-    presence.changed(session);
-    return session.snapshot(role);
+    socket.data.participantToken = token;
+    return withToken(socket, snapshot);
   }
 
-  function rejoin(socket: IoSocket): void {
-    const { session, role } = socket.data;
-    if (!session || !role) return;
-    const stillHere = deps.registry.byJoinCode(session.joinCode) === session || session.state === "finished";
-    if (!stillHere || session.participants.size >= deps.limits.maxSocketsPerSession) {
-      leave(socket);
-      socket.emit("session:error", { code: ErrorCode.CONFLICT, message: "please join the session again" });
-      return;
+  /**
+   * `session:join {sessionId}`: a read-only view of the session (server/realtime/read-only-view.ts),
+   * from its owner, or loaded here once finished; the socket joins no room and stays where it was.
+   */
+  async function view(socket: IoSocket, req: JoinRequest): Promise<SessionSnapshot> {
+    if (req.instructorKey !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, "instructorKey: a session is controlled through its joinCode; sessionId gives a read-only view");
+    const ip = socket.handshake.address;
+    const waitMs = await deps.budgets.joinBlockedFor(ip);
+    if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
+    const reply = await router.ask({ op: "view", sessionId: req.sessionId! });
+    if (!reply) {
+      if ((await router.storedState(req.sessionId!)) !== null) throw new AppError(ErrorCode.UNAVAILABLE, "the session is moving to another server; try again in a few seconds");
+      await deps.budgets.failJoin(ip);
+      throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
     }
-    const entry = { id: randomUUID(), name: socket.data.name ?? "", role, joinedAt: new Date().toISOString() };
-    session.participants.set(socket.id, entry);
-    presence.changed(session);
+    return answer<SessionSnapshot>(reply);
+  }
+
+  async function rejoin(socket: IoSocket): Promise<void> {
+    const { sessionId, role, name } = socket.data;
+    const reply = await router.ask({ op: "rejoin", socketId: socket.id, sessionId: sessionId!, role: role!, name: name ?? "" }).catch(() => null);
+    if (reply?.ok) return;
+    leave(socket);
+    socket.emit("session:error", { code: ErrorCode.CONFLICT, message: "please join the session again" });
   }
 
   function leave(socket: IoSocket, options: { keepData?: boolean } = {}): void {
-    const session = socket.data.session;
-    if (!session) return;
-    const entry = session.participants.get(socket.id);
-    session.participants.delete(socket.id);
+    const { sessionId } = socket.data;
+    if (!sessionId) return;
+    void router.ask({ op: "leave", socketId: socket.id, sessionId }).catch(() => undefined);
     if (!options.keepData) {
-      void socket.leave(sessionRoom(session.id));
-      void socket.leave(instructorRoom(session.id));
-      socket.data.session = undefined;
+      void socket.leave(sessionRoom(sessionId));
+      void socket.leave(instructorRoom(sessionId));
+      socket.data.sessionId = undefined;
       socket.data.role = undefined;
     }
-    if (entry) void deps.queue.push({ kind: "participant-leave", id: entry.id, leftAt: new Date() }).catch(() => undefined);
-    presence.changed(session);
-    deps.registry.unloadIfIdle(session);
   }
 }
 
-/** Most examples a trace sent over the wire lists (a batch can have 2,000). */
-const MAX_TRACE_EXAMPLES = 32;
-
-/** Keeps a trace's size bounded: only the first MAX_TRACE_EXAMPLES examples of a large batch. */
-export function limitTraceSize(trace: StepTrace): StepTrace & { examplesOmitted: number } {
-  const omitted = Math.max(0, trace.examples.length - MAX_TRACE_EXAMPLES);
-  return { ...trace, examples: omitted > 0 ? trace.examples.slice(0, MAX_TRACE_EXAMPLES) : trace.examples, examplesOmitted: omitted };
+/** The caller's snapshot with the token to send on the next join (Q3). */
+function withToken(socket: IoSocket, snapshot: SessionSnapshot): SessionSnapshot {
+  return { ...snapshot, teaching: { ...snapshot.teaching!, participantToken: socket.data.participantToken } };
 }
 
-function requireJoined(socket: IoSocket): { session: LiveSession; role: Role } {
-  const { session, role } = socket.data;
-  if (!session || !role) throw new AppError(ErrorCode.FORBIDDEN, "join a session first");
-  return { session, role };
+function requireJoined(socket: IoSocket): { sessionId: string; role: Role } {
+  const { sessionId, role } = socket.data;
+  if (!sessionId || !role) throw new AppError(ErrorCode.FORBIDDEN, "join a session first");
+  return { sessionId, role };
 }
 
-function requireInstructor(socket: IoSocket): { session: LiveSession } {
-  const { session, role } = requireJoined(socket);
+/** The session id, if the socket is its instructor. */
+function requireInstructor(socket: IoSocket): string {
+  const { sessionId, role } = requireJoined(socket);
   if (role !== "instructor") throw new AppError(ErrorCode.FORBIDDEN, "only the instructor can control the session");
-  return { session };
+  return sessionId;
 }
 
 /** Validates a payload; throws a BAD_REQUEST AppError naming the bad field. */

@@ -6,6 +6,8 @@ import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Contr
 import type { Point } from "@/lib/engine";
 import type { RoomPort } from "../realtime/room";
 import { runFor } from "../teaching/runs";
+import type { Clock } from "./clock";
+import { Roster } from "./roster";
 import { fastForward } from "./fast-forward";
 import { checkpointInterval, lookaheadSteps, StepPipeline } from "./step-pipeline";
 import { HyperLog } from "./hyper-log";
@@ -52,6 +54,8 @@ export interface LiveSessionDeps {
   onEnded?: (session: LiveSession) => void;
   /** A playing session whose instructors have all left pauses after this long (default 10 minutes). */
   instructorAwayMs?: number;
+  /** Time for the away timer (default: the system clock). */
+  clock?: Clock;
 }
 
 /** What everyone sees while the database does not answer. */
@@ -83,7 +87,8 @@ export class LiveSession {
   stepsPerSecond = 10;
   reason: string | null = null;
   /** Sockets in the session, by socket id. */
-  readonly participants = new Map<string, RosterEntry>();
+  /** Who is in the session (the owner adds and removes sockets; R19's away timer lives there). */
+  readonly participants: Roster;
   private source: StepSource;
   private pipeline: StepPipeline;
   private controlSeq: number;
@@ -105,13 +110,14 @@ export class LiveSession {
   private stopReached = false;
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
-  private awayTimer: NodeJS.Timeout | null = null;
   /** Set while the database is unavailable: whether this session was playing, and the reason it showed. */
   private outage: { wasPlaying: boolean; reason: string | null } | null = null;
   /** Set once the database refused one of this session's writes: the session stops for good. */
   private refusedReason: string | null = null;
-  /** Teaching state every snapshot carries; the poll is managed by server/teaching. */
-  readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId" | "poll">;
+  /** Teaching state the session itself keeps (the preset changes with `preset` and `data` controls). */
+  readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId">;
+  /** What the teaching layer adds to every snapshot (the open poll, Q9); it never writes into the session. */
+  teachingView: (() => Pick<TeachingInfo, "poll">) | null = null;
   /**
    * Called with every control before it applies (inside the control chain); throwing refuses it. The
    * teaching layer uses it to hold the run still while a poll is open (Q6) and to note fork activity.
@@ -136,7 +142,8 @@ export class LiveSession {
     this.hypers = new HyperLog(init.hyperSince, init.trainer.hyper, init.pending);
     this.pipeline = new StepPipeline(this.id, this.source, deps.queue, () => this.controlSeq);
     this.released = this.trainerPosition();
-    this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null, poll: null };
+    this.participants = new Roster(deps.instructorAwayMs ?? INSTRUCTOR_AWAY_MS, () => this.pauseWithoutInstructor(), deps.clock);
+    this.teaching = { preset: init.teaching?.preset ?? null, origin: init.teaching?.origin ?? null, templateId: init.teaching?.templateId ?? null };
   }
 
   /** True while a step is being walked through phase by phase. */
@@ -188,8 +195,9 @@ export class LiveSession {
       reason: this.reason,
       history: this.history.slice(),
       participants: this.participants.size,
-      roster: role === "instructor" ? this.roster() : undefined,
-      teaching: { ...this.teaching },
+      // Omitted, not undefined: a snapshot crossing nodes turns undefined into null.
+      ...(role === "instructor" ? { roster: this.roster() } : {}),
+      teaching: { ...this.teaching, poll: null, ...this.teachingView?.() },
     };
   }
 
@@ -198,28 +206,22 @@ export class LiveSession {
    * INSTRUCTOR_AWAY_MS (nobody can pause it otherwise, and it would store steps forever).
    */
   participantsChanged(): void {
-    const instructors = [...this.participants.values()].some((p) => p.role === "instructor");
-    if (instructors || this.state === "finished") {
-      if (this.awayTimer) clearTimeout(this.awayTimer);
-      this.awayTimer = null;
-      return;
-    }
-    this.awayTimer ??= setTimeout(() => {
-      this.awayTimer = null;
-      if (this.state !== "playing" || [...this.participants.values()].some((p) => p.role === "instructor")) return;
-      this.control({ action: "pause" })
-        .then(() => {
-          this.reason = "paused automatically: no instructor has been connected for a while";
-          this.broadcastState();
-        })
-        .catch(() => undefined);
-    }, this.deps.instructorAwayMs ?? INSTRUCTOR_AWAY_MS);
-    this.awayTimer.unref();
+    this.participants.watch(this.state !== "finished");
+  }
+
+  private pauseWithoutInstructor(): void {
+    if (this.state !== "playing") return;
+    this.control({ action: "pause" })
+      .then(() => {
+        this.reason = "paused automatically: no instructor has been connected for a while";
+        this.broadcastState();
+      })
+      .catch(() => undefined);
   }
 
   /** Everyone in the session, for the instructor. */
   roster(): RosterEntry[] {
-    return [...this.participants.values()];
+    return this.participants.list();
   }
 
   /** Why nothing can be stored for this session right now (restart, refused writes, database away), or null. */
@@ -328,7 +330,7 @@ export class LiveSession {
   /** Server shutdown: stop playing, release what is durable, checkpoint, mark paused. */
   shutdown(): Promise<void> {
     this.closed = true;
-    if (this.awayTimer) clearTimeout(this.awayTimer);
+    this.participants.stop();
     this.cancelFastForward = true;
     this.pipeline.cancelled = true; // a running `step {count}` stops after its current turn
     return this.serialize(async () => {

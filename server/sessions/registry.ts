@@ -114,13 +114,16 @@ export class SessionRegistry {
     return this.byId.get(id);
   }
 
-  /** Rebuilds every unfinished session after a restart, paused at its last durable step. One that cannot be rebuilt is logged and skipped. */
-  async recoverAll(): Promise<number> {
+  /**
+   * Rebuilds every unfinished session after a restart, paused at its last durable step; `adopt` wraps
+   * each load (the owner restores what hangs off the session). One that cannot be rebuilt is logged and skipped.
+   */
+  async recoverAll(adopt: (id: string, load: () => Promise<LiveSession | null>) => Promise<LiveSession | null> = (_id, load) => load()): Promise<number> {
     const ids = await listUnfinishedSessionIds(this.deps.prisma);
     let recovered = 0;
     for (const id of ids) {
       try {
-        if (await this.get(id)) recovered++;
+        if (await adopt(id, () => this.get(id))) recovered++;
       } catch (err) {
         log.error({ err, sessionId: id }, "session could not be recovered and stays offline");
       }

@@ -5,10 +5,9 @@ import { lossAt } from "@/lib/gradient-check";
 import { formatNumber } from "@/lib/explain";
 import { POLL_ANSWERS, POLL_STAY_TOLERANCE, type Control, type PollAnswer, type PollOpenRequest, type PollResult, type PollTally, type PollView } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
-import { closePoll, insertPoll, insertVotes, loadOpenPolls } from "../data/teaching";
+import { closePoll, insertPoll, insertVotes, loadOpenPolls, type StoredPoll } from "../data/teaching";
 import type { RoomPort } from "../realtime/room";
 import type { LiveSession, RevealedStep } from "../sessions/live-session";
-import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import { log } from "../log";
 
@@ -151,31 +150,36 @@ export class PollService {
   }
 
   /**
-   * After a restart (Q10): open polls come back open with their votes; a poll whose step is already
-   * stored was mid-reveal, and is decided from that step; polls of sessions no longer live are cancelled.
+   * When this node takes a session over (a restart, or its owner died; Q10): the session's open polls
+   * come back open with their votes; a poll whose step is already stored was mid-reveal, and is decided
+   * from that step; a poll of a session that has ended is cancelled.
    */
-  async recover(registry: SessionRegistry): Promise<void> {
-    for (const stored of await loadOpenPolls(this.deps.prisma)) {
-      const session = registry.loaded(stored.sessionId);
+  async recoverSession(session: LiveSession): Promise<void> {
+    this.open.delete(session.id);
+    for (const stored of await loadOpenPolls(this.deps.prisma, session.id)) {
       try {
-        if (!session || session.state === "finished") {
-          await closePoll(this.deps.prisma, stored.id, { state: "cancelled", reason: "the session was not live after a server restart" });
-          continue;
-        }
-        const view: PollView = { id: stored.id, kind: stored.kind, param: stored.param, question: stored.param ? `Which way will ${stored.param} move on the next step?` : "Will the loss on this step's examples go up or down?", answers: POLL_ANSWERS[stored.kind], step: stored.step, openedAt: stored.openedAt.toISOString() };
-        const votes = new Map(stored.votes.map((v) => [v.voterId, { name: v.name, answer: v.answer }]));
-        if (session.step >= stored.step) {
-          const trace = await recomputeStepTrace(this.deps.prisma, session.id, stored.step, session.step);
-          const ran: RevealedStep = { step: stored.step, diverged: false, before: trace.before, after: trace.after, examples: trace.examples.map((e) => ({ x: e.x, y: e.y })) };
-          const result = decidePoll(session, view, ran, countVotes(votes.values()), votes.size);
-          await closePoll(this.deps.prisma, stored.id, { state: "revealed", correct: result.correct, before: result.before, after: result.after, counts: result.counts, reason: `${result.explanation} (decided after a server restart)` });
-          continue;
-        }
-        this.show(session, { view, votes, revealing: false });
+        await this.restore(session, stored);
       } catch (err) {
         log.error({ err, pollId: stored.id }, "poll could not be recovered");
       }
     }
+  }
+
+  private async restore(session: LiveSession, stored: StoredPoll): Promise<void> {
+    if (session.state === "finished") {
+      await closePoll(this.deps.prisma, stored.id, { state: "cancelled", reason: "the session was not live after a server restart" });
+      return;
+    }
+    const view: PollView = { id: stored.id, kind: stored.kind, param: stored.param, question: stored.param ? `Which way will ${stored.param} move on the next step?` : "Will the loss on this step's examples go up or down?", answers: POLL_ANSWERS[stored.kind], step: stored.step, openedAt: stored.openedAt.toISOString() };
+    const votes = new Map(stored.votes.map((v) => [v.voterId, { name: v.name, answer: v.answer }]));
+    if (session.step >= stored.step) {
+      const trace = await recomputeStepTrace(this.deps.prisma, session.id, stored.step, session.step);
+      const ran: RevealedStep = { step: stored.step, diverged: false, before: trace.before, after: trace.after, examples: trace.examples.map((e) => ({ x: e.x, y: e.y })) };
+      const result = decidePoll(session, view, ran, countVotes(votes.values()), votes.size);
+      await closePoll(this.deps.prisma, stored.id, { state: "revealed", correct: result.correct, before: result.before, after: result.after, counts: result.counts, reason: `${result.explanation} (decided after a server restart)` });
+      return;
+    }
+    this.show(session, { view, votes, revealing: false });
   }
 
   /** Resolves once the vote is stored (acks wait for it, so an acknowledged vote survives a crash, Q10). */
@@ -206,12 +210,10 @@ export class PollService {
 
   private show(session: LiveSession, poll: OpenPoll): void {
     this.open.set(session.id, poll);
-    session.teaching.poll = poll.view;
   }
 
   private forget(session: LiveSession, poll: OpenPoll): void {
     if (this.open.get(session.id) === poll) this.open.delete(session.id);
-    if (session.teaching.poll?.id === poll.view.id) session.teaching.poll = null;
     const ids = this.closed.get(session.id) ?? [];
     ids.push(poll.view.id);
     this.closed.set(session.id, ids.slice(-CLOSED_REMEMBERED));
@@ -237,7 +239,7 @@ export class PollService {
       for (const s of this.tallyDue.values()) {
         const poll = this.open.get(s.id);
         if (!poll) continue;
-        const students = [...s.participants.values()].filter((p) => p.role === "student").length;
+        const students = s.participants.count("student");
         const tally: PollTally = { pollId: poll.view.id, counts: countVotes(poll.votes.values()), votes: poll.votes.size, students };
         this.deps.roomFor(s.id).toInstructors("poll:tally", tally);
       }

@@ -75,7 +75,7 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
   });
 
   it("train without --trace prints only the summary (default 2000 epochs)", async () => {
-    const r = await backprop(["train", "--config", "-"], "{}");
+    const r = await mainInProcess(["train", "--config", "-"], "{}");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^state: trained\nsteps: 8000\nepochs: 2000\nfinal loss: /);
     expect(r.stdout).toContain("train accuracy: 100%");
@@ -83,14 +83,14 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
   });
 
   it("a divergence ends training with the summary and exit code 1", async () => {
-    const r = await backprop(["train", "--config", file("diverges.json"), "--epochs", "100"]);
+    const r = await mainInProcess(["train", "--config", file("diverges.json"), "--epochs", "100"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^state: diverged at step \d+/);
     expect(r.stderr).toBe("");
   });
 
   it("explain prints the Markdown walkthrough of the chosen step", async () => {
-    const r = await backprop(["explain", "--config", file("issue.json"), "--step", "3"]);
+    const r = await mainInProcess(["explain", "--config", file("issue.json"), "--step", "3"]);
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith("# Backpropagation, step 3\n")).toBe(true);
     expect(r.stdout).toContain("## 1. Forward pass");
@@ -99,13 +99,14 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
   });
 
   it("explain after a divergence says where it happened and exits 1", async () => {
-    const r = await backprop(["explain", "--config", file("diverges.json"), "--step", "1000"]);
+    const r = await mainInProcess(["explain", "--config", file("diverges.json"), "--step", "1000"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^backprop: training diverged at step \d+, before step 1000; [^\n]*\n$/);
   });
 
-  // One case per class of bad input; tests/cli/args.test.ts covers every message in process.
+  // One case per class of bad input, in process (the spawned cases above cover the real command's
+  // streams and exit code); tests/cli/args.test.ts covers every message.
   const badInputs: Array<[string, string[], RegExp, string?]> = [
     ["unknown flag", ["train", "--speed", "3"], /unknown option --speed/],
     ["missing value", ["train", "--steps"], /--steps needs a value/],
@@ -116,7 +117,7 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
     ["invalid config", ["train", "--config", "invalid.json"], /invalid config ".*invalid.json": learningRate: must be > 0/],
   ];
   it.each(badInputs)("%s: one line on stderr, exit code 2", async (_name, args, message, stdin) => {
-    const r = await backprop(args.map((a) => (a.endsWith(".json") && !a.startsWith("/") ? file(a) : a)), stdin);
+    const r = await mainInProcess(args.map((a) => (a.endsWith(".json") && !a.startsWith("/") ? file(a) : a)), stdin);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^backprop: [^\n]+\n$/);

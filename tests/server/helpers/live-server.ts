@@ -22,7 +22,8 @@ export interface TestServer {
 /** Starts the server on PGlite in a temp dir, or on a fresh PostgreSQL database. */
 export async function startTestServer(kind: "pglite" | "postgres", extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "bp-live-"));
-  const pgdb = kind === "postgres" ? await createTempDatabase() : null;
+  // A DATABASE_URL given by the caller is shared (several nodes of one cluster): the caller drops it.
+  const pgdb = kind === "postgres" && extraEnv.DATABASE_URL === undefined ? await createTempDatabase() : null;
   const env = loadEnv({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, PARTICIPANT_TOKEN_SECRET: TEST_TOKEN_SECRET, ...(pgdb ? { DATABASE_URL: pgdb.url } : {}), ...extraEnv });
   const db = await openDatabase(env);
   const app = await createApp({ env, db, dev: false, next: false });

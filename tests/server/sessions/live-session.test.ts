@@ -195,13 +195,13 @@ describe("LiveSession without an instructor", () => {
       { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
       { queue: new WriteQueue(store.flush), room, instructorAwayMs: 100 },
     );
-    session.participants.set("t", { id: "t", name: "T", role: "instructor", joinedAt: "" });
-    session.participants.set("s", { id: "s", name: "S", role: "student", joinedAt: "" });
+    session.participants.add("t", { id: "t", name: "T", role: "instructor", joinedAt: "" });
+    session.participants.add("s", { id: "s", name: "S", role: "student", joinedAt: "" });
     session.participantsChanged();
     await session.control({ action: "play", stepsPerSecond: 30 });
     await sleep(200);
     expect(session.state).toBe("playing"); // the instructor is still there
-    session.participants.delete("t");
+    session.participants.remove("t");
     session.participantsChanged();
     await sleep(400);
     expect(session.state).toBe("paused");
