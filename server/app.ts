@@ -8,7 +8,7 @@ import type { Database } from "./db";
 import { describeError } from "./describe-error";
 import type { Env } from "./env";
 import { createHealthRoutes, Health } from "./http/health-routes";
-import { applySecurityHeaders, isAllowedOrigin, securityHeaders } from "./http/security-headers";
+import { allowedOrigins, applySecurityHeaders, isAllowedOrigin, rawResponse, securityHeaders } from "./http/security-headers";
 import { log, requestLog } from "./log";
 import { bindMetrics, Metrics } from "./metrics";
 import { prepareNext, type NextHandlers } from "./next-handlers";
@@ -81,10 +81,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Socket.IO over an engine we feed ourselves, so it adds no request or upgrade listener of its own.
   // CORS stays closed (no `cors` option); browsers do not apply CORS to WebSockets, so pages of other
   // origins are refused at the handshake.
-  const publicUrl = env.PUBLIC_URL ?? null;
+  const origins = allowedOrigins(env.PUBLIC_URL ?? null, env.ALLOWED_ORIGINS ?? []);
   const engine = new EngineServer({
     maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
-    allowRequest: (req, done) => (isAllowedOrigin(req, publicUrl) ? done(null, true) : done("cross-origin connections are not allowed", false)),
+    allowRequest: (req, done) => (isAllowedOrigin(req, origins) ? done(null, true) : done("cross-origin connections are not allowed", false)),
   });
   const io = new SocketServer({
     path: SOCKET_IO_PATH,
@@ -108,10 +108,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     void handleHttp(req, res, hooks.onRequest, nextHandlers);
   });
+  // Node answers requests it cannot parse itself (400, 431 for huge headers, 408): with our headers.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === "ECONNRESET") return void socket.destroy();
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    socket.end(rawResponse(status, headers));
+  });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // engine.io answers a refused upgrade with 400; a cross-origin WebSocket is a 403.
+    if (isSocketIoRequest(req) && !isAllowedOrigin(req, origins)) return void socket.end(rawResponse(403, headers, "cross-origin connections are not allowed"));
     if (isSocketIoRequest(req)) return engine.handleUpgrade(req, socket, head);
     if (nextHandlers && req.url?.startsWith("/_next/") && nextHandlers.upgrade(req, socket, head)) return;
-    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+    socket.end(rawResponse(404, headers));
   });
 
   let closing: Promise<void> | undefined;

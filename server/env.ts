@@ -32,6 +32,29 @@ export const envSchema = z.object({
   FAILED_JOINS_PER_MINUTE: optionalPositiveInt,
   FAILED_JOIN_BLOCK_SECONDS: optionalPositiveInt,
   SESSIONS_PER_IP_PER_HOUR: optionalPositiveInt,
+  TEMPLATES_PER_IP_PER_HOUR: optionalPositiveInt,
+  /** Refused (over-rate) socket events within 10 s after which the socket is disconnected. */
+  ABUSE_STRIKES: optionalPositiveInt,
+  /** Signs participant tokens (at least 32 characters); unset: a random secret kept in DATA_DIR. */
+  PARTICIPANT_TOKEN_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(32, "must have at least 32 characters").optional()),
+  /** Comma-separated origins (scheme://host[:port]) whose pages may open sockets, besides PUBLIC_URL's. */
+  ALLOWED_ORIGINS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const item of v.split(",").map((x) => x.trim()).filter(Boolean)) {
+        try {
+          const u = new URL(item);
+          if ((u.protocol !== "http:" && u.protocol !== "https:") || u.origin !== item.replace(/\/$/, "")) throw new Error();
+          origins.push(u.origin);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `${JSON.stringify(item)} is not an origin like https://lecture.example.org` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }).optional(),
+  ),
   // Sandbox forks (docs/protocol.md F3, F4); unset keeps DEFAULT_FORK_LIMITS.
   FORK_LIMIT_PER_PARTICIPANT: optionalPositiveInt,
   FORK_LIMIT_PER_IP: optionalPositiveInt,

@@ -5,6 +5,13 @@ import { loadEnv } from "./env";
 import { attachLiveSessions } from "./live";
 import { log, setLogLevel } from "./log";
 
+/**
+ * Longest a shutdown may take. Past it (the database is unreachable, so the final checkpoints cannot
+ * be stored) the process exits anyway: every step a client saw and every acknowledged control is
+ * already stored (R2), so only what nobody saw is lost, as after kill -9.
+ */
+const SHUTDOWN_DEADLINE_MS = 6_000;
+
 // Wiring only: configuration, database, Next + Socket.IO, and shutdown on SIGTERM/SIGINT.
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -24,6 +31,7 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, "shutting down");
+      setTimeout(() => exitWith(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s (is the database unreachable?); exiting: every step clients saw is stored`), SHUTDOWN_DEADLINE_MS).unref();
       app
         .close()
         .then(() => db.close())

@@ -4,10 +4,12 @@ import { clusterTopology } from "./cluster";
 import { createFlush } from "./data/write-ops";
 import type { Env } from "./env";
 import type { PrismaClient } from "./generated/prisma/client";
-import { CreationBudget } from "./http/creation-budget";
 import { createApiHandler } from "./http/router";
 import { registerSessionHandlers } from "./realtime/handlers";
 import { limitConnectionsPerIp } from "./realtime/ip-limits";
+import { budgetsFor, guardSockets } from "./security/wiring";
+import { ParticipantTokens } from "./security/participant-tokens";
+import { loadParticipantSecret } from "./security/secret";
 import { DEFAULT_LIMITS, type Limits } from "./realtime/limits";
 import { socketRoom } from "./realtime/socket-room";
 import { SessionRegistry } from "./sessions/registry";
@@ -54,6 +56,8 @@ export function limitsFromEnv(env: Env): Limits {
     failedJoinsPerMinute: env.FAILED_JOINS_PER_MINUTE ?? DEFAULT_LIMITS.failedJoinsPerMinute,
     failedJoinBlockMs: env.FAILED_JOIN_BLOCK_SECONDS !== undefined ? env.FAILED_JOIN_BLOCK_SECONDS * 1000 : DEFAULT_LIMITS.failedJoinBlockMs,
     sessionsPerIpPerHour: env.SESSIONS_PER_IP_PER_HOUR ?? DEFAULT_LIMITS.sessionsPerIpPerHour,
+    templatesPerIpPerHour: env.TEMPLATES_PER_IP_PER_HOUR ?? DEFAULT_LIMITS.templatesPerIpPerHour,
+    abuseStrikes: env.ABUSE_STRIKES ?? DEFAULT_LIMITS.abuseStrikes,
   };
 }
 
@@ -100,15 +104,21 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
     claim: topology.claim,
   });
   app.metrics.watch({ sessionsLive: () => registry.liveCount, writeQueueDepth: () => queue.size });
-  const teaching = new TeachingService({ registry, prisma, roomFor: (id) => topology.fence(socketRoom(app.io, id), id), forkLimits: forkLimitsFromEnv(env) });
+  const forkLimits = forkLimitsFromEnv(env);
+  const budgets = budgetsFor(limits, forkLimits);
+  const tokens = new ParticipantTokens(loadParticipantSecret({ fromEnv: env.PARTICIPANT_TOKEN_SECRET, dataDir: env.DATA_DIR }));
+  const teaching = new TeachingService({ registry, prisma, roomFor: (id) => topology.fence(socketRoom(app.io, id), id), forkLimits, tokens, budgets });
   const owner = new SessionOwner(app.io, { registry, prisma, queue, limits, teaching, holds: topology.holds, release: topology.release });
   const router = new OwnerRouter(owner, topology.transport, { registry, prisma });
   const ctx = { registry, owner, queue, limits };
-  app.hooks.onRequest.push(createApiHandler({ registry, router, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, creations: new CreationBudget(limits.sessionsPerIpPerHour) }));
+  app.hooks.onRequest.push(createApiHandler({ registry, router, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, budgets, tokens }));
   app.hooks.onSocketServer.push(async (io) => {
     await topology.connect(io);
     limitConnectionsPerIp(io, limits.maxConnectionsPerIp);
-    registerSessionHandlers(io, { router, limits });
+    // Per-address budgets shared by every node of a cluster (atomic in Redis).
+    topology.shareBudgets?.(budgets);
+    guardSockets(io, limits, tokens);
+    registerSessionHandlers(io, { router, limits, budgets, tokens });
     await topology.start(ctx);
     teaching.start();
   });

@@ -41,6 +41,8 @@ export function clusterTopology(app: App, env: Env, redisUrl: string, sessions: 
       redis = await attachRedisAdapter(io, redisUrl, { streamName: env.REDIS_STREAM });
       app.health.require({ name: "redis", check: async () => void (await redis!.ping()) });
     },
+    // Per-address budgets shared by every node (atomic in Redis).
+    shareBudgets: (budgets) => budgets.useRedis(redis!, env.REDIS_STREAM),
     async start({ registry, owner, limits }) {
       leases.start();
       takeover = new Takeover({ io: app.io, prisma, registry, leases, owner, redis: redis!, streamName: env.REDIS_STREAM, maxLiveSessions: limits.maxLiveSessions });

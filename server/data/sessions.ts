@@ -73,3 +73,9 @@ export async function getSessionSummary(prisma: PrismaClient, id: string): Promi
     participants: s._count.participants,
   };
 }
+
+/** The instructor key hash of a session (to check a key without loading the session), or null for an unknown id. */
+export async function getKeyHash(prisma: PrismaClient, id: string): Promise<string | null> {
+  const s = await prisma.session.findUnique({ where: { id }, select: { instructorKeyHash: true } });
+  return s?.instructorKeyHash ?? null;
+}

@@ -27,21 +27,25 @@ export async function setDatasetHash(prisma: PrismaClient, id: string, hash: str
   await prisma.session.update({ where: { id }, data: { datasetHash: hash } });
 }
 
-/** Sessions with this dataset hash, newest first. */
-export async function listByDatasetHash(prisma: PrismaClient, hash: string, limit: number) {
+/**
+ * Runs on dataset `hash` the caller owns, newest first: session `id` itself; with `owner` (the
+ * caller holds its instructor key) also its parent and its forks; with `forkOwner` also the forks of
+ * `id` made by that participant.
+ */
+export async function listOwnedRuns(prisma: PrismaClient, q: { id: string; hash: string; owner: boolean; forkOwner: string | null }, limit: number) {
+  const self = await prisma.session.findUnique({ where: { id: q.id }, select: { parentId: true } });
+  const or: Prisma.SessionWhereInput[] = [{ id: q.id }];
+  if (q.owner) {
+    or.push({ parentId: q.id });
+    if (self?.parentId) or.push({ id: self.parentId });
+  }
+  if (q.forkOwner) or.push({ parentId: q.id, forkOwner: q.forkOwner });
   return prisma.session.findMany({
-    where: { datasetHash: hash },
+    where: { datasetHash: q.hash, OR: or },
     orderBy: { createdAt: "desc" },
     take: limit,
     select: { id: true, title: true, state: true, step: true, createdAt: true, parentId: true, forkedAtStep: true },
   });
-}
-
-/** Every stored [step, loss] of the session's current run, in step order. */
-export async function getLossCurve(prisma: PrismaClient, id: string): Promise<[number, number][]> {
-  const run = (await prisma.session.findUnique({ where: { id }, select: { run: true } }))?.run ?? 0;
-  const rows = await prisma.stepMetric.findMany({ where: { sessionId: id, run }, orderBy: { step: "asc" }, select: { step: true, loss: true } });
-  return rows.map((r) => [r.step, r.loss]);
 }
 
 /** Forks of `parentId` made by `owner` that are not finished. */
@@ -91,9 +95,9 @@ export async function loadOpenPolls(prisma: PrismaClient, sessionId: string): Pr
   return rows.map((r) => ({ id: r.id, sessionId: r.sessionId, step: r.step, kind: r.kind as PollKind, param: r.param, state: r.state, openedAt: r.openedAt, votes: r.votes.map((v) => ({ ...v, answer: v.answer as PollAnswer })) }));
 }
 
-/** Every poll of a session with its result and vote count, oldest first. */
-export async function listPolls(prisma: PrismaClient, sessionId: string) {
-  const rows = await prisma.poll.findMany({ where: { sessionId }, orderBy: { openedAt: "asc" }, include: { _count: { select: { votes: true } }, votes: { select: { name: true, answer: true, votedAt: true }, orderBy: { votedAt: "asc" } } } });
+/** Every poll of a session with its result and vote count, oldest first; each voter's name and answer only `withBallots` (the instructor). */
+export async function listPolls(prisma: PrismaClient, sessionId: string, options: { withBallots: boolean }) {
+  const rows = await prisma.poll.findMany({ where: { sessionId }, orderBy: { openedAt: "asc" }, include: { _count: { select: { votes: true } }, votes: { select: { name: true, answer: true, votedAt: true }, orderBy: { votedAt: "asc" }, ...(options.withBallots ? {} : { take: 0 }) } } });
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -105,7 +109,7 @@ export async function listPolls(prisma: PrismaClient, sessionId: string) {
     after: r.after,
     counts: r.counts,
     votes: r._count.votes,
-    ballots: r.votes.map((v) => ({ name: v.name, answer: v.answer, votedAt: v.votedAt.toISOString() })),
+    ...(options.withBallots ? { ballots: r.votes.map((v) => ({ name: v.name, answer: v.answer, votedAt: v.votedAt.toISOString() })) } : {}),
     reason: r.reason,
     openedAt: r.openedAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,
@@ -125,10 +129,19 @@ export async function getTemplate(prisma: PrismaClient, id: string) {
   return t ? { id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), config: t.config, presets: t.presets as string[], keyHash: t.keyHash } : null;
 }
 
-/** Templates, newest first. */
-export async function listTemplates(prisma: PrismaClient, limit: number) {
-  const rows = await prisma.template.findMany({ orderBy: { createdAt: "desc" }, take: limit });
-  return rows.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), config: t.config, presets: t.presets as string[] }));
+/**
+ * One page of templates, newest first, without their bodies: the database returns each one's name,
+ * presets, layers and a one-word dataset description (JSON paths), never the stored config.
+ */
+export async function listTemplates(prisma: PrismaClient, page: number, pageSize: number) {
+  const rows = await prisma.$queryRaw<{ id: string; name: string; createdAt: Date; presets: unknown; layers: unknown; dataset: string | null }[]>`
+    SELECT id, name, "createdAt", presets, config->'layers' AS layers,
+      COALESCE(config->'dataset'->>'name', jsonb_array_length(config->'dataset'->'points')::text || ' points') AS dataset
+    FROM "Template" ORDER BY "createdAt" DESC, id LIMIT ${pageSize + 1}::int OFFSET ${page * pageSize}::int`;
+  return {
+    templates: rows.slice(0, pageSize).map((t) => ({ id: t.id, name: t.name, createdAt: new Date(t.createdAt).toISOString(), layers: t.layers, dataset: t.dataset, presets: t.presets as string[] })),
+    more: rows.length > pageSize,
+  };
 }
 
 /** Deletes a template. */

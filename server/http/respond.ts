@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ErrorCode, httpStatusOf, toErrorBody } from "@/lib/errors";
+import { classifyDbError } from "../data/db-errors";
 import { log } from "../log";
 
 /** Sends a JSON body with a status. */
@@ -9,12 +10,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Sends an error as `{ error: { code, message } }` with its HTTP status; 500s never show internals. */
+/** Seconds a client is told to wait (Retry-After) when the database is unreachable. */
+export const OUTAGE_RETRY_AFTER_S = 5;
+
+/**
+ * Sends an error as `{ error: { code, message } }` with its HTTP status; 500s never show internals.
+ * A database outage is `503 UNAVAILABLE` with Retry-After, not a 500; a budget error carries its own
+ * wait (`retryAfterS`) as Retry-After.
+ */
 export function sendError(res: ServerResponse, err: unknown): void {
-  const body = toErrorBody(err);
-  if (!(err instanceof AppError)) log.error({ err }, "request failed");
-  if (!res.headersSent) sendJson(res, httpStatusOf(body.code), { error: body });
-  else res.destroy();
+  const outage = !(err instanceof AppError) && classifyDbError(err) === "outage";
+  const shown = outage ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err;
+  const body = toErrorBody(shown);
+  if (!(err instanceof AppError)) log.error({ err }, outage ? "request failed (database unreachable)" : "request failed");
+  if (res.headersSent) return void res.destroy();
+  const retryAfter = outage ? OUTAGE_RETRY_AFTER_S : (err as { retryAfterS?: unknown }).retryAfterS;
+  if (typeof retryAfter === "number") res.setHeader("retry-after", String(retryAfter));
+  sendJson(res, httpStatusOf(body.code), { error: body });
 }
 
 /** Reads and parses a JSON request body, enforcing content type and size. */

@@ -2,7 +2,9 @@ import type { PrismaClient } from "../generated/prisma/client";
 import type { OwnerRouter } from "../owner/router";
 import type { Limits } from "../realtime/limits";
 import type { SessionRegistry } from "../sessions/registry";
-import type { CreationBudget } from "./creation-budget";
+import type { Budgets } from "../security/budgets";
+import type { ParticipantTokens } from "../security/participant-tokens";
+import type { CurveCache } from "../teaching/curve-cache";
 
 /** What the routes need. */
 export interface RouteDeps {
@@ -14,8 +16,12 @@ export interface RouteDeps {
   limits: Limits;
   /** Base URL for join links (PUBLIC_URL), or null to use the request's Host. */
   publicUrl: string | null;
-  /** Sessions each address may still create. */
-  creations: CreationBudget;
+  /** Per-address budgets: every creation path (plain, preset, template, fork) draws from one. */
+  budgets: Budgets;
+  /** Downsampled loss curves, shared by concurrent requests (`/curve`, `/notes`). */
+  curves: CurveCache;
+  /** Checks participant tokens (`x-participant-token` on /comparable); absent in servers built without them. */
+  tokens?: ParticipantTokens;
 }
 
 /** What the owner says of a live session, or null when no node runs it (stored values apply). */

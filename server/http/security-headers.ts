@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
+import { isIP } from "node:net";
 
 /**
  * The Content-Security-Policy of every response. Next.js inlines its bootstrap scripts, and nonces
@@ -36,12 +37,20 @@ export function applySecurityHeaders(res: ServerResponse, headers: Record<string
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
+/** Origins whose pages may open sockets: PUBLIC_URL's and ALLOWED_ORIGINS. */
+export function allowedOrigins(publicUrl: string | null, extra: readonly string[] = []): Set<string> {
+  return new Set([...(publicUrl !== null ? [new URL(publicUrl).origin] : []), ...extra]);
+}
+
 /**
- * Whether a browser page at `origin` may open a Socket.IO connection: only pages of this server (the
- * request's own host, or PUBLIC_URL's origin). Requests without an Origin header are not from a
- * browser page (browsers always send it on WebSocket and cross-origin requests), so they pass.
+ * Whether a browser page at `origin` may open a Socket.IO connection: a page of an allowed origin
+ * (PUBLIC_URL, ALLOWED_ORIGINS), or a page whose origin is the request's own host when that host is
+ * `localhost` or an IP address. A DNS name matching the Host header is not enough: a page of a
+ * rebinding domain (its name re-pointed at this server) sends a matching Origin and Host, so names
+ * must be listed. Requests without an Origin header are not from a browser page (browsers always send
+ * it on WebSocket and cross-origin requests), so they pass.
  */
-export function isAllowedOrigin(req: IncomingMessage, publicUrl: string | null): boolean {
+export function isAllowedOrigin(req: IncomingMessage, allowed: ReadonlySet<string>): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   let parsed: URL;
@@ -51,6 +60,13 @@ export function isAllowedOrigin(req: IncomingMessage, publicUrl: string | null):
     return false;
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
-  if (publicUrl !== null && parsed.origin === new URL(publicUrl).origin) return true;
-  return req.headers.host !== undefined && parsed.host === req.headers.host.toLowerCase();
+  if (allowed.has(parsed.origin)) return true;
+  const host = req.headers.host?.toLowerCase();
+  return host !== undefined && parsed.host === host && (parsed.hostname === "localhost" || isIP(parsed.hostname.replace(/^\[|\]$/g, "")) !== 0);
+}
+
+/** The raw answer to a refused WebSocket upgrade or a malformed request, with the security headers. */
+export function rawResponse(status: number, headers: Record<string, string>, body = ""): string {
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${lines}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }

@@ -9,6 +9,7 @@ import { readJsonBody, sendJson } from "./respond";
 import { liveStatus, type RouteDeps } from "./route-deps";
 import { streamCsvExport, streamJsonExport } from "./stream-export";
 import { createFromTemplateOrPreset } from "./templates-routes";
+import { hasInstructorKey } from "./credentials";
 import { requestLog } from "../log";
 
 /** Most step rows one `GET …/steps` returns. */
@@ -27,6 +28,12 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
   const body = await readJsonBody(req, deps.limits.maxBodyBytes);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError(ErrorCode.BAD_REQUEST, "(root): the body must be a JSON object with the session config");
   if ("templateId" in body || "preset" in body) return createFromTemplateOrPreset(req, res, body, deps);
+  const created = await createPlain(req, body as Record<string, unknown>, deps);
+  const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
+  sendJson(res, 201, { ...created, joinUrl: `${base.replace(/\/$/, "")}/s/${created.joinCode}` });
+}
+
+async function createPlain(req: IncomingMessage, body: Record<string, unknown>, deps: RouteDeps) {
   const { title: rawTitle, ...rawConfig } = body as Record<string, unknown>;
   const title = titleSchema.safeParse(rawTitle);
   if (!title.success) throw new AppError(ErrorCode.BAD_REQUEST, `title: ${title.error.issues[0].message}`);
@@ -38,24 +45,22 @@ export async function createSessionRoute(req: IncomingMessage, res: ServerRespon
     throw new AppError(ErrorCode.BAD_REQUEST, `layers: a live session's network may have at most ${deps.limits.maxLiveParams} parameters; [${layers}] has ${params}`);
   }
   // Counted after validation (a malformed request creates nothing) and before the database is touched.
-  const waitMs = deps.creations.take(req.socket.remoteAddress ?? "unknown");
-  if (waitMs > 0) {
-    const seconds = Math.ceil(waitMs / 1000);
-    res.setHeader("retry-after", String(seconds));
-    throw new AppError(ErrorCode.RATE_LIMITED, `too many sessions created from your address (at most ${deps.limits.sessionsPerIpPerHour} per hour); try again in ${seconds} s`);
-  }
+  await deps.budgets.takeCreation(req.socket.remoteAddress);
   const created = await deps.registry.create(title.data, config.data);
   requestLog(req).info({ sessionId: created.id, layers, dataset: "name" in config.data.dataset ? config.data.dataset.name : "custom" }, "session created");
-  const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;
-  sendJson(res, 201, { ...created, joinUrl: `${base.replace(/\/$/, "")}/s/${created.joinCode}` });
+  return created;
 }
 
-/** GET /api/sessions/:id: the public summary. */
-export async function getSessionRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+/**
+ * GET /api/sessions/:id: the public summary. The join code only with `authorization: Bearer
+ * <instructorKey>`: knowing a session's id (every student of it does) must not let anyone into it.
+ */
+export async function getSessionRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const summary = await getSessionSummary(deps.prisma, requireUuid(id));
   if (!summary) throw notFound();
   const live = await liveStatus(deps, summary.id);
-  sendJson(res, 200, { ...summary, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.connected ?? 0 });
+  const joinCode = (await hasInstructorKey(req, deps.prisma, summary.id)) ? summary.joinCode : null;
+  sendJson(res, 200, { ...summary, joinCode, state: live?.state ?? summary.state, step: live?.step ?? summary.step, connected: live?.connected ?? 0 });
 }
 
 /**

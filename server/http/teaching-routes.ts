@@ -8,13 +8,14 @@ import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
 import { getCurrentRun } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
-import { getLossCurve, listByDatasetHash, listPolls, setDatasetHash } from "../data/teaching";
+import { listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
 import { answer, type OwnerRequest } from "../owner/requests";
+import { voterIdOf } from "../teaching/participant-token";
+import { bearerKey, hasInstructorKey } from "./credentials";
 import { recomputeStepTrace } from "../sessions/step-trace";
-import { downsampleCurve } from "../teaching/curve";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
-import { buildNotes } from "../teaching/notes";
+import { buildNotes, CURVE_POINTS } from "../teaching/notes";
 import { readJsonBody, readTextBody, sendJson } from "./respond";
 import { liveStatus, type RouteDeps } from "./route-deps";
 
@@ -41,16 +42,22 @@ function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.i
   return q.data;
 }
 
-/** GET /api/sessions/:id/comparable: sessions with the same dataset (hash of the resolved splits). */
-export async function comparableRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+/**
+ * GET /api/sessions/:id/comparable: runs on the same dataset (hash of the resolved splits) that the
+ * caller owns. Without credentials only the session itself; with `authorization: Bearer
+ * <instructorKey>` of :id also its origin and its forks; with `x-participant-token` (a token this
+ * server issued) also the caller's own forks of :id. Other people's sessions are never listed.
+ */
+export async function comparableRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary, live } = await requireSession(id, deps);
   const config = parseTrustedEngineConfig(summary.config);
   const hash = datasetHash(config.dataset);
-  const rows = await listByDatasetHash(deps.prisma, hash, MAX_COMPARABLE);
-  if (!rows.some((r) => r.id === summary.id)) {
-    // Stored before hashes existed: hash it now so others find it too.
-    await setDatasetHash(deps.prisma, summary.id, hash);
-  }
+  const token = req.headers["x-participant-token"];
+  const forkOwner = typeof token === "string" && deps.tokens?.verify(token) ? voterIdOf(token) : null;
+  const owner = await hasInstructorKey(req, deps.prisma, summary.id);
+  const rows = await listOwnedRuns(deps.prisma, { id: summary.id, hash, owner, forkOwner }, MAX_COMPARABLE);
+  // Stored before hashes existed: hash it now so its forks and origin find it too.
+  if (!rows.some((r) => r.id === summary.id)) await setDatasetHash(deps.prisma, summary.id, hash);
   const self = rows.find((r) => r.id === summary.id);
   const sessions = rows.map((r) => ({
     id: r.id,
@@ -66,11 +73,11 @@ export async function comparableRoute(res: ServerResponse, id: string, deps: Rou
   sendJson(res, 200, { datasetHash: hash, sessions });
 }
 
-/** GET /api/sessions/:id/curve?points=N: the stored loss curve, downsampled. */
+/** GET /api/sessions/:id/curve?points=N: the stored loss curve, downsampled in SQL (mean, min and max per bucket). */
 export async function curveRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
   const { summary, step } = await requireSession(id, deps);
   const { points } = parseQuery(curveQuerySchema, query);
-  const curve = downsampleCurve(await getLossCurve(deps.prisma, summary.id), points);
+  const curve = await deps.curves.get(summary.id, points, step);
   sendJson(res, 200, { sessionId: summary.id, step, columns: ["step", "loss", "min", "max"], points: curve });
 }
 
@@ -82,7 +89,8 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   const step = q.step ?? current;
   if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
   const config = parseTrustedEngineConfig(summary.config);
-  const [trace, curve, run] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), getLossCurve(deps.prisma, summary.id), getCurrentRun(deps.prisma, summary.id)]);
+  const [trace, buckets, run] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current), getCurrentRun(deps.prisma, summary.id)]);
+  const curve = buckets.map(([s, mean]) => [s, mean] as [number, number]);
   const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: (live?.preset as PresetNote | null | undefined) ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
   const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
@@ -95,17 +103,21 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   res.end(body);
 }
 
-/** GET /api/sessions/:id/polls: every poll of the session with its result (Q8). */
-export async function pollsRoute(res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
+/** GET /api/sessions/:id/polls: every poll of the session with its result (Q8); voters' names (`ballots`) only with the instructor key. */
+export async function pollsRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary } = await requireSession(id, deps);
-  sendJson(res, 200, { polls: await listPolls(deps.prisma, summary.id) });
+  const polls = await listPolls(deps.prisma, summary.id, { withBallots: await hasInstructorKey(req, deps.prisma, summary.id) });
+  sendJson(res, 200, { polls });
 }
 
 /** PUT /api/sessions/:id/data: the instructor's own points, as JSON or CSV (D1–D4), applied by the session's owner. */
 export async function dataRoute(req: IncomingMessage, res: ServerResponse, id: string, deps: RouteDeps): Promise<void> {
   const { summary } = await requireSession(id, deps);
-  const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+  const key = bearerKey(req);
   if (!key) throw new AppError(ErrorCode.UNAUTHORIZED, "send the instructor key as `authorization: Bearer <key>`");
+  // The key is checked against the stored hash before anything is asked of the owner: a wrong key loads nothing.
+  if (!(await hasInstructorKey(req, deps.prisma, summary.id))) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
+  if (summary.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   let body: Extract<OwnerRequest, { op: "data" }>["body"];
   if (type === "text/csv") {

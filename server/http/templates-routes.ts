@@ -10,8 +10,11 @@ import { generateInstructorKey, hashKey, verifyKey } from "../sessions/keys";
 import { readJsonBody, sendJson } from "./respond";
 import type { RouteDeps } from "./route-deps";
 
-/** Most templates `GET /api/templates` lists. */
-export const MAX_TEMPLATES_LISTED = 200;
+/** Templates per page of `GET /api/templates`. */
+export const TEMPLATES_PER_PAGE = 50;
+/** Largest template body (a config with 2,000 own points fits). */
+export const MAX_TEMPLATE_BYTES = 128 * 1024;
+const pageQuerySchema = z.strictObject({ page: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(10_000, "must be ≤ 10000").default(0) });
 
 const nameSchema = z.string("must be a string").trim().min(1, "must not be empty").max(120, "at most 120 characters").refine(isPlainText, PLAIN_TEXT_MESSAGE);
 const templateBodySchema = z.strictObject({
@@ -27,24 +30,22 @@ const fromTemplateSchema = z.strictObject({
 
 /** POST /api/templates → 201 { id, templateKey } (the key is shown once, stored hashed). */
 export async function createTemplateRoute(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const parsed = templateBodySchema.safeParse(await readJsonBody(req, deps.limits.maxBodyBytes));
+  const parsed = templateBodySchema.safeParse(await readJsonBody(req, Math.min(deps.limits.maxBodyBytes, MAX_TEMPLATE_BYTES)));
   if (!parsed.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(parsed.error));
   checkLiveSize(parsed.data.config, deps);
+  await deps.budgets.takeTemplate(req.socket.remoteAddress);
   const id = randomUUID();
   const templateKey = generateInstructorKey();
   await insertTemplate(deps.prisma, { id, name: parsed.data.name, keyHash: hashKey(templateKey), config: parsed.data.config, presets: parsed.data.presets });
   sendJson(res, 201, { id, templateKey });
 }
 
-/** GET /api/templates: newest first. */
-export async function listTemplatesRoute(res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const rows = await listTemplates(deps.prisma, MAX_TEMPLATES_LISTED);
-  sendJson(res, 200, {
-    templates: rows.map((t) => {
-      const c = t.config as unknown as EngineConfig;
-      return { id: t.id, name: t.name, createdAt: t.createdAt, layers: c.layers, dataset: "points" in c.dataset ? `${c.dataset.points.length} points` : c.dataset.name, presets: t.presets };
-    }),
-  });
+/** GET /api/templates?page=N: newest first, TEMPLATES_PER_PAGE a page, without their configs; `next` is the following page (null at the end). */
+export async function listTemplatesRoute(res: ServerResponse, query: URLSearchParams, deps: RouteDeps): Promise<void> {
+  const q = pageQuerySchema.safeParse(Object.fromEntries(query));
+  if (!q.success) throw new AppError(ErrorCode.BAD_REQUEST, formatIssues(q.error));
+  const { templates, more } = await listTemplates(deps.prisma, q.data.page, TEMPLATES_PER_PAGE);
+  sendJson(res, 200, { templates, next: more ? q.data.page + 1 : null });
 }
 
 /** GET /api/templates/:id. */
@@ -78,10 +79,12 @@ export async function createFromTemplateOrPreset(req: IncomingMessage, res: Serv
     if (!t) throw new AppError(ErrorCode.NOT_FOUND, "templateId: no template has this id");
     const config = parseTrustedEngineConfig(t.config);
     checkLiveSize(config, deps);
+    await deps.budgets.takeCreation(req.socket.remoteAddress);
     created = await deps.registry.create(title ?? t.name, config, { templateId: t.id }, { templateId: t.id });
   } else {
     const id = preset!;
     if (!isPresetId(id)) throw new AppError(ErrorCode.BAD_REQUEST, "preset: unknown");
+    await deps.budgets.takeCreation(req.socket.remoteAddress);
     created = await deps.registry.create(title ?? presetNote(id).title, presetConfig(id), { presetId: id }, { preset: presetNote(id) });
   }
   const base = deps.publicUrl ?? `http://${req.headers.host ?? "localhost"}`;

@@ -18,6 +18,7 @@ export interface Caller {
  */
 export type OwnerRequest =
   | { op: "join"; socketId: string; joinCode?: string; sessionId?: string; instructorKey?: string; name: string; voterId: string }
+  | { op: "view"; sessionId: string }
   | { op: "rejoin"; socketId: string; sessionId: string; role: Role; name: string }
   | { op: "leave"; socketId: string; sessionId: string }
   | { op: "control"; sessionId: string; control: Control }

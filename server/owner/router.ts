@@ -76,8 +76,8 @@ export class OwnerRouter {
     if (local) return local;
     const remote = await this.transport.askOthers(req);
     if (remote) return remote;
-    // Only a join loads it: the session stays in memory while someone watches it.
-    if (req.op !== "join" || req.sessionId == null || (await this.storedState(req.sessionId)) !== "finished") return null;
+    // Only a join or a read-only view loads it (the view unloads it again once idle).
+    if ((req.op !== "join" && req.op !== "view") || req.sessionId == null || (await this.storedState(req.sessionId)) !== "finished") return null;
     await this.deps.registry.get(req.sessionId);
     return this.owner.handle(req);
   }

@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import { AppError, ErrorCode, toAck } from "@/lib/errors";
 import type { Role, SessionSnapshot } from "@/lib/protocol";
+import { classifyDbError } from "../data/db-errors";
 import type { PrismaClient } from "../generated/prisma/client";
 import type { Limits } from "../realtime/limits";
 import { PresenceNotifier } from "../realtime/presence";
 import { instructorRoom, sessionRoom } from "../realtime/socket-room";
+import { readOnlyView } from "../realtime/read-only-view";
 import { limitTraceSize } from "../realtime/trace-size";
 import { verifyKey } from "../sessions/keys";
 import type { LiveSession } from "../sessions/live-session";
@@ -64,7 +66,8 @@ export class SessionOwner {
       return { ok: true, data: await this.apply(session, req) };
     } catch (err) {
       if (!(err instanceof AppError)) log.error({ err, op: req.op }, "request failed on the owner");
-      return toAck(err);
+      // A database outage is UNAVAILABLE (the asker retries), on whichever node runs the session.
+      return toAck(!(err instanceof AppError) && classifyDbError(err) === "outage" ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err);
     }
   }
 
@@ -102,6 +105,12 @@ export class SessionOwner {
     switch (req.op) {
       case "join":
         return this.join(session, req);
+      case "view": {
+        const view = readOnlyView(session);
+        // A finished session loaded only for this view is not kept.
+        this.deps.registry.unloadIfIdle(session);
+        return view;
+      }
       case "rejoin":
         if (session.participants.size >= this.deps.limits.maxSocketsPerSession) throw new AppError(ErrorCode.LIMIT_REACHED, "this session is full");
         this.addParticipant(session, req.socketId, req.role, req.name);

@@ -1,6 +1,7 @@
 import type { Server } from "socket.io";
 import { log } from "../log";
 import type { Limits } from "../realtime/limits";
+import type { Budgets } from "../security/budgets";
 import type { RoomPort } from "../realtime/room";
 import type { SessionRegistry } from "../sessions/registry";
 import type { FlushFn } from "../sessions/write-ops";
@@ -36,6 +37,8 @@ export interface Topology {
   transport: OwnerTransport;
   /** Before the handlers are wired: the Socket.IO adapter. */
   connect(io: Server): Promise<void>;
+  /** After `connect`: moves the per-address budgets to a store every node shares (a cluster's Redis). */
+  shareBudgets?: (budgets: Budgets) => void;
   /** Takes the sessions this node runs: recovery after a restart, takeover of dead nodes' sessions. */
   start(ctx: TopologyContext): Promise<void>;
   /** Checkpoints what this node runs and lets go of it (shutdown). */

@@ -19,12 +19,13 @@ import {
   type SessionSnapshot,
 } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
+import { classifyDbError } from "../data/db-errors";
 import { answer, type Caller, type SessionSocketData } from "../owner/requests";
 import type { OwnerRouter } from "../owner/router";
-import { newParticipantToken, voterIdOf } from "../teaching/participant-token";
-import { FailedJoinLimiter } from "./ip-limits";
+import type { Budgets } from "../security/budgets";
+import type { ParticipantTokens } from "../security/participant-tokens";
+import { voterIdOf } from "../teaching/participant-token";
 import type { Limits } from "./limits";
-import { RateLimiter } from "./rate-limiter";
 import { instructorRoom, sessionRoom } from "./socket-room";
 import { log } from "../log";
 
@@ -32,15 +33,12 @@ type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionSocketData>;
 type ClientEvent = (typeof CLIENT_EVENTS)[number];
 
-/** Client events the server handles. */
-export const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
-
 /**
- * Makes a socket's event handlers: each checks the socket's rate limit (P3) and the payload size (P2),
- * runs `fn`, and acks exactly once; an unexpected error becomes INTERNAL (P5) and is logged here only.
+ * Makes a socket's event handlers: each checks the payload size (P2), runs `fn`, and acks exactly
+ * once; a database outage becomes UNAVAILABLE, any other unexpected error INTERNAL (P5), logged here
+ * only. The rate limit (P3) is applied to every inbound packet before this (server/security/inbound-guard.ts).
  */
-export function createHandler(limits: Pick<Limits, "controlsPerSecond" | "maxPayloadBytes">) {
-  const limiter = new RateLimiter(limits.controlsPerSecond);
+export function createHandler(limits: Pick<Limits, "maxPayloadBytes">) {
   return <T>(name: string, fn: (payload: unknown) => Promise<T> | T) =>
     function (this: { emit?: (event: "session:error", error: { code: string; message: string }) => void } | undefined, ...args: unknown[]) {
       // P1: the acknowledgement is the last argument, with or without a payload before it.
@@ -48,34 +46,38 @@ export function createHandler(limits: Pick<Limits, "controlsPerSecond" | "maxPay
       const reply = ack ?? ((res: Ack<T>) => void (!res.ok && this?.emit?.("session:error", res.error)));
       void (async () => {
         try {
-          if (!limiter.take()) throw new AppError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limits.controlsPerSecond} per second`);
           if (args.length > 1) throw new AppError(ErrorCode.BAD_REQUEST, `${name}: send one payload and an acknowledgement callback, not ${args.length} arguments`);
           const payload = args[0];
           if (payloadBytes(payload) > limits.maxPayloadBytes) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${name}: payload larger than ${limits.maxPayloadBytes} bytes`);
           reply({ ok: true, data: await fn(payload) });
         } catch (err) {
           if (!(err instanceof AppError)) log.error({ err, event: name }, "socket request failed");
-          reply(toAck(err));
+          reply(toAck(asOutage(err)));
         }
       })();
     };
 }
 
-/** Who a socket is for the owner: the hash of its participant token, its name and address. */
-function callerOf(socket: IoSocket): Caller {
-  socket.data.participantToken ??= newParticipantToken();
-  return { voterId: voterIdOf(socket.data.participantToken), name: socket.data.name ?? "", ip: socket.handshake.address };
+/** A database outage as UNAVAILABLE (the client retries); any other error unchanged. */
+export function asOutage(err: unknown): unknown {
+  return !(err instanceof AppError) && classifyDbError(err) === "outage" ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err;
 }
 
 /**
  * Wires the session events onto a Socket.IO server, whatever the topology: every handler validates,
  * checks who may ask, and hands the request to the session's owner through `router` (in-process in a
- * single process, across nodes in a cluster); it acks exactly once and never throws.
+ * single process, across nodes in a cluster); it acks exactly once and never throws. The socket-level
+ * guards (rate limit, unknown events, outbound backlog, issued tokens) run before it (server/security).
  */
-export function registerSessionHandlers(server: Server, deps: { router: OwnerRouter; limits: Limits }): void {
+export function registerSessionHandlers(server: Server, deps: { router: OwnerRouter; limits: Limits; budgets: Budgets; tokens: ParticipantTokens }): void {
   const io = server as unknown as IoServer;
   const { router } = deps;
-  const failedJoins = new FailedJoinLimiter(deps.limits.failedJoinsPerMinute, deps.limits.failedJoinBlockMs);
+
+  /** Who a socket is for the owner: the hash of its participant token (issued by this server), its name and address. */
+  function callerOf(socket: IoSocket): Caller {
+    socket.data.participantToken ??= deps.tokens.issue();
+    return { voterId: voterIdOf(socket.data.participantToken), name: socket.data.name ?? "", ip: socket.handshake.address };
+  }
   io.on("connection", (socket: IoSocket) => {
     // Connection state recovery gave back this socket's rooms and data: count it in again.
     if (socket.recovered && socket.data.sessionId) void rejoin(socket);
@@ -85,7 +87,10 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
       socket.on(event, ((...args: unknown[]) => handler.apply(socket as never, args)) as never);
     };
 
-    on("session:join", (payload) => join(socket, parse(joinSchema, payload)));
+    on("session:join", (payload) => {
+      const req = parse(joinSchema, payload);
+      return req.sessionId !== undefined ? view(socket, req) : join(socket, req);
+    });
     on("session:control", (payload) => router.call({ op: "control", sessionId: requireInstructor(socket), control: parse(controlSchema, payload) }));
     let tracing = false;
     on("session:trace", async (payload) => {
@@ -118,10 +123,6 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
       const { title } = parse(forkSchema, payload ?? {});
       return router.call({ op: "fork", sessionId, caller: callerOf(socket), title });
     });
-    socket.onAny((event: unknown) => {
-      if (typeof event === "string" && KNOWN_EVENTS.has(event)) return;
-      socket.emit("session:error", { code: ErrorCode.BAD_REQUEST, message: `unknown event ${JSON.stringify(String(event).slice(0, 60))}` });
-    });
     // Keep socket.data: connection state recovery restores it if the client comes back.
     socket.on("disconnect", () => leave(socket, { keepData: true }));
   });
@@ -129,18 +130,17 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
   /** Checks the key with the owner first: a failed join leaves the socket where it was. */
   async function join(socket: IoSocket, req: JoinRequest): Promise<SessionSnapshot> {
     const ip = socket.handshake.address;
-    const waitMs = failedJoins.blockedFor(ip);
+    const waitMs = await deps.budgets.joinBlockedFor(ip);
     if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
-    const token = req.participantToken ?? socket.data.participantToken ?? newParticipantToken();
-    const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, sessionId: req.sessionId, instructorKey: req.instructorKey, name: req.name, voterId: voterIdOf(token) });
+    // The identity is fixed at the socket's first join (the token it sent, already checked as issued by
+    // this server by server/security/join-guard.ts, or a new one): one connection is one voter.
+    const token = socket.data.participantToken ?? req.participantToken ?? deps.tokens.issue();
+    const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, instructorKey: req.instructorKey, name: req.name, voterId: voterIdOf(token) });
     if (!reply) {
-      if (req.sessionId !== undefined && (await router.storedState(req.sessionId)) !== null) {
-        throw new AppError(ErrorCode.UNAVAILABLE, "the session is moving to another server; try again in a few seconds");
-      }
-      failedJoins.fail(ip);
-      throw new AppError(ErrorCode.NOT_FOUND, req.joinCode !== undefined ? `no live session has the code ${req.joinCode}; check the code, or the session may have ended` : "no session has this id");
+      await deps.budgets.failJoin(ip);
+      throw new AppError(ErrorCode.NOT_FOUND, `no live session has the code ${req.joinCode}; check the code, or the session may have ended`);
     }
-    if (!reply.ok && (reply.error.code === ErrorCode.UNAUTHORIZED || reply.error.code === ErrorCode.NOT_FOUND)) failedJoins.fail(ip);
+    if (!reply.ok && (reply.error.code === ErrorCode.UNAUTHORIZED || reply.error.code === ErrorCode.NOT_FOUND)) await deps.budgets.failJoin(ip);
     const snapshot = answer<SessionSnapshot>(reply);
     if (socket.data.sessionId && socket.data.sessionId !== snapshot.sessionId) leave(socket);
     socket.data.sessionId = snapshot.sessionId;
@@ -148,6 +148,24 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     socket.data.name = req.name;
     socket.data.participantToken = token;
     return withToken(socket, snapshot);
+  }
+
+  /**
+   * `session:join {sessionId}`: a read-only view of the session (server/realtime/read-only-view.ts),
+   * from its owner, or loaded here once finished; the socket joins no room and stays where it was.
+   */
+  async function view(socket: IoSocket, req: JoinRequest): Promise<SessionSnapshot> {
+    if (req.instructorKey !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, "instructorKey: a session is controlled through its joinCode; sessionId gives a read-only view");
+    const ip = socket.handshake.address;
+    const waitMs = await deps.budgets.joinBlockedFor(ip);
+    if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
+    const reply = await router.ask({ op: "view", sessionId: req.sessionId! });
+    if (!reply) {
+      if ((await router.storedState(req.sessionId!)) !== null) throw new AppError(ErrorCode.UNAVAILABLE, "the session is moving to another server; try again in a few seconds");
+      await deps.budgets.failJoin(ip);
+      throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
+    }
+    return answer<SessionSnapshot>(reply);
   }
 
   async function rejoin(socket: IoSocket): Promise<void> {

@@ -18,8 +18,12 @@ export interface Limits {
   failedJoinsPerMinute: number;
   /** How long an address that made too many failed joins is refused every join, in milliseconds. */
   failedJoinBlockMs: number;
-  /** Sessions one IP address may create per hour (all at once, then evenly spread). */
+  /** Sessions (plain, preset, template or fork) one address may create per hour (fixed one-hour windows). */
   sessionsPerIpPerHour: number;
+  /** Templates one address may store per hour. */
+  templatesPerIpPerHour: number;
+  /** Refused (over-rate) socket events within 10 s after which the socket is disconnected. */
+  abuseStrikes: number;
 }
 
 /** The defaults the issues ask for. */
@@ -34,4 +38,6 @@ export const DEFAULT_LIMITS: Limits = {
   failedJoinsPerMinute: 20,
   failedJoinBlockMs: 60_000,
   sessionsPerIpPerHour: 60,
+  templatesPerIpPerHour: 20,
+  abuseStrikes: 200,
 };

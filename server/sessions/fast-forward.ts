@@ -1,5 +1,6 @@
 import type { StepSource } from "./step-source";
 import type { StepRow } from "./write-ops";
+import { endTurn, takeTurn } from "./cpu-slice";
 
 /** Longest stretch of training before yielding to the event loop (keeps sockets responsive). */
 const SLICE_MS = 12;
@@ -27,29 +28,36 @@ export async function fastForward(source: StepSource, epochs: number, hooks: Fas
   const rows: StepRow[] = [];
   const target = t.epoch + epochs;
   let lastCheckpoint = t.step;
+  // Training takes turns with every other session's heavy work (server/sessions/cpu-slice.ts).
+  await takeTurn();
   let sliceStart = performance.now();
-  while (t.epoch < target && !hooks.cancelled()) {
-    source.applyDue(); // the batch size of the next step may change here
-    const stepsToEpochEnd = Math.ceil((t.data.train.n - t.cursor) / t.hyper.batchSize);
-    const maxChunk = Math.max(1, Math.floor(CHUNK_WORK / (t.layout.count * t.hyper.batchSize)));
-    const toCheckpoint = hooks.checkpointEvery - (t.step - lastCheckpoint);
-    // A change of batch size mid-chunk moves the epoch's end; chunks stop at changes so it is measured again.
-    const chunk = Math.max(1, Math.min(stepsToEpochEnd, source.nextChangeStep() - t.step, maxChunk, toCheckpoint));
-    const epoch = t.epoch;
-    if (source.replay.advance(chunk) < chunk) break;
-    if (t.epoch !== epoch) {
-      const train = t.evaluate("train");
-      const test = t.data.test.n > 0 ? t.evaluate("test") : null;
-      rows.push({ step: t.step, epoch: t.epoch, loss: t.lastLoss, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test?.loss ?? null, testAccuracy: test?.accuracy ?? null });
+  try {
+    while (t.epoch < target && !hooks.cancelled()) {
+      source.applyDue(); // the batch size of the next step may change here
+      const stepsToEpochEnd = Math.ceil((t.data.train.n - t.cursor) / t.hyper.batchSize);
+      const maxChunk = Math.max(1, Math.floor(CHUNK_WORK / (t.layout.count * t.hyper.batchSize)));
+      const toCheckpoint = hooks.checkpointEvery - (t.step - lastCheckpoint);
+      // A change of batch size mid-chunk moves the epoch's end; chunks stop at changes so it is measured again.
+      const chunk = Math.max(1, Math.min(stepsToEpochEnd, source.nextChangeStep() - t.step, maxChunk, toCheckpoint));
+      const epoch = t.epoch;
+      if (source.replay.advance(chunk) < chunk) break;
+      if (t.epoch !== epoch) {
+        const train = t.evaluate("train");
+        const test = t.data.test.n > 0 ? t.evaluate("test") : null;
+        rows.push({ step: t.step, epoch: t.epoch, loss: t.lastLoss, trainLoss: train.loss, trainAccuracy: train.accuracy, testLoss: test?.loss ?? null, testAccuracy: test?.accuracy ?? null });
+      }
+      if (t.step - lastCheckpoint >= hooks.checkpointEvery) {
+        await hooks.persist(rows.splice(0));
+        lastCheckpoint = t.step;
+      }
+      if (performance.now() - sliceStart > SLICE_MS) {
+        endTurn(performance.now() - sliceStart);
+        await takeTurn();
+        sliceStart = performance.now();
+      }
     }
-    if (t.step - lastCheckpoint >= hooks.checkpointEvery) {
-      await hooks.persist(rows.splice(0));
-      lastCheckpoint = t.step;
-    }
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+  } finally {
+    endTurn(performance.now() - sliceStart);
   }
   return rows;
 }

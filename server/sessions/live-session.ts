@@ -332,6 +332,7 @@ export class LiveSession {
     this.closed = true;
     this.participants.stop();
     this.cancelFastForward = true;
+    this.pipeline.cancelled = true; // a running `step {count}` stops after its current turn
     return this.serialize(async () => {
       if (this.state === "finished" || this.refusedReason) return; // a refused session can store nothing more
       await this.halt();

@@ -15,6 +15,9 @@ import { rebuildAt } from "./rebuild";
 import type { WriteQueue } from "./write-queue";
 import { log } from "../log";
 
+/** Finished sessions kept in memory with nobody watching; beyond it the least recently loaded is unloaded. */
+export const MAX_IDLE_FINISHED = 32;
+
 /** Limits of one process. */
 export interface RegistryLimits {
   /** Most sessions that are not finished. */
@@ -164,7 +167,14 @@ export class SessionRegistry {
   private add(session: LiveSession): void {
     this.byId.set(session.id, session);
     if (session.state !== "finished") this.byCode.set(session.joinCode, session);
+    else this.trimFinished();
     this.onAdd?.(session);
+  }
+
+  /** Unloads the oldest finished sessions nobody watches beyond MAX_IDLE_FINISHED (a request that loaded one does not keep it). */
+  private trimFinished(): void {
+    const idle = [...this.byId.values()].filter((s) => s.state === "finished" && s.participants.size === 0);
+    for (const s of idle.slice(0, Math.max(0, idle.length - MAX_IDLE_FINISHED))) this.byId.delete(s.id);
   }
 
   private sessionDeps(id: string) {

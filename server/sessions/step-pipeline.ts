@@ -3,6 +3,7 @@ import type { StepSource } from "./step-source";
 import { toStepRow } from "./step-source";
 import type { WriteQueue } from "./write-queue";
 import type { WriteOp } from "./write-ops";
+import { endTurn, SLICE_MS, takeTurn } from "./cpu-slice";
 
 /** How far (in seconds of play) the pipeline computes and persists ahead of what it has broadcast. */
 export const LOOKAHEAD_S = 0.15;
@@ -41,6 +42,8 @@ export class StepPipeline {
   private lastWrite: Promise<void> = Promise.resolve();
   /** The trainer refused the next step (it would diverge). */
   blocked = false;
+  /** Set at shutdown: a running `run` stops after its current turn. */
+  cancelled = false;
   private lastCheckpointStep: number;
 
   constructor(
@@ -57,11 +60,11 @@ export class StepPipeline {
     return this.ready.length + this.writing;
   }
 
-  /** Computes up to `limit` steps ahead of release and queues their write. */
-  produce(limit: number): void {
+  /** Computes up to `limit` steps ahead of release and queues their write; stops early (after at least one step) once `deadline` (performance.now()) has passed. */
+  produce(limit: number, deadline = Number.POSITIVE_INFINITY): void {
     const infos: StepInfo[] = [];
     const extra: WriteOp[] = [];
-    while (!this.blocked && this.backlog + infos.length < limit) {
+    while (!this.blocked && this.backlog + infos.length < limit && (infos.length === 0 || performance.now() < deadline)) {
       const info = this.source.next();
       if (!info) {
         this.blocked = true;
@@ -97,9 +100,23 @@ export class StepPipeline {
     return this.ready.splice(0);
   }
 
-  /** Computes `count` steps now, commits them, and returns them for release (stops at divergence). */
+  /**
+   * Computes `count` steps, commits them, and returns them for release (stops at divergence). The
+   * work is cut into turns of about SLICE_MS (at least one step each) shared with every other
+   * session's heavy work (server/sessions/cpu-slice.ts), so a `step {count: 1000}` of the largest
+   * network never holds the process: other sessions' frames, sockets and HTTP requests run between.
+   */
   async run(count: number): Promise<StepInfo[]> {
-    this.produce(this.backlog + count);
+    const limit = this.backlog + count;
+    while (!this.blocked && !this.cancelled && this.backlog < limit) {
+      await takeTurn();
+      const start = performance.now();
+      try {
+        this.produce(limit, start + SLICE_MS);
+      } finally {
+        endTurn(performance.now() - start);
+      }
+    }
     return this.settle();
   }
 

@@ -5,6 +5,7 @@ import type { PrismaClient } from "../generated/prisma/client";
 import { countLiveForks } from "../data/teaching";
 import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
+import type { Budgets } from "../security/budgets";
 import { log } from "../log";
 
 /** Fork limits and cleanup (F3, F4), configurable from the environment. */
@@ -33,11 +34,9 @@ export class ForkService {
   private readonly lastActive = new Map<string, number>();
   private readonly ipOf = new Map<string, string>();
   private readonly creating = new Set<string>();
-  /** Forks being created per IP: they count towards the limit before they exist (F3). */
-  private readonly creatingByIp = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: { registry: SessionRegistry; prisma: PrismaClient; limits: ForkLimits; now?: () => number }) {}
+  constructor(private readonly deps: { registry: SessionRegistry; prisma: PrismaClient; limits: ForkLimits; budgets?: Budgets; now?: () => number }) {}
 
   private now(): number {
     return this.deps.now?.() ?? Date.now();
@@ -47,19 +46,22 @@ export class ForkService {
   async fork(origin: LiveSession, who: { owner: string; name: string; ip: string }, title?: string): Promise<ForkCreated> {
     if (origin.walking) throw new AppError(ErrorCode.CONFLICT, "a step is being walked through phase by phase; fork after it");
     if (origin.busyFastForwarding) throw new AppError(ErrorCode.CONFLICT, "the session is fast-forwarding; fork when it stops");
-    const { perParticipant, perIp } = this.deps.limits;
+    const { perParticipant } = this.deps.limits;
     const key = `${origin.id}:${who.owner}`;
     if (this.creating.has(key)) throw new AppError(ErrorCode.CONFLICT, "your previous fork is still being created");
-    const byIp =
-      (this.creatingByIp.get(who.ip) ?? 0) +
-      [...this.ipOf.entries()].filter(([id, ip]) => {
-        const fork = this.deps.registry.loaded(id);
-        return ip === who.ip && fork !== undefined && fork.state !== "finished";
-      }).length;
-    if (byIp >= perIp) throw new AppError(ErrorCode.LIMIT_REACHED, `your network already has ${byIp} live forks on this server (the limit is ${perIp}); end one first`);
     this.creating.add(key);
-    this.creatingByIp.set(who.ip, (this.creatingByIp.get(who.ip) ?? 0) + 1);
+    const budgets = this.deps.budgets;
+    let reserved = false;
     try {
+      // The per-address slot is reserved before anything is awaited, atomically in the budget store,
+      // so concurrent forks cannot all pass a count taken before any of them was stored.
+      if (budgets) {
+        await this.reserveForkSlot(budgets, who.ip);
+        reserved = true;
+        await budgets.takeCreation(who.ip);
+      } else {
+        this.checkIpCountInMemory(who.ip);
+      }
       const mine = await countLiveForks(this.deps.prisma, origin.id, who.owner);
       if (mine >= perParticipant) throw new AppError(ErrorCode.LIMIT_REACHED, `you already have ${mine} live forks of this session (the limit is ${perParticipant}); end one first`);
       const snap = origin.snapshot("student");
@@ -79,13 +81,45 @@ export class ForkService {
       );
       this.ipOf.set(created.id, who.ip);
       this.lastActive.set(created.id, this.now());
+      reserved = false;
       return { sessionId: created.id, joinCode: created.joinCode, instructorKey: created.instructorKey, forkedAtStep: snap.step };
     } finally {
       this.creating.delete(key);
-      const pending = (this.creatingByIp.get(who.ip) ?? 1) - 1;
-      if (pending > 0) this.creatingByIp.set(who.ip, pending);
-      else this.creatingByIp.delete(who.ip);
+      if (reserved) await budgets!.releaseFork(who.ip);
     }
+  }
+
+  /** Takes a live-fork slot of `ip`; when none is left, first gives back the slots of its forks that have ended, then tries once more. */
+  private async reserveForkSlot(budgets: Budgets, ip: string): Promise<void> {
+    try {
+      await budgets.reserveFork(ip);
+    } catch (err) {
+      if (!(await this.releaseEnded(budgets, ip))) throw err;
+      await budgets.reserveFork(ip);
+    }
+  }
+
+  /** Releases the slots of `ip`'s forks that are finished or no longer held here; true if any was. */
+  private async releaseEnded(budgets: Budgets, ip: string): Promise<boolean> {
+    let released = false;
+    for (const [id, owner] of [...this.ipOf]) {
+      const fork = this.deps.registry.loaded(id);
+      if (owner !== ip || (fork && fork.state !== "finished")) continue;
+      this.ipOf.delete(id);
+      await budgets.releaseFork(ip);
+      released = true;
+    }
+    return released;
+  }
+
+  /** Without a budget store (unit tests): counts this process's live forks of `ip`. */
+  private checkIpCountInMemory(ip: string): void {
+    const { perIp } = this.deps.limits;
+    const byIp = [...this.ipOf.entries()].filter(([id, owner]) => {
+      const fork = this.deps.registry.loaded(id);
+      return owner === ip && fork !== undefined && fork.state !== "finished";
+    }).length;
+    if (byIp >= perIp) throw new AppError(ErrorCode.LIMIT_REACHED, `your network already has ${byIp} live forks on this server (the limit is ${perIp}); end one first`);
   }
 
   /** Notes activity on a session (a control, a join). */
@@ -101,7 +135,7 @@ export class ForkService {
       if (!s.teaching.origin) continue;
       if (s.state === "finished") {
         this.lastActive.delete(s.id);
-        this.ipOf.delete(s.id);
+        this.release(s.id);
         continue;
       }
       if (s.participants.size > 0 || !this.lastActive.has(s.id)) {
@@ -114,13 +148,20 @@ export class ForkService {
         await s.control({ action: "end" });
         this.deps.registry.unloadIfIdle(s);
         this.lastActive.delete(s.id);
-        this.ipOf.delete(s.id);
+        this.release(s.id);
         ended++;
       } catch (err) {
         log.error({ err, sessionId: s.id }, "idle fork could not be ended");
       }
     }
     return ended;
+  }
+
+  /** Forgets a fork's owner address and gives its slot back. */
+  private release(id: string): void {
+    const ip = this.ipOf.get(id);
+    this.ipOf.delete(id);
+    if (ip !== undefined) void this.deps.budgets?.releaseFork(ip);
   }
 
   /** Starts the periodic sweeper. */

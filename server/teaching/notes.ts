@@ -20,7 +20,7 @@ export interface NotesInput {
 }
 
 /** Points the handout's loss curve is drawn with. */
-const CURVE_POINTS = 400;
+export const CURVE_POINTS = 400;
 
 /** The handout's Markdown and the figures (inline SVG lines) an HTML rendering may trust. */
 export interface Notes {

@@ -3,6 +3,8 @@ import type { PrismaClient } from "../generated/prisma/client";
 import type { RoomPort } from "../realtime/room";
 import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
+import type { Budgets } from "../security/budgets";
+import type { ParticipantTokens } from "../security/participant-tokens";
 import { ForkService, type ForkLimits } from "./forks";
 import { PollService } from "./polls";
 
@@ -17,9 +19,9 @@ export class TeachingService {
   /** What each session's projector shows (PV1): room state, not part of the run, so neither logged nor stored. */
   private readonly focus = new Map<string, ProjectorFocus>();
 
-  constructor(readonly deps: { registry: SessionRegistry; prisma: PrismaClient; roomFor: (sessionId: string) => RoomPort; forkLimits: ForkLimits; now?: () => number }) {
+  constructor(readonly deps: { registry: SessionRegistry; prisma: PrismaClient; roomFor: (sessionId: string) => RoomPort; forkLimits: ForkLimits; tokens: ParticipantTokens; budgets?: Budgets; now?: () => number }) {
     this.polls = new PollService({ prisma: deps.prisma, roomFor: deps.roomFor });
-    this.forks = new ForkService({ registry: deps.registry, prisma: deps.prisma, limits: deps.forkLimits, now: deps.now });
+    this.forks = new ForkService({ registry: deps.registry, prisma: deps.prisma, limits: deps.forkLimits, budgets: deps.budgets, now: deps.now });
     deps.registry.onAdd = (session) => this.attach(session);
     for (const s of deps.registry.all()) this.attach(s);
   }
@@ -49,5 +51,10 @@ export class TeachingService {
   /** Stops the sweeper (shutdown). */
   stop(): void {
     this.forks.stop();
+  }
+
+  /** A fresh participant token, signed by this server (Q3). */
+  issueToken(): string {
+    return this.deps.tokens.issue();
   }
 }

@@ -6,6 +6,7 @@ import { decodeStepFrame, type StepFrame } from "@/lib/protocol";
 import { parseEngineConfig } from "@/lib/schemas";
 import { freePort, startChildServer, type ChildServer } from "../helpers/child-server";
 import { createTempDatabase, postgresReachable } from "../helpers/postgres";
+import { TEST_TOKEN_SECRET } from "../helpers/tokens";
 
 /** The CI Redis (never restarted by tests). */
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -55,7 +56,8 @@ export class TestCluster {
   async init(redisUrl = SHARED_REDIS_URL): Promise<this> {
     const db = await createTempDatabase("bp_cluster");
     this.cleanups.push(db.drop);
-    this.env = { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_STREAM: `bp-test-${randomBytes(4).toString("hex")}` };
+    // Every node signs participant tokens with the same secret (docs/deploy.md), so a token one node issued is accepted by the others.
+    this.env = { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_STREAM: `bp-test-${randomBytes(4).toString("hex")}`, PARTICIPANT_TOKEN_SECRET: TEST_TOKEN_SECRET };
     return this;
   }
 

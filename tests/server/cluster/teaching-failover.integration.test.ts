@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { PollResult, PollView, SessionSnapshot } from "@/lib/protocol";
 import { connectClient, createSession, join, request, waitFor, type Client } from "../helpers/live-server";
+import { issuedToken } from "../helpers/tokens";
 import { clusterUnavailable, TestCluster } from "./helpers";
 
 const unavailable = await clusterUnavailable();
@@ -25,8 +26,8 @@ describe.skipIf(unavailable !== null)("[Q10][C6] a poll survives kill -9 of the 
     const bo = await connectClient(b.url);
     sockets.push(teacher, ada, bo);
     await join(teacher, { joinCode: s.joinCode, name: "Teacher", instructorKey: s.instructorKey });
-    await join(ada, { joinCode: s.joinCode, name: "Ada", participantToken: "failover-ada-token-0001" });
-    await join(bo, { joinCode: s.joinCode, name: "Bo", participantToken: "failover-bo-token-00001" });
+    await join(ada, { joinCode: s.joinCode, name: "Ada", participantToken: issuedToken("failover-ada") });
+    await join(bo, { joinCode: s.joinCode, name: "Bo", participantToken: issuedToken("failover-bo") });
     expect(await request(teacher, "session:control", { action: "step", count: 3 })).toMatchObject({ ok: true, data: { step: 3 } });
     const opened = await request<PollView>(teacher, "poll:open", { kind: "param-direction", param: "wo1" });
     if (!opened.ok) throw new Error(opened.error.message);

@@ -16,7 +16,7 @@ export interface ChildServer {
 }
 
 /** Starts the server and resolves once it listens. */
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ChildServer> {
   const port = await freePort();
   // node --import tsx (not the tsx CLI, which forks): the pid we signal is the server itself
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
@@ -32,7 +32,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
     const timer = setTimeout(() => {
       child.kill("SIGKILL"); // never leave a half-started server behind
       reject(new Error(`server did not start:\n${out}`));
-    }, 240_000); // a first start creates the database (initdb): 30–60 s on a loaded machine
+    }, options.startTimeoutMs ?? 240_000); // a first start creates the database (initdb): 30–60 s on a loaded machine
     const check = () => {
       if (out.includes("ready on")) {
         clearTimeout(timer);

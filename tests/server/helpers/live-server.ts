@@ -8,6 +8,7 @@ import { openDatabase, type Database } from "@/server/db";
 import { loadEnv } from "@/server/env";
 import { attachLiveSessions, type LiveService } from "@/server/live";
 import { createTempDatabase } from "./postgres";
+import { TEST_TOKEN_SECRET } from "./tokens";
 
 /** A real server (API + Socket.IO, no Next) on an ephemeral port. */
 export interface TestServer {
@@ -23,7 +24,7 @@ export async function startTestServer(kind: "pglite" | "postgres", extraEnv: Rec
   const dataDir = await mkdtemp(path.join(tmpdir(), "bp-live-"));
   // A DATABASE_URL given by the caller is shared (several nodes of one cluster): the caller drops it.
   const pgdb = kind === "postgres" && extraEnv.DATABASE_URL === undefined ? await createTempDatabase() : null;
-  const env = loadEnv({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, ...(pgdb ? { DATABASE_URL: pgdb.url } : {}), ...extraEnv });
+  const env = loadEnv({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, PARTICIPANT_TOKEN_SECRET: TEST_TOKEN_SECRET, ...(pgdb ? { DATABASE_URL: pgdb.url } : {}), ...extraEnv });
   const db = await openDatabase(env);
   const app = await createApp({ env, db, dev: false, next: false });
   const live = attachLiveSessions(app, env);

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ForkCreated, SessionSnapshot } from "@/lib/protocol";
 import { connectClient, createSession, join, request, startTestServer, type TestServer } from "../helpers/live-server";
 import { describeTopologies, nodeClients } from "../helpers/topologies";
+import { issuedToken } from "../helpers/tokens";
 
-const TOKEN = "forking-student-token-01";
+const TOKEN = issuedToken("forking-student");
 
 describeTopologies(
   "sandbox forks",
@@ -54,28 +55,28 @@ describeTopologies(
       expect(originStates).toEqual([]);
 
       // The fork is linked to its origin in storage, and they compare (same dataset).
-      const comparable = await (await fetch(`${server.url}/api/sessions/${forked.data.sessionId}/comparable`)).json();
+      const comparable = await (await fetch(`${server.url}/api/sessions/${forked.data.sessionId}/comparable`, { headers: { authorization: `Bearer ${forked.data.instructorKey}` } })).json();
       const origRow = comparable.sessions.find((r: { id: string }) => r.id === s.id);
       expect(origRow.relation).toBe("origin");
-      const fromOrigin = await (await fetch(`${server.url}/api/sessions/${s.id}/comparable`)).json();
+      const fromOrigin = await (await fetch(`${server.url}/api/sessions/${s.id}/comparable`, { headers: { authorization: `Bearer ${s.instructorKey}` } })).json();
       expect(fromOrigin.sessions.find((r: { id: string }) => r.id === forked.data.sessionId)).toMatchObject({ relation: "fork", parentId: s.id, forkedAtStep: 5 });
     });
 
     it("[F3] at most FORK_LIMIT_PER_PARTICIPANT live forks per participant per origin, also across reconnects; ended forks free a slot", async () => {
       const s = await createSession(server.url);
       const a = await client();
-      await join(a, { joinCode: s.joinCode, name: "Bo", participantToken: "limit-token-0000000001" });
+      await join(a, { joinCode: s.joinCode, name: "Bo", participantToken: issuedToken("limit-token-0000000001") });
       const first = await request<ForkCreated>(a, "session:fork", { title: "Bo's try" });
       expect(first.ok).toBe(true);
       a.close();
       const again = await client();
-      await join(again, { joinCode: s.joinCode, name: "Bo", participantToken: "limit-token-0000000001" });
+      await join(again, { joinCode: s.joinCode, name: "Bo", participantToken: issuedToken("limit-token-0000000001") });
       expect(await request(again, "session:fork", {})).toMatchObject({ ok: true });
       const refused = await request(again, "session:fork", {});
       expect(refused).toMatchObject({ ok: false, error: { code: "LIMIT_REACHED", message: "you already have 2 live forks of this session (the limit is 2); end one first" } });
       // Someone else is not affected by Bo's forks.
       const other = await client();
-      await join(other, { joinCode: s.joinCode, name: "Cy", participantToken: "limit-token-0000000002" });
+      await join(other, { joinCode: s.joinCode, name: "Cy", participantToken: issuedToken("limit-token-0000000002") });
       expect(await request(other, "session:fork", {})).toMatchObject({ ok: true });
       // Ending one of Bo's forks frees a slot.
       if (!first.ok) return;
@@ -94,7 +95,7 @@ describeTopologies(
       let refused: { ok: boolean; error?: { code: string; message: string } } | null = null;
       for (let k = 0; k < 6 && !refused; k++) {
         const c = await client();
-        await join(c, { joinCode: s.joinCode, name: `P${k}`, participantToken: `ip-limit-token-0000000${k}` });
+        await join(c, { joinCode: s.joinCode, name: `P${k}`, participantToken: issuedToken(`ip-limit-token-0000000${k}`) });
         const r = await request(c, "session:fork", {});
         if (!r.ok) refused = r as never;
       }
@@ -106,7 +107,7 @@ describeTopologies(
       expect(await request(loner, "session:fork", {})).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
       const s = await createSession(server.url);
       const t = await client();
-      await join(t, { joinCode: s.joinCode, name: "T", instructorKey: s.instructorKey, participantToken: "walk-token-000000000001" });
+      await join(t, { joinCode: s.joinCode, name: "T", instructorKey: s.instructorKey, participantToken: issuedToken("walk-token-000000000001") });
       await request(t, "session:control", { action: "phase" });
       expect(await request(t, "session:fork", {})).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
     });
@@ -125,7 +126,7 @@ describe("[F4] idle forks are ended by the sweeper", () => {
   it("[F4] a fork nobody uses is ended (read-only, rows kept); a fork in use is not; the origin never is", async () => {
     const s = await createSession(server.url);
     const a = await connectClient(server.url);
-    await join(a, { joinCode: s.joinCode, name: "Ada", participantToken: "sweep-token-00000000001" });
+    await join(a, { joinCode: s.joinCode, name: "Ada", participantToken: issuedToken("sweep-token-00000000001") });
     const idle = await request<ForkCreated>(a, "session:fork", {});
     const used = await request<ForkCreated>(a, "session:fork", {});
     if (!idle.ok || !used.ok) throw new Error("fork failed");

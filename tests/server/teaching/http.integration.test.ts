@@ -190,13 +190,17 @@ for (const kind of ["pglite", "postgres"] as const) {
       expect(missing.status).toBe(404);
     });
 
-    it("comparable: sessions with the same resolved dataset, not others", async () => {
+    it("comparable: only the caller's own runs on the same dataset; other people's sessions never (issue 13)", async () => {
       const a = await createSession(server.url, { dataset: { name: "gaussian", seed: 99 } });
       const b = await createSession(server.url, { dataset: { name: "gaussian", seed: 99 }, learningRate: 0.1 });
       const c = await createSession(server.url, { dataset: { name: "gaussian", seed: 98 } });
+      for (const headers of [{}, { authorization: `Bearer ${a.instructorKey}` }] as Record<string, string>[]) {
+        const listed = await (await fetch(`${server.url}/api/sessions/${a.id}/comparable`, { headers })).json();
+        expect(listed.sessions.map((r: { id: string }) => r.id)).toEqual([a.id]);
+      }
       const res = await (await get(`/api/sessions/${a.id}/comparable`)).json();
       const ids = res.sessions.map((r: { id: string }) => r.id);
-      expect(ids).toContain(b.id);
+      expect(ids).not.toContain(b.id);
       expect(ids).not.toContain(c.id);
       expect(res.sessions.find((r: { id: string }) => r.id === a.id).relation).toBe("self");
       expect(res.datasetHash).toMatch(/^[0-9a-f]{64}$/);

@@ -2,9 +2,10 @@ import { expect, it } from "vitest";
 import { decodeStepFrame, type PollResult, type PollTally, type PollView, type SessionSnapshot } from "@/lib/protocol";
 import { createSession, join, request, waitFor } from "../helpers/live-server";
 import { describeTopologies, nodeClients } from "../helpers/topologies";
+import { issuedToken } from "../helpers/tokens";
 
-const TOKEN_A = "student-a-token-000000";
-const TOKEN_B = "student-b-token-000000";
+const TOKEN_A = issuedToken("student-a");
+const TOKEN_B = issuedToken("student-b");
 
 describeTopologies("polls", (nodes) => {
   /** A client of node A or B (sessions are created on A; the same node in a single process). */
@@ -106,7 +107,7 @@ describeTopologies("polls", (nodes) => {
     expect(trace.ok && [trace.data.before[6], trace.data.after[6]]).toEqual([r.before, r.after]);
 
     // Stored with the session (Q8).
-    const stored = await (await fetch(`${nodes().b.url}/api/sessions/${s.id}/polls`)).json();
+    const stored = await (await fetch(`${nodes().b.url}/api/sessions/${s.id}/polls`, { headers: { authorization: `Bearer ${s.instructorKey}` } })).json();
     expect(stored.polls).toHaveLength(1);
     expect(stored.polls[0]).toMatchObject({ id: poll.id, state: "revealed", correct: expected, step: 4, votes: 2, counts: { up: 1, down: 1, stay: 0 }, before: r.before, after: r.after });
     expect(stored.polls[0].ballots.map((v: { name: string; answer: string }) => `${v.name}:${v.answer}`).sort()).toEqual(["Ada:up", "Bo:down"]);
@@ -158,6 +159,6 @@ describeTopologies("polls", (nodes) => {
     const snap: SessionSnapshot = await join(late, { joinCode: s.joinCode, name: "Late" });
     expect(snap.teaching?.poll).toEqual(opened.ok ? opened.data : null);
     expect(snap.teaching?.myVote).toBeNull();
-    expect(snap.teaching?.participantToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(snap.teaching?.participantToken).toMatch(/^[A-Za-z0-9_-]{44}$/);
   });
 });

@@ -7,6 +7,7 @@ import { presetConfig } from "@/lib/presets";
 import type { PollResult, PollView, SessionSnapshot } from "@/lib/protocol";
 import { startChildServer, type ChildServer } from "../helpers/child-server";
 import { connectClient, createSession, join, request, type Client } from "../helpers/live-server";
+import { issuedToken, TEST_TOKEN_SECRET } from "../helpers/tokens";
 
 describe("[Q10][R15] teaching state after kill -9 and restart", { timeout: 180_000 }, () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -30,14 +31,14 @@ describe("[Q10][R15] teaching state after kill -9 and restart", { timeout: 180_0
   it("[Q10] an open poll comes back open with its votes; the preset and the fork link come back; the reveal then works", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "bp-teach-kill-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const first = await start({ DATA_DIR: dir });
+    const first = await start({ DATA_DIR: dir, PARTICIPANT_TOKEN_SECRET: TEST_TOKEN_SECRET });
     const s = await createSession(first.url);
     const teacher = await connect(first);
     await join(teacher, { joinCode: s.joinCode, name: "Teacher", instructorKey: s.instructorKey });
     await request(teacher, "session:control", { action: "preset", presetId: "symmetric-init" });
     await request(teacher, "session:control", { action: "step", count: 3 });
     const student = await connect(first);
-    await join(student, { joinCode: s.joinCode, name: "Ada", participantToken: "recovery-token-00000001" });
+    await join(student, { joinCode: s.joinCode, name: "Ada", participantToken: issuedToken("recovery-token-00000001") });
     const fork = await request<{ sessionId: string; joinCode: string; instructorKey: string }>(student, "session:fork", {});
     const opened = await request<PollView>(teacher, "poll:open", { kind: "param-direction", param: "w11" });
     if (!opened.ok || !fork.ok) throw new Error("setup failed");
@@ -45,9 +46,9 @@ describe("[Q10][R15] teaching state after kill -9 and restart", { timeout: 180_0
 
     first.child.kill("SIGKILL");
     await first.exited;
-    const second = await start({ DATA_DIR: dir });
+    const second = await start({ DATA_DIR: dir, PARTICIPANT_TOKEN_SECRET: TEST_TOKEN_SECRET });
     const back = await connect(second);
-    const snap: SessionSnapshot = await join(back, { joinCode: s.joinCode, name: "Ada", participantToken: "recovery-token-00000001" });
+    const snap: SessionSnapshot = await join(back, { joinCode: s.joinCode, name: "Ada", participantToken: issuedToken("recovery-token-00000001") });
     expect(snap.step).toBe(3);
     expect(snap.teaching?.preset?.id).toBe("symmetric-init");
     expect(snap.teaching?.poll).toEqual(opened.data);
@@ -68,7 +69,7 @@ describe("[Q10][R15] teaching state after kill -9 and restart", { timeout: 180_0
     const before = t.theta[0];
     t.run(1);
     expect(revealed.data).toMatchObject({ step: 4, before, after: t.theta[0], votes: 1, counts: { up: 0, down: 1, stay: 0 } });
-    const stored = await (await fetch(`${second.url}/api/sessions/${s.id}/polls`)).json();
+    const stored = await (await fetch(`${second.url}/api/sessions/${s.id}/polls`, { headers: { authorization: `Bearer ${s.instructorKey}` } })).json();
     expect(stored.polls[0]).toMatchObject({ state: "revealed", votes: 1 });
   });
 });

@@ -1,0 +1,109 @@
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { AppError, ErrorCode } from "@/lib/errors";
+import { addressKey } from "./address-key";
+
+/** What the per-address budgets allow; every number comes from the environment (server/env.ts). */
+export interface BudgetLimits {
+  /** Sessions (plain, preset, template or fork) one address may create per hour. */
+  sessionsPerIpPerHour: number;
+  /** Live forks one address may hold at once. */
+  forksPerIp: number;
+  /** A fork slot is given back after this long even if its end was never seen (a crashed node). */
+  forkSlotMs: number;
+  /** Failed joins one address may make per minute … */
+  failedJoinsPerMinute: number;
+  /** … before every join from it is refused for this long. */
+  failedJoinBlockMs: number;
+  /** Templates one address may store per hour. */
+  templatesPerIpPerHour: number;
+}
+
+/**
+ * The per-address budgets, kept by rate-limiter-flexible: in memory in one process, in Redis (shared by
+ * every node, atomic) once `useRedis` is called in cluster mode. Addresses are grouped by `addressKey`
+ * (IPv6 by /64). A consume that goes over still counts in the store, so every refused or undone
+ * reservation is given back (`reward`), which keeps "live forks" an exact count.
+ */
+export class Budgets {
+  private creations!: RateLimiterAbstract;
+  private forks!: RateLimiterAbstract;
+  private failedJoins!: RateLimiterAbstract;
+  private templates!: RateLimiterAbstract;
+
+  constructor(readonly limits: BudgetLimits, private readonly prefix = "bpl") {
+    this.build((opts) => new RateLimiterMemory(opts));
+  }
+
+  /** Cluster mode: moves every budget to Redis (memory stands in while Redis is not ready). */
+  useRedis(redis: Redis, prefix: string): void {
+    this.build((opts) => new RateLimiterRedis({ ...opts, keyPrefix: `${prefix}:${opts.keyPrefix}`, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) }));
+  }
+
+  /** Takes one session creation for `ip`; throws RATE_LIMITED (with `retryAfterS`) when the hour's budget is spent. */
+  async takeCreation(ip: string | undefined): Promise<void> {
+    try {
+      await this.creations.consume(addressKey(ip));
+    } catch (res) {
+      throw overBudget(res, `too many sessions created from your address (at most ${this.limits.sessionsPerIpPerHour} per hour)`);
+    }
+  }
+
+  /** Takes one template for `ip`; throws RATE_LIMITED when the hour's budget is spent. */
+  async takeTemplate(ip: string | undefined): Promise<void> {
+    try {
+      await this.templates.consume(addressKey(ip));
+    } catch (res) {
+      throw overBudget(res, `too many templates stored from your address (at most ${this.limits.templatesPerIpPerHour} per hour)`);
+    }
+  }
+
+  /**
+   * Reserves one live-fork slot for `ip`, atomically (30 concurrent forks get exactly `forksPerIp`
+   * slots); throws LIMIT_REACHED when none is left. Give it back with `releaseFork` when the fork
+   * fails or ends.
+   */
+  async reserveFork(ip: string | undefined): Promise<void> {
+    const key = addressKey(ip);
+    try {
+      await this.forks.consume(key);
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      await this.forks.reward(key).catch(() => undefined);
+      throw new AppError(ErrorCode.LIMIT_REACHED, `your network already has ${this.limits.forksPerIp} live forks on this server (the limit is ${this.limits.forksPerIp}); end one first`);
+    }
+  }
+
+  /** Gives a fork slot back. */
+  async releaseFork(ip: string | undefined): Promise<void> {
+    await this.forks.reward(addressKey(ip)).catch(() => undefined);
+  }
+
+  /** Milliseconds before `ip` may join again (0: it may). */
+  async joinBlockedFor(ip: string | undefined): Promise<number> {
+    const res = await this.failedJoins.get(addressKey(ip)).catch(() => null);
+    return res && res.consumedPoints >= this.limits.failedJoinsPerMinute ? res.msBeforeNext : 0;
+  }
+
+  /** Records one failed join (unknown code, wrong key); the address is blocked once it reaches the limit. */
+  async failJoin(ip: string | undefined): Promise<void> {
+    const key = addressKey(ip);
+    const res = await this.failedJoins.penalty(key).catch(() => null);
+    if (res && res.consumedPoints >= this.limits.failedJoinsPerMinute) await this.failedJoins.block(key, Math.ceil(this.limits.failedJoinBlockMs / 1000)).catch(() => undefined);
+  }
+
+  private build(make: (opts: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract): void {
+    const l = this.limits;
+    this.creations = make({ keyPrefix: `${this.prefix}:create`, points: l.sessionsPerIpPerHour, duration: 3600 });
+    this.templates = make({ keyPrefix: `${this.prefix}:template`, points: l.templatesPerIpPerHour, duration: 3600 });
+    this.forks = make({ keyPrefix: `${this.prefix}:fork`, points: l.forksPerIp, duration: Math.ceil(l.forkSlotMs / 1000) });
+    this.failedJoins = make({ keyPrefix: `${this.prefix}:failjoin`, points: l.failedJoinsPerMinute, duration: 60 });
+  }
+}
+
+/** RATE_LIMITED with the wait in the message and on the error (routes send it as Retry-After). */
+function overBudget(res: unknown, what: string): Error {
+  if (!(res instanceof RateLimiterRes)) return res as Error;
+  const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+  return Object.assign(new AppError(ErrorCode.RATE_LIMITED, `${what}; try again in ${seconds} s`), { retryAfterS: seconds });
+}
