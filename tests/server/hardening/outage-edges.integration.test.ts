@@ -44,6 +44,8 @@ describe.skipIf(!hasPostgres)("[issue 13] outage edges: clean answers, nothing h
     await join(teacher, { joinCode: s.joinCode, name: "T", instructorKey: s.instructorKey });
     const frames: StepFrame[] = [];
     teacher.on("session:step", (f) => frames.push(f));
+    const states: { state: string; reason?: string | null }[] = [];
+    teacher.on("session:state", (e) => states.push(e));
     await request(teacher, "session:control", { action: "play", stepsPerSecond: 20 });
     await waitFor(() => frames.length >= 10, 20_000, "frames before the outage");
 
@@ -62,7 +64,8 @@ describe.skipIf(!hasPostgres)("[issue 13] outage edges: clean answers, nothing h
     const trace = await request(teacher, "session:trace", { step: 1 });
     expect(trace).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
     expect(performance.now() - t0).toBeLessThan(5_000);
-    await new Promise((r) => setTimeout(r, 2_500)); // the write queue declares the outage after 2 s
+    // The write queue declares the outage after 2 s of failures; playing sessions then pause with a reason.
+    await waitFor(() => states.some((e) => e.state === "paused" && /database/i.test(e.reason ?? "")), 60_000, "the outage declared to the room");
     const t1 = performance.now();
     expect(await request(teacher, "session:control", { action: "play", stepsPerSecond: 20 })).toMatchObject({ ok: false, error: { code: "UNAVAILABLE" } });
     expect(performance.now() - t1).toBeLessThan(5_000);
