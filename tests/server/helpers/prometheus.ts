@@ -37,8 +37,11 @@ export function parsePrometheus(text: string): { samples: Sample[]; types: Map<s
         labels[l[1]] = l[2];
       }
     }
-    const value = m[3] === "+Inf" ? Infinity : m[3] === "-Inf" ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== "NaN") throw new Error(`line ${i + 1}: bad value: ${line}`);
+    // Prometheus parses values as Go's ParseFloat does: NaN and Inf in any letter case (prom-client
+    // writes an empty event-loop histogram's mean as "Nan").
+    const special = m[3].toLowerCase();
+    const value = special === "+inf" || special === "inf" ? Infinity : special === "-inf" ? -Infinity : Number(m[3]);
+    if (Number.isNaN(value) && special !== "nan") throw new Error(`line ${i + 1}: bad value: ${line}`);
     samples.push({ name: m[1], labels, value });
   }
   return { samples, types };
