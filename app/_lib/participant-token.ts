@@ -25,3 +25,12 @@ export function saveParticipantToken(joinCode: string, token: string): void {
     // Private mode: this page still works; a reload counts as a new student.
   }
 }
+
+/** Forgets the token for this session (the server no longer accepts it: its secret changed, or it predates signed tokens). */
+export function forgetParticipantToken(joinCode: string): void {
+  try {
+    globalThis.localStorage?.removeItem(PREFIX + joinCode.toUpperCase());
+  } catch {
+    // Nothing stored, nothing to forget.
+  }
+}

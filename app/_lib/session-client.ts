@@ -7,7 +7,7 @@ import { fetchCurveBuckets } from "./api";
 /** Buckets of the stored curve drawn before the live tail. */
 const CURVE_BUCKETS = 500;
 import type { StepTrace } from "@/lib/engine";
-import { loadParticipantToken, saveParticipantToken } from "./participant-token";
+import { forgetParticipantToken, loadParticipantToken, saveParticipantToken } from "./participant-token";
 import { problemFromError, protocolMismatch, UNREACHABLE } from "./session-problem";
 import type { SessionStore } from "./session-store";
 
@@ -177,7 +177,12 @@ export class SessionClient {
     this.failedAttempts = 0;
     const participantToken = loadParticipantToken(this.identity.joinCode);
     const payload = { ...this.identity, ...(participantToken ? { participantToken } : {}) };
-    const res = await this.emit<SessionSnapshot>("session:join", payload);
+    let res = await this.emit<SessionSnapshot>("session:join", payload);
+    if (!res.ok && participantToken && res.error.code === "UNAUTHORIZED" && res.error.message.startsWith("participantToken")) {
+      // A token this server no longer accepts (an older page's, or a changed secret): join afresh for a new one.
+      forgetParticipantToken(this.identity.joinCode);
+      res = await this.emit<SessionSnapshot>("session:join", { ...this.identity });
+    }
     if (res.ok && res.data.protocol !== PROTOCOL_VERSION) {
       // P6: a page older or newer than the server must not guess at the wire format.
       this.store.setProblem(protocolMismatch(res.data.protocol));

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { PROTOCOL_VERSION } from "@/lib/wire";
 
 /** A fake socket.io-client socket: `connect` fires on demand; `session:join` is answered with `answer`. */
-const fake = vi.hoisted(() => ({ answer: null as unknown, listeners: new Map<string, (...args: unknown[]) => void>(), emitted: [] as string[] }));
+const fake = vi.hoisted(() => ({ answer: null as unknown, listeners: new Map<string, (...args: unknown[]) => void>(), emitted: [] as string[], payloads: [] as unknown[] }));
 vi.mock("socket.io-client", () => ({
   io: () => {
     const socket = {
@@ -13,9 +13,10 @@ vi.mock("socket.io-client", () => ({
       close: () => undefined,
       removeAllListeners: () => undefined,
       timeout: () => ({
-        emit: (event: string, _payload: unknown, cb: (err: Error | null, res: unknown) => void) => {
+        emit: (event: string, payload: unknown, cb: (err: Error | null, res: unknown) => void) => {
           fake.emitted.push(event);
-          cb(null, fake.answer);
+          fake.payloads.push(payload);
+          cb(null, typeof fake.answer === "function" ? (fake.answer as (p: unknown) => unknown)(payload) : fake.answer);
         },
       }),
     };
@@ -52,5 +53,32 @@ describe("[P6] the client checks the server's protocol version", () => {
     fake.listeners.get("connect")!();
     await vi.waitFor(() => expect(store.getView().problem).not.toBeNull());
     expect(store.getView().problem!.kind).toBe("not-found");
+  });
+});
+
+describe("[Q3] a participant token the server refuses", () => {
+  it("[Q3] is forgotten, and the page joins again without it to get a new one", async () => {
+    const stored = new Map<string, string>([["backprop:token:ABCDEF", "old-token-0123456789abcdef0123"]]);
+    vi.stubGlobal("localStorage", { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v), removeItem: (k: string) => stored.delete(k) });
+    fake.listeners.clear();
+    fake.emitted.length = 0;
+    fake.payloads.length = 0;
+    const issued = "issued-token-abcdefghijklmnopqrstuvwxyz0123456789";
+    fake.answer = (p: { participantToken?: string }) =>
+      p.participantToken
+        ? { ok: false, error: { code: "UNAUTHORIZED", message: "participantToken: not issued by this server; join without it to get one" } }
+        : { ok: true, data: { protocol: PROTOCOL_VERSION, sessionId: "x", history: [], teaching: { participantToken: issued } } };
+    const store = new SessionStore();
+    const applied = vi.spyOn(store, "applySnapshot").mockImplementation(() => undefined); // the snapshot's content is not this test's subject
+    const client = new SessionClient(store, { joinCode: "ABCDEF", name: "Ada" });
+    client.start();
+    fake.listeners.get("connect")!();
+    await vi.waitFor(() => expect(fake.payloads).toHaveLength(2));
+    expect((fake.payloads[0] as { participantToken?: string }).participantToken).toBe("old-token-0123456789abcdef0123");
+    expect(fake.payloads[1]).not.toHaveProperty("participantToken");
+    await vi.waitFor(() => expect(stored.get("backprop:token:ABCDEF")).toBe(issued));
+    expect(applied).toHaveBeenCalledTimes(1);
+    expect(store.getView().problem).toBeNull();
+    vi.unstubAllGlobals();
   });
 });
