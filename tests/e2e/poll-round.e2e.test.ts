@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POLL_STAY_TOLERANCE } from "@/lib/protocol";
 import { hasChromium, launchChromium } from "./helpers/browser";
 import { ensureNextBuild, ROOT } from "./helpers/next-build";
 import { measureOverflow, readParameterValues, waitForAttr, waitForText } from "./helpers/page-probes";
@@ -36,6 +37,8 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
   async function joinAs(page: Page, name: string): Promise<void> {
     await page.goto(`${server.url}/s/${joinCode}?name=${encodeURIComponent(name)}`);
     await waitForAttr(page, "connection-state", "data-connection", "live");
+    // On a phone the parameter table is one tap away, under "Boundary".
+    await page.getByTestId("panel-tab-boundary").click();
     await page.getByTestId("param-value-wo1").waitFor();
   }
 
@@ -95,12 +98,12 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
 
   it("[Q2] each student votes once; the instructor's tally counts both; the answer is locked", async () => {
     await ada.getByTestId("poll-answer-up").click();
-    await bob.getByTestId("poll-answer-down").click();
+    await bob.getByTestId("poll-answer-stay").click();
     for (const page of [ada, bob]) await page.getByTestId("poll-locked").waitFor();
     await waitForText(instructor, "tally-total", "2");
     expect(await instructor.getByTestId("tally-count-up").textContent()).toBe("1");
-    expect(await instructor.getByTestId("tally-count-down").textContent()).toBe("1");
-    expect(await instructor.getByTestId("tally-count-stay").textContent()).toBe("0");
+    expect(await instructor.getByTestId("tally-count-down").textContent()).toBe("0");
+    expect(await instructor.getByTestId("tally-count-stay").textContent()).toBe("1");
     // A locked card offers no second vote.
     expect(await ada.getByTestId("poll-answer-down").isDisabled()).toBe(true);
     // The tally stays hidden from the students until the reveal.
@@ -122,10 +125,16 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     const moved = Number(after.wo1.replace("−", "-")) - Number(before.wo1.replace("−", "-"));
     if (answer === "up") expect(moved).toBeGreaterThan(0);
     if (answer === "down") expect(moved).toBeLessThan(0);
-    for (const [page, vote] of [[ada, "up"], [bob, "down"]] as const) {
+    // Q7: "stay" means |Δ| ≤ POLL_STAY_TOLERANCE · max(1, |before|); the 4-decimal table adds up to 1e-4 of rounding.
+    if (answer === "stay") expect(Math.abs(moved)).toBeLessThanOrEqual(POLL_STAY_TOLERANCE * Math.max(1, Math.abs(Number(before.wo1.replace("−", "-")))) + 1e-4);
+    // Ada said up, Bob said it stays: whichever way wo1 went, the two verdicts are checked against it.
+    for (const [page, vote] of [[ada, "up"], [bob, "stay"]] as const) {
       await page.getByTestId("poll-result").waitFor();
       expect(await page.getByTestId("poll-result").getAttribute("data-verdict")).toBe(vote === answer ? "right" : "wrong");
       expect(await page.getByTestId("poll-result").textContent()).toContain("wo1");
+      // The student looks at the table (under "Boundary") to check wo1 for themselves.
+      await page.getByTestId("panel-tab-boundary").click();
+      await page.getByTestId("param-value-wo1").waitFor();
       expect(await readParameterValues(page)).toEqual(after);
     }
     await ada.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-result-ada.png") });
@@ -151,7 +160,11 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     }
     await instructor.getByTestId("step-1").click();
     await waitForText(ada, "step-number", "1");
+    // The parameter is picked in the table (under "Boundary"); the gradient check sits under "Equations".
+    await ada.getByTestId("panel-tab-boundary").click();
     await ada.getByTestId("param-select-wo1").click();
+    await ada.getByTestId("panel-tab-equations").click();
+    await ada.getByTestId("gradient-check").waitFor();
     await waitForAttr(ada, "gradient-check", "data-verdict", "opposite");
     await ada.screenshot({ path: path.join(SCREENSHOTS, "phone-preset-gradient-check.png"), fullPage: true });
     await instructor.getByTestId("preset-play-saturated-sigmoid").click();
@@ -172,6 +185,8 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     await waitForText(ada, "step-number", "10");
     // The lecture did not move.
     expect(await instructor.getByTestId("step-number").textContent()).toBe("10");
+    // Compare-runs sits with the curve, one tap away on a phone.
+    await ada.getByTestId("panel-tab-curve").click();
     await ada.getByTestId("compare-runs").waitFor();
     await ada.screenshot({ path: path.join(SCREENSHOTS, "phone-sandbox.png"), fullPage: true });
     const fit = await measureOverflow(ada);
@@ -190,6 +205,9 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     await instructor.getByTestId("data-message").waitFor();
     // XOR's four points and the new one.
     expect(await instructor.getByTestId("data-message").textContent()).toContain("Everyone now trains on 5 points");
+    // On the phones the plane is under "Boundary".
+    for (const page of [ada, bob]) await page.getByTestId("panel-tab-boundary").click();
+    for (const page of [ada, bob]) await page.getByTestId("decision-boundary").waitFor();
     for (const page of [instructor, ada, bob]) await waitForAttr(page, "decision-boundary", "data-points", "5");
     for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "0");
     await instructor.screenshot({ path: path.join(SCREENSHOTS, "projector-data-editor.png"), fullPage: true });
