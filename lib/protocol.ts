@@ -10,7 +10,7 @@ import { stopConditionSchema } from "./stop-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
 import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, PROJECTOR_FOCI, type Phase, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, PROJECTOR_FOCI, type ControlsInfo, type Phase, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
 export * from "./wire";
 
@@ -38,6 +38,8 @@ export const joinSchema = z.strictObject({
    * server makes one and returns it in `teaching.participantToken`.
    */
   participantToken: participantTokenSchema.optional(),
+  /** The key of a co-instructor link (`control:link`): this socket may send the training controls while the link drives (H1–H3). */
+  coInstructorKey: z.string("must be a string").min(1, "must not be empty").max(200, "too long").optional(),
 }).refine((j) => (j.joinCode === undefined) !== (j.sessionId === undefined), { message: "give either joinCode or sessionId", path: ["joinCode"] });
 /** Parsed `session:join` payload. */
 export type JoinRequest = z.infer<typeof joinSchema>;
@@ -95,6 +97,8 @@ export interface RosterEntry {
   name: string;
   role: Role;
   joinedAt: string;
+  /** Who this connection is across reconnects and tabs (derived from the participant token, never the token): what `control:hand` takes. */
+  participantId?: string;
 }
 
 /** Everything a client needs to draw the session at its current step. */
@@ -210,6 +214,10 @@ export interface TeachingInfo {
   myVote?: PollAnswer | null;
   /** Only in the caller's own join/resync answer: the token to send on the next join (Q3). */
   participantToken?: string;
+  /** Who is at the controls besides the instructor (H4). */
+  controls?: ControlsInfo;
+  /** Only in the caller's own join/resync answer: the `Driver.id` this caller would drive as (its participant id, or its co-instructor link). */
+  driverId?: string;
 }
 
 /** `session:focus` payload (instructor only, PV1). */
@@ -261,6 +269,21 @@ export interface PollView {
   /** The step the poll is about: the next one (session step + 1). */
   step: number;
   openedAt: string;
+  /** 1, or 2 after `poll:again` (peer instruction's second vote on the same question, Q11). */
+  round: number;
+}
+
+/** One round's votes (Q11–Q13). */
+export interface PollRound {
+  counts: Record<PollAnswer, number>;
+  votes: number;
+}
+
+/** How many students went from one answer in round 1 to another in round 2 (`from` null: did not vote in round 1). Numbers only, no names. */
+export interface PollMove {
+  from: PollAnswer | null;
+  to: PollAnswer;
+  count: number;
 }
 
 /** `poll:tally` (instructors only, at most 4 per second). */
@@ -270,6 +293,11 @@ export interface PollTally {
   votes: number;
   /** Students connected now. */
   students: number;
+  /** The round being voted (1 or 2). */
+  round: number;
+  /** In round 2: round 1's votes, and the moves so far (instructors only, Q12). */
+  first?: PollRound;
+  moves?: PollMove[];
 }
 
 /** `poll:result` (everyone): the step ran; this is what happened. */
@@ -287,12 +315,35 @@ export interface PollResult {
   votes: number;
   /** How the answer was decided, in one sentence. */
   explanation: string;
+  /** With a second round (Q13): each round's votes, oldest first (`counts`/`votes` above are the last round's), and the moves between them. */
+  rounds?: PollRound[];
+  moves?: PollMove[];
 }
 
 /** `poll:closed`: the poll was cancelled (by the instructor, `end`, or a restart), no result. */
 export interface PollClosed {
   pollId: string;
   reason: string;
+}
+
+/** `poll:again` payload (instructor, Q11): the open poll's votes close and a second round opens on the same question. */
+export const pollAgainSchema = pollRefSchema;
+
+/** `control:hand` payload (instructor, H1): the roster's participant id of a student to hand the training controls to. */
+export const handSchema = z.strictObject({ participantId: z.string("must be a string").regex(/^[0-9a-f]{16}$/, "must be a participant id from the roster (16 hex characters)") });
+
+/** `control:link` payload (instructor, H1): the name the room sees while the link drives. */
+export const coInstructorLinkSchema = z.strictObject({
+  name: z.string("must be a string").trim().min(1, "must not be empty").max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`).refine(isPlainText, PLAIN_TEXT_MESSAGE),
+});
+
+/** `control:take` payload (instructor, H3): nothing. */
+export const takeSchema = z.strictObject({});
+
+/** What `control:link` answers, to the instructor only: the key is shown once (stored hashed). */
+export interface CoInstructorLink {
+  key: string;
+  controls: ControlsInfo;
 }
 
 /** `session:fork` payload (any joined participant, F1–F4). */
@@ -323,6 +374,7 @@ export interface ServerToClientEvents {
   "poll:result": (result: PollResult) => void;
   "poll:closed": (event: PollClosed) => void;
   "session:focus": (event: { view: ProjectorFocus }) => void;
+  "session:controls": (event: ControlsInfo) => void;
 }
 
 /** What clients emit. Payloads are `unknown` on purpose: types are not validation (every handler parses). */
@@ -337,7 +389,11 @@ export interface ClientToServerEvents {
   "poll:reveal": (payload: unknown, ack: (res: Ack<PollResult>) => void) => void;
   "poll:cancel": (payload: unknown, ack: (res: Ack<{ pollId: string }>) => void) => void;
   "session:focus": (payload: unknown, ack: (res: Ack<{ view: ProjectorFocus }>) => void) => void;
+  "poll:again": (payload: unknown, ack: (res: Ack<PollView>) => void) => void;
+  "control:hand": (payload: unknown, ack: (res: Ack<ControlsInfo>) => void) => void;
+  "control:take": (payload: unknown, ack: (res: Ack<ControlsInfo>) => void) => void;
+  "control:link": (payload: unknown, ack: (res: Ack<CoInstructorLink>) => void) => void;
 }
 
 /** Every client → server event name (unknown names get `session:error`, P4). */
-export const CLIENT_EVENTS = ["session:join", "session:control", "session:trace", "session:resync", "session:fork", "poll:open", "poll:vote", "poll:reveal", "poll:cancel", "session:focus"] as const;
+export const CLIENT_EVENTS = ["session:join", "session:control", "session:trace", "session:resync", "session:fork", "poll:open", "poll:vote", "poll:reveal", "poll:cancel", "session:focus", "poll:again", "control:hand", "control:take", "control:link"] as const;

@@ -5,7 +5,7 @@
  */
 
 /** Bumped on any incompatible change to events or payloads. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Join codes use an alphabet without look-alikes (no 0/O, 1/I/L). */
 export const JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -98,3 +98,28 @@ export function decodeFloat64(text: string): number[] {
 export const PROJECTOR_FOCI = ["network", "curve", "poll", "join"] as const;
 /** What the projector shows: the network with the current phase's equation, the loss curve and boundary, the poll, or the join QR. */
 export type ProjectorFocus = (typeof PROJECTOR_FOCI)[number];
+
+/** The training controls a driver (a student handed the controls, or a co-instructor link) may send (H2). */
+export const DRIVER_ACTIONS = ["play", "pause", "step", "phase", "set"] as const;
+/** A control a driver may send. */
+export type DriverAction = (typeof DRIVER_ACTIONS)[number];
+
+/** Who is at the controls besides the instructor, as the whole room sees it (H4): a name, never a key or token. */
+export interface Driver {
+  /** The driver's id: a participant id from the roster, or `link:<id>` for a co-instructor link. */
+  id: string;
+  name: string;
+  kind: "student" | "co-instructor";
+  since: string;
+}
+
+/** `session:controls` and `teaching.controls`: who drives now (null: only the instructor). */
+export interface ControlsInfo {
+  driver: Driver | null;
+}
+
+/** Who sent a logged control (H5); the server's own pauses (stop condition, no instructor) have none. */
+export interface ControlActor {
+  role: "instructor" | "student" | "co-instructor";
+  name: string;
+}

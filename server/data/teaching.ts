@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { PollAnswer, PollKind } from "@/lib/protocol";
+import { countMoves, countRound } from "@/lib/poll-rounds";
 
 /** Teaching links of a stored session, and the last control that started a new run. */
 export interface TeachingRow {
@@ -64,7 +65,9 @@ export interface StoredPoll {
   param: string | null;
   state: string;
   openedAt: Date;
-  votes: { voterId: string; name: string; answer: PollAnswer }[];
+  /** 1, or 2 after `poll:again` (Q11). */
+  round: number;
+  votes: { round: number; voterId: string; name: string; answer: PollAnswer }[];
 }
 
 /** Stores a newly opened poll. */
@@ -72,9 +75,15 @@ export async function insertPoll(prisma: PrismaClient, p: { id: string; sessionI
   await prisma.poll.create({ data: { ...p, state: "open" } });
 }
 
-/** Stores votes in one statement; a voter's second row for the same poll is ignored (primary key). */
-export async function insertVotes(prisma: PrismaClient, votes: { pollId: string; voterId: string; name: string; answer: PollAnswer }[]): Promise<void> {
+/** Stores votes in one statement; a voter's second row for the same poll round is ignored (primary key). */
+export async function insertVotes(prisma: PrismaClient, votes: { pollId: string; round: number; voterId: string; name: string; answer: PollAnswer }[]): Promise<void> {
   await prisma.pollVote.createMany({ data: votes, skipDuplicates: true });
+}
+
+/** Moves an open poll to its second round (Q11); false if it is no longer open in round 1. */
+export async function startSecondRound(prisma: PrismaClient, id: string): Promise<boolean> {
+  const { count } = await prisma.poll.updateMany({ where: { id, state: "open", round: 1 }, data: { round: 2 } });
+  return count === 1;
 }
 
 /** Closes a poll: revealed with its result, or cancelled with a reason. */
@@ -91,29 +100,39 @@ export async function closePoll(
 
 /** A session's polls still open (after a restart or a takeover), with their votes. */
 export async function loadOpenPolls(prisma: PrismaClient, sessionId: string): Promise<StoredPoll[]> {
-  const rows = await prisma.poll.findMany({ where: { state: "open", sessionId }, include: { votes: { select: { voterId: true, name: true, answer: true } } }, orderBy: { openedAt: "asc" } });
-  return rows.map((r) => ({ id: r.id, sessionId: r.sessionId, step: r.step, kind: r.kind as PollKind, param: r.param, state: r.state, openedAt: r.openedAt, votes: r.votes.map((v) => ({ ...v, answer: v.answer as PollAnswer })) }));
+  const rows = await prisma.poll.findMany({ where: { state: "open", sessionId }, include: { votes: { select: { round: true, voterId: true, name: true, answer: true } } }, orderBy: { openedAt: "asc" } });
+  return rows.map((r) => ({ id: r.id, sessionId: r.sessionId, step: r.step, kind: r.kind as PollKind, param: r.param, state: r.state, openedAt: r.openedAt, round: r.round, votes: r.votes.map((v) => ({ ...v, answer: v.answer as PollAnswer })) }));
 }
 
-/** Every poll of a session with its result and vote count, oldest first; each voter's name and answer only `withBallots` (the instructor). */
+/**
+ * Every poll of a session with its result and vote count (the last round's), oldest first; a poll with
+ * a second round also lists each round's counts and the moves between them (numbers only, Q13); each
+ * voter's name, round and answer only `withBallots` (the instructor).
+ */
 export async function listPolls(prisma: PrismaClient, sessionId: string, options: { withBallots: boolean }) {
-  const rows = await prisma.poll.findMany({ where: { sessionId }, orderBy: { openedAt: "asc" }, include: { _count: { select: { votes: true } }, votes: { select: { name: true, answer: true, votedAt: true }, orderBy: { votedAt: "asc" }, ...(options.withBallots ? {} : { take: 0 }) } } });
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    param: r.param,
-    step: r.step,
-    state: r.state,
-    correct: r.correct,
-    before: r.before,
-    after: r.after,
-    counts: r.counts,
-    votes: r._count.votes,
-    ...(options.withBallots ? { ballots: r.votes.map((v) => ({ name: v.name, answer: v.answer, votedAt: v.votedAt.toISOString() })) } : {}),
-    reason: r.reason,
-    openedAt: r.openedAt.toISOString(),
-    closedAt: r.closedAt?.toISOString() ?? null,
-  }));
+  const rows = await prisma.poll.findMany({ where: { sessionId }, orderBy: { openedAt: "asc" }, include: { votes: { select: { round: true, voterId: true, name: true, answer: true, votedAt: true }, orderBy: { votedAt: "asc" } } } });
+  return rows.map((r) => {
+    const byRound = [1, 2].map((round) => new Map(r.votes.filter((v) => v.round === round).map((v) => [v.voterId, { answer: v.answer as PollAnswer }])));
+    const last = byRound[r.round - 1];
+    return {
+      id: r.id,
+      kind: r.kind,
+      param: r.param,
+      step: r.step,
+      state: r.state,
+      correct: r.correct,
+      before: r.before,
+      after: r.after,
+      counts: r.counts,
+      votes: last.size,
+      round: r.round,
+      ...(r.round === 2 ? { rounds: byRound.map((m) => countRound(m.values())), moves: countMoves(byRound[0], byRound[1]) } : {}),
+      ...(options.withBallots ? { ballots: r.votes.map((v) => ({ name: v.name, round: v.round, answer: v.answer, votedAt: v.votedAt.toISOString() })) } : {}),
+      reason: r.reason,
+      openedAt: r.openedAt.toISOString(),
+      closedAt: r.closedAt?.toISOString() ?? null,
+    };
+  });
 }
 
 // ---- templates ----

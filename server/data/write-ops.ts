@@ -152,12 +152,12 @@ const CONTROL_RUN_SQL = `s."run" + CASE WHEN v.action IN (${RUN_STARTING_ACTIONS
 function insertControls(prisma: PrismaClient, ops: Extract<WriteOp, { kind: "control" }>[]): Query {
   const params: unknown[] = [];
   const values = ops.map((op) => {
-    params.push(op.sessionId, op.action, JSON.stringify(op.payload ?? {}));
+    params.push(op.sessionId, op.action, JSON.stringify(op.payload ?? {}), op.actor?.role ?? null, op.actor?.name ?? null);
     const n = params.length;
-    return `($${n - 2}, ${int(op.seq)}, ${int(op.step)}, $${n - 1}, $${n}::jsonb)`;
+    return `($${n - 4}, ${int(op.seq)}, ${int(op.step)}, $${n - 3}, $${n - 2}::jsonb, $${n - 1}::text, $${n}::text)`;
   });
   return prisma.$executeRawUnsafe(
-    `INSERT INTO "ControlEvent" ("sessionId", "seq", "run", "step", "action", "payload") SELECT v.sid, v.seq, ${CONTROL_RUN_SQL}, v.step, v.action, v.payload FROM (VALUES ${values.join(", ")}) AS v(sid, seq, step, action, payload) JOIN "Session" AS s ON s."id" = v.sid ON CONFLICT DO NOTHING`,
+    `INSERT INTO "ControlEvent" ("sessionId", "seq", "run", "step", "action", "payload", "actorRole", "actorName") SELECT v.sid, v.seq, ${CONTROL_RUN_SQL}, v.step, v.action, v.payload, v.arole, v.aname FROM (VALUES ${values.join(", ")}) AS v(sid, seq, step, action, payload, arole, aname) JOIN "Session" AS s ON s."id" = v.sid ON CONFLICT DO NOTHING`,
     ...params,
   );
 }

@@ -2,6 +2,7 @@ import { AppError, type ErrorCode } from "@/lib/errors";
 import type { z } from "zod";
 import type { Ack, Control, dataPointsSchema, PollAnswer, PollOpenRequest, Role } from "@/lib/protocol";
 import type { ProjectorFocus } from "@/lib/wire";
+import type { ControlCaller } from "../teaching/controls";
 
 /** Who a request is made for: a socket's participant (plain data: requests cross nodes). */
 export interface Caller {
@@ -17,19 +18,23 @@ export interface Caller {
  * plain data (absent fields may arrive as null from another node).
  */
 export type OwnerRequest =
-  | { op: "join"; socketId: string; joinCode?: string; sessionId?: string; instructorKey?: string; name: string; voterId: string }
+  | { op: "join"; socketId: string; joinCode?: string; sessionId?: string; instructorKey?: string; coInstructorKey?: string; name: string; voterId: string }
   | { op: "view"; sessionId: string }
-  | { op: "rejoin"; socketId: string; sessionId: string; role: Role; name: string }
+  | { op: "rejoin"; socketId: string; sessionId: string; role: Role; name: string; voterId?: string }
   | { op: "leave"; socketId: string; sessionId: string }
-  | { op: "control"; sessionId: string; control: Control }
+  | { op: "control"; sessionId: string; control: Control; caller: ControlCaller }
   | { op: "trace"; sessionId: string; step: number }
-  | { op: "resync"; sessionId: string; role: Role; voterId: string }
+  | { op: "resync"; sessionId: string; role: Role; voterId: string; linkId?: string }
   | { op: "status"; sessionId: string }
   | { op: "data"; sessionId: string; instructorKey: string; body: { csv: string } | { points: z.infer<typeof dataPointsSchema>; testRatio?: number } }
   | { op: "poll:open"; sessionId: string; poll: PollOpenRequest }
   | { op: "poll:vote"; sessionId: string; caller: Caller; pollId: string; answer: PollAnswer }
   | { op: "poll:reveal"; sessionId: string; pollId: string }
   | { op: "poll:cancel"; sessionId: string; pollId: string }
+  | { op: "poll:again"; sessionId: string; pollId: string }
+  | { op: "control:hand"; sessionId: string; participantId: string }
+  | { op: "control:take"; sessionId: string }
+  | { op: "control:link"; sessionId: string; name: string }
   | { op: "focus"; sessionId: string; view: ProjectorFocus }
   | { op: "fork"; sessionId: string; caller: Caller; title?: string };
 
@@ -43,6 +48,8 @@ export interface SessionSocketData {
   name?: string;
   /** Who this browser is across reconnects (polls, forks; Q3). */
   participantToken?: string;
+  /** The co-instructor link this socket joined with (H1), checked by the owner at every control. */
+  linkId?: string;
 }
 
 /** The owner's data, or its error rethrown; UNAVAILABLE when no node runs the session right now. */

@@ -16,6 +16,7 @@ import { recomputeStepTrace } from "../sessions/step-trace";
 import type { WriteQueue } from "../sessions/write-queue";
 import { log } from "../log";
 import type { TeachingService } from "../teaching/service";
+import { participantIdOf, voterIdOf } from "../teaching/participant-token";
 import type { OwnerRequest, OwnerReply, SessionSocketData } from "./requests";
 import { applyDataUpload, applyTeachingRequest, type TeachingRequest } from "./teaching-requests";
 
@@ -90,10 +91,10 @@ export class SessionOwner {
     const sockets = await this.io.in(sessionRoom(session.id)).fetchSockets();
     for (const s of sockets) {
       const data = s.data as SessionSocketData;
-      if (data.sessionId === session.id && data.role) this.addParticipant(session, s.id, data.role, data.name ?? "");
+      if (data.sessionId === session.id && data.role) this.addParticipant(session, s.id, data.role, data.name ?? "", data.participantToken ? voterIdOf(data.participantToken) : undefined);
     }
     if (sockets.length > 0) this.presence.changed(session);
-    await this.deps.teaching.polls.recoverSession(session);
+    await this.deps.teaching.recoverSession(session);
   }
 
   private byJoinCode(joinCode: string): LiveSession | undefined {
@@ -113,13 +114,14 @@ export class SessionOwner {
       }
       case "rejoin":
         if (session.participants.size >= this.deps.limits.maxSocketsPerSession) throw new AppError(ErrorCode.LIMIT_REACHED, "this session is full");
-        this.addParticipant(session, req.socketId, req.role, req.name);
+        this.addParticipant(session, req.socketId, req.role, req.name, req.voterId ?? undefined);
         this.presence.changed(session);
         return null;
       case "leave":
         return this.leave(session, req.socketId);
       case "control": {
-        const result = await session.control(req.control);
+        const actor = this.deps.teaching.controls.authorize(session, req.caller, req.control);
+        const result = await session.control(req.control, actor);
         // An ended session is read-only: it stays loaded here while watched, and needs no owner.
         if (result.state === "finished") await this.deps.release(session.id).catch(() => undefined);
         return result;
@@ -127,7 +129,7 @@ export class SessionOwner {
       case "trace":
         return limitTraceSize(await recomputeStepTrace(this.deps.prisma, session.id, req.step, session.step));
       case "resync":
-        return this.ownSnapshot(session, req.role, req.voterId);
+        return this.ownSnapshot(session, req.role, req.voterId, req.linkId ?? undefined);
       case "status":
         return { state: session.state, step: session.step, connected: session.participants.size, preset: session.teaching.preset };
       case "data":
@@ -143,29 +145,32 @@ export class SessionOwner {
       if (!verifyKey(req.instructorKey, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
       role = "instructor";
     }
+    // A co-instructor link drives only while it is the session's driver (H1, H3).
+    const linkId = req.coInstructorKey != null ? this.deps.teaching.controls.linkFor(session.id, req.coInstructorKey) : undefined;
     if (!session.participants.has(req.socketId) && session.participants.size >= this.deps.limits.maxSocketsPerSession) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `this session is full (${this.deps.limits.maxSocketsPerSession} connections)`);
     }
-    this.addParticipant(session, req.socketId, role, req.name);
+    this.addParticipant(session, req.socketId, role, req.name, req.voterId);
     // The owner puts the socket in the rooms (wherever it is connected) before taking the snapshot:
     // the join travels through the same stream as the steps, so the socket gets every step after it.
     this.io.in(req.socketId).socketsJoin(role === "instructor" ? [sessionRoom(session.id), instructorRoom(session.id)] : [sessionRoom(session.id)]);
     if (role === "student") this.io.in(req.socketId).socketsLeave(instructorRoom(session.id));
     this.presence.changed(session);
     this.deps.teaching.forks.touch(session);
-    return this.ownSnapshot(session, role, req.voterId);
+    return this.ownSnapshot(session, role, req.voterId, linkId);
   }
 
-  /** The caller's own snapshot: their vote in the open poll (Q9). */
-  private ownSnapshot(session: LiveSession, role: Role, voterId: string): SessionSnapshot {
+  /** The caller's own snapshot: their vote in the open poll (Q9), and the driver id they would drive as (H4). */
+  private ownSnapshot(session: LiveSession, role: Role, voterId: string, linkId?: string): SessionSnapshot {
     const snapshot = session.snapshot(role);
     const myVote = role === "student" ? this.deps.teaching.polls.voteOf(session.id, voterId) : null;
-    return { ...snapshot, teaching: { ...snapshot.teaching!, myVote } };
+    const driverId = linkId ? `link:${linkId}` : participantIdOf(voterId);
+    return { ...snapshot, teaching: { ...snapshot.teaching!, myVote, driverId } };
   }
 
-  private addParticipant(session: LiveSession, socketId: string, role: Role, name: string): void {
-    const entry = { id: randomUUID(), name, role, joinedAt: new Date().toISOString() };
-    const previous = session.participants.add(socketId, entry);
+  private addParticipant(session: LiveSession, socketId: string, role: Role, name: string, voterId?: string): void {
+    const entry = { id: randomUUID(), name, role, joinedAt: new Date().toISOString(), ...(voterId ? { participantId: participantIdOf(voterId) } : {}) };
+    const previous = session.participants.add(socketId, entry, voterId);
     if (previous) void this.deps.queue.push({ kind: "participant-leave", id: previous.id, leftAt: new Date() }).catch(() => undefined);
     void this.deps.queue.push({ kind: "participant-join", id: entry.id, sessionId: session.id, name, role, joinedAt: new Date(entry.joinedAt) }).catch(() => undefined);
   }

@@ -6,9 +6,9 @@ import type { TeachingService } from "../teaching/service";
 import type { OwnerRequest } from "./requests";
 
 /** The requests of the teaching tools (polls Q1–Q10, forks F1–F4). */
-export type TeachingRequest = Extract<OwnerRequest, { op: "poll:open" | "poll:vote" | "poll:reveal" | "poll:cancel" | "fork" | "focus" }>;
+export type TeachingRequest = Extract<OwnerRequest, { op: "poll:open" | "poll:vote" | "poll:reveal" | "poll:cancel" | "poll:again" | "fork" | "focus" | "control:hand" | "control:take" | "control:link" }>;
 
-/** Runs a poll, fork or projector-focus request on the node that owns the session. */
+/** Runs a poll, fork, projector-focus or hand-over request on the node that owns the session. */
 export function applyTeachingRequest(teaching: TeachingService, session: LiveSession, req: TeachingRequest): Promise<unknown> {
   switch (req.op) {
     case "poll:open":
@@ -19,6 +19,14 @@ export function applyTeachingRequest(teaching: TeachingService, session: LiveSes
       return teaching.polls.reveal(session, req.pollId);
     case "poll:cancel":
       return teaching.polls.cancel(session, req.pollId);
+    case "poll:again":
+      return teaching.polls.again(session, req.pollId);
+    case "control:hand":
+      return teaching.controls.hand(session, req.participantId);
+    case "control:take":
+      return teaching.controls.take(session);
+    case "control:link":
+      return teaching.controls.link(session, req.name);
     case "fork":
       return teaching.forks.fork(session, { owner: req.caller.voterId, name: req.caller.name, ip: req.caller.ip }, req.title ?? undefined);
     case "focus":
@@ -31,6 +39,6 @@ export async function applyDataUpload(session: LiveSession, req: Extract<OwnerRe
   if (!verifyKey(req.instructorKey, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
   if (session.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
   const { points, testRatio } = "csv" in req.body ? { points: parseCsvPoints(req.body.csv, { inputDim: session.config.layers[0] }).points, testRatio: undefined } : req.body;
-  const result = await session.control({ action: "data", points, ...(testRatio != null ? { testRatio } : {}) });
+  const result = await session.control({ action: "data", points, ...(testRatio != null ? { testRatio } : {}) }, { role: "instructor", name: "instructor (data upload)" });
   return { ...result, points: points.length };
 }

@@ -3,13 +3,17 @@ import type { z } from "zod";
 import { AppError, ErrorCode, toAck } from "@/lib/errors";
 import {
   CLIENT_EVENTS,
+  coInstructorLinkSchema,
   controlSchema,
   focusSchema,
   forkSchema,
+  handSchema,
   joinSchema,
+  pollAgainSchema,
   pollOpenSchema,
   pollRefSchema,
   pollVoteSchema,
+  takeSchema,
   traceRequestSchema,
   type Ack,
   type ClientToServerEvents,
@@ -91,7 +95,13 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
       const req = parse(joinSchema, payload);
       return req.sessionId !== undefined ? view(socket, req) : join(socket, req);
     });
-    on("session:control", (payload) => router.call({ op: "control", sessionId: requireInstructor(socket), control: parse(controlSchema, payload) }));
+    // Students may reach the owner too: it lets the driver through with the training controls (H2).
+    on("session:control", (payload) => {
+      const { sessionId, role } = requireJoined(socket);
+      const control = parse(controlSchema, payload);
+      const { voterId, name } = callerOf(socket);
+      return router.call({ op: "control", sessionId, control, caller: { role, voterId, name, linkId: socket.data.linkId } });
+    });
     let tracing = false;
     on("session:trace", async (payload) => {
       const { sessionId } = requireJoined(socket);
@@ -106,7 +116,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     });
     on("session:resync", async () => {
       const { sessionId, role } = requireJoined(socket);
-      return withToken(socket, await router.call<SessionSnapshot>({ op: "resync", sessionId, role, voterId: callerOf(socket).voterId }));
+      return withToken(socket, await router.call<SessionSnapshot>({ op: "resync", sessionId, role, voterId: callerOf(socket).voterId, linkId: socket.data.linkId }));
     });
     on("poll:open", (payload) => router.call({ op: "poll:open", sessionId: requireInstructor(socket), poll: parse(pollOpenSchema, payload) }));
     on("poll:vote", (payload) => {
@@ -118,6 +128,10 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     on("poll:reveal", (payload) => router.call({ op: "poll:reveal", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
     on("poll:cancel", (payload) => router.call({ op: "poll:cancel", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
     on("session:focus", (payload) => router.call({ op: "focus", sessionId: requireInstructor(socket), view: parse(focusSchema, payload).view }));
+    on("poll:again", (payload) => router.call({ op: "poll:again", sessionId: requireInstructor(socket), pollId: parse(pollAgainSchema, payload).pollId }));
+    on("control:hand", (payload) => router.call({ op: "control:hand", sessionId: requireInstructor(socket), participantId: parse(handSchema, payload).participantId }));
+    on("control:take", (payload) => router.call({ op: "control:take", sessionId: requireInstructor(socket), ...parse(takeSchema, payload ?? {}) }));
+    on("control:link", (payload) => router.call({ op: "control:link", sessionId: requireInstructor(socket), name: parse(coInstructorLinkSchema, payload).name }));
     on("session:fork", (payload) => {
       const { sessionId } = requireJoined(socket);
       const { title } = parse(forkSchema, payload ?? {});
@@ -135,7 +149,8 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     // The identity is fixed at the socket's first join (the token it sent, already checked as issued by
     // this server by server/security/join-guard.ts, or a new one): one connection is one voter.
     const token = socket.data.participantToken ?? req.participantToken ?? deps.tokens.issue();
-    const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, instructorKey: req.instructorKey, name: req.name, voterId: voterIdOf(token) });
+    if (req.instructorKey !== undefined && req.coInstructorKey !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, "coInstructorKey: join with the instructor key or a co-instructor link, not both");
+    const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, instructorKey: req.instructorKey, coInstructorKey: req.coInstructorKey, name: req.name, voterId: voterIdOf(token) });
     if (!reply) {
       await deps.budgets.failJoin(ip);
       throw new AppError(ErrorCode.NOT_FOUND, `no live session has the code ${req.joinCode}; check the code, or the session may have ended`);
@@ -147,6 +162,8 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     socket.data.role = snapshot.role;
     socket.data.name = req.name;
     socket.data.participantToken = token;
+    const driverId = snapshot.teaching?.driverId;
+    socket.data.linkId = driverId?.startsWith("link:") ? driverId.slice("link:".length) : undefined;
     return withToken(socket, snapshot);
   }
 
@@ -155,7 +172,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
    * from its owner, or loaded here once finished; the socket joins no room and stays where it was.
    */
   async function view(socket: IoSocket, req: JoinRequest): Promise<SessionSnapshot> {
-    if (req.instructorKey !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, "instructorKey: a session is controlled through its joinCode; sessionId gives a read-only view");
+    if (req.instructorKey !== undefined || req.coInstructorKey !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, `${req.instructorKey !== undefined ? "instructorKey" : "coInstructorKey"}: a session is controlled through its joinCode; sessionId gives a read-only view`);
     const ip = socket.handshake.address;
     const waitMs = await deps.budgets.joinBlockedFor(ip);
     if (waitMs > 0) throw new AppError(ErrorCode.RATE_LIMITED, `too many failed joins from your network; try again in ${Math.ceil(waitMs / 1000)} s`);
@@ -170,7 +187,8 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
 
   async function rejoin(socket: IoSocket): Promise<void> {
     const { sessionId, role, name } = socket.data;
-    const reply = await router.ask({ op: "rejoin", socketId: socket.id, sessionId: sessionId!, role: role!, name: name ?? "" }).catch(() => null);
+    const voterId = socket.data.participantToken ? voterIdOf(socket.data.participantToken) : undefined;
+    const reply = await router.ask({ op: "rejoin", socketId: socket.id, sessionId: sessionId!, role: role!, name: name ?? "", voterId }).catch(() => null);
     if (reply?.ok) return;
     leave(socket);
     socket.emit("session:error", { code: ErrorCode.CONFLICT, message: "please join the session again" });

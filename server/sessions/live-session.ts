@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { describeStop, isStopReached, productionLimit, Trainer, type EngineConfig, type StepTrace, type StopCondition } from "@/lib/engine";
 import { editedConfig } from "@/lib/edit-schema";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary, type TeachingInfo } from "@/lib/protocol";
+import { PHASES, PROTOCOL_VERSION, SNAPSHOT_HISTORY, encodeStepFrame, type Control, type ControlActor, type PhaseEvent, type Role, type RosterEntry, type SessionSnapshot, type SessionState, type StateEvent, type StepInfo, type StepSummary, type TeachingInfo } from "@/lib/protocol";
 import type { Point } from "@/lib/engine";
 import type { RoomPort } from "../realtime/room";
 import { runFor } from "../teaching/runs";
@@ -110,6 +110,8 @@ export class LiveSession {
   private stopReached = false;
   /** Set at shutdown: no control is accepted any more. */
   private closed = false;
+  /** Who sent the control being applied (logged with it, H5). */
+  private actor: ControlActor | null = null;
   /** Set while the database is unavailable: whether this session was playing, and the reason it showed. */
   private outage: { wasPlaying: boolean; reason: string | null } | null = null;
   /** Set once the database refused one of this session's writes: the session stops for good. */
@@ -117,7 +119,7 @@ export class LiveSession {
   /** Teaching state the session itself keeps (the preset changes with `preset` and `data` controls). */
   readonly teaching: Pick<TeachingInfo, "preset" | "origin" | "templateId">;
   /** What the teaching layer adds to every snapshot (the open poll, Q9; what the projector shows, PV1); it never writes into the session. */
-  teachingView: (() => Pick<TeachingInfo, "poll" | "focus">) | null = null;
+  teachingView: (() => Pick<TeachingInfo, "poll" | "focus" | "controls">) | null = null;
   /**
    * Called with every control before it applies (inside the control chain); throwing refuses it. The
    * teaching layer uses it to hold the run still while a poll is open (Q6) and to note fork activity.
@@ -232,8 +234,8 @@ export class LiveSession {
     return null;
   }
 
-  /** Applies an instructor control; resolves with the step and state once it is durable. */
-  control(c: Control): Promise<{ step: number; state: SessionState }> {
+  /** Applies a control sent by `actor` (logged with it, H5; null: the server itself); resolves with the step and state once it is durable. */
+  control(c: Control, actor: ControlActor | null = null): Promise<{ step: number; state: SessionState }> {
     const unwritable = this.unwritable();
     if (unwritable) return Promise.reject(unwritable);
     if (this.fastForwarding && (c.action === "pause" || c.action === "end" || c.action === "reset")) this.cancelFastForward = true;
@@ -241,7 +243,12 @@ export class LiveSession {
       if (this.closed) throw new AppError(ErrorCode.UNAVAILABLE, "the server is restarting; try again in a moment");
       if (this.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
       this.controlGuard?.(c);
-      await this.apply(c);
+      this.actor = actor;
+      try {
+        await this.apply(c);
+      } finally {
+        this.actor = null;
+      }
       return { step: this.released.step, state: this.state };
     });
   }
@@ -618,7 +625,7 @@ export class LiveSession {
   private async log(payload: Control | Record<string, unknown>, step = this.released.step): Promise<void> {
     const { action, ...rest } = payload as { action: string };
     this.controlSeq++;
-    await this.deps.queue.push({ kind: "control", sessionId: this.id, seq: this.controlSeq, step, action, payload: rest });
+    await this.deps.queue.push({ kind: "control", sessionId: this.id, seq: this.controlSeq, step, action, payload: rest, actor: this.actor });
   }
 
   private persistState(state: SessionState = this.state): Promise<void> {

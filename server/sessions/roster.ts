@@ -7,6 +7,8 @@ import { systemClock, type Clock, type TimerHandle } from "./clock";
  */
 export class Roster {
   private readonly bySocket = new Map<string, RosterEntry>();
+  /** Voter id (hash of the participant token) by participant id, for handing the controls over (H1). */
+  private readonly voters = new Map<string, string>();
   private awayTimer: TimerHandle | null = null;
 
   constructor(
@@ -42,17 +44,25 @@ export class Roster {
     return n;
   }
 
-  /** Adds (or replaces) a socket's entry; returns the one it replaced. */
-  add(socketId: string, entry: RosterEntry): RosterEntry | undefined {
+  /** Adds (or replaces) a socket's entry, with its voter id when known; returns the one it replaced. */
+  add(socketId: string, entry: RosterEntry, voterId?: string): RosterEntry | undefined {
     const previous = this.bySocket.get(socketId);
     this.bySocket.set(socketId, entry);
+    if (entry.participantId && voterId) this.voters.set(entry.participantId, voterId);
     return previous;
+  }
+
+  /** The voter id behind a participant id of someone connected now. */
+  voterIdOf(participantId: string): string | undefined {
+    for (const p of this.bySocket.values()) if (p.participantId === participantId) return this.voters.get(participantId);
+    return undefined;
   }
 
   /** Removes a socket; returns its entry. */
   remove(socketId: string): RosterEntry | undefined {
     const entry = this.bySocket.get(socketId);
     this.bySocket.delete(socketId);
+    if (entry?.participantId && !this.list().some((p) => p.participantId === entry.participantId)) this.voters.delete(entry.participantId);
     return entry;
   }
 

@@ -1,4 +1,5 @@
 import type { Hyper } from "@/lib/engine";
+import type { ControlActor } from "@/lib/wire";
 
 /** Metrics of one step, as stored. */
 export interface StepRow {
@@ -17,7 +18,8 @@ export type WriteOp =
   | { kind: "steps"; sessionId: string; rows: StepRow[] }
   /** Moves the durable step without metrics (fast-forward). */
   | { kind: "advance"; sessionId: string; step: number }
-  | { kind: "control"; sessionId: string; seq: number; step: number; action: string; payload: unknown }
+  /** A logged control and who sent it (H5; null: the server's own pause). */
+  | { kind: "control"; sessionId: string; seq: number; step: number; action: string; payload: unknown; actor?: ControlActor | null }
   | { kind: "checkpoint"; sessionId: string; step: number; epoch: number; cursor: number; params: Float64Array; hyper: Hyper; controlSeq: number }
   | { kind: "state"; sessionId: string; state: string; ended: boolean }
   /** A new run (`cause`: the action that started it): the old run is kept; stores the new config and its step-0 checkpoint. */

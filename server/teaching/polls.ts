@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { createLayout, describeParams } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { lossAt } from "@/lib/gradient-check";
-import { formatNumber } from "@/lib/explain";
-import { POLL_ANSWERS, POLL_STAY_TOLERANCE, type Control, type PollAnswer, type PollOpenRequest, type PollResult, type PollTally, type PollView } from "@/lib/protocol";
+import { countMoves, countRound } from "@/lib/poll-rounds";
+import { POLL_ANSWERS, type Control, type PollAnswer, type PollOpenRequest, type PollResult, type PollRound, type PollTally, type PollView } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
-import { closePoll, insertPoll, insertVotes, loadOpenPolls, type StoredPoll } from "../data/teaching";
+import { closePoll, insertPoll, insertVotes, loadOpenPolls, startSecondRound, type StoredPoll } from "../data/teaching";
 import type { RoomPort } from "../realtime/room";
 import type { LiveSession, RevealedStep } from "../sessions/live-session";
 import { recomputeStepTrace } from "../sessions/step-trace";
 import { log } from "../log";
+import { decidePoll } from "./poll-decide";
 
 /** Tallies reach instructors at most this often per session (a class voting is hundreds of votes a second, Q5). */
 export const TALLY_INTERVAL_MS = 250;
@@ -24,18 +24,24 @@ export const VOTE_BATCH_MS = 20;
 /** Poll ids remembered after closing, so a late vote gets CONFLICT rather than NOT_FOUND (Q4). */
 const CLOSED_REMEMBERED = 20;
 
+type Ballots = Map<string, { name: string; answer: PollAnswer }>;
+
 interface OpenPoll {
   view: PollView;
-  /** Votes by voter id (hash of the participant token, Q3). */
-  votes: Map<string, { name: string; answer: PollAnswer }>;
+  /** The current round's votes by voter id (hash of the participant token, Q3). */
+  votes: Ballots;
+  /** Round 1's votes, once the second round is open (Q11). */
+  first: Ballots | null;
   revealing: boolean;
+  /** `poll:again` is being stored. */
+  advancing: boolean;
 }
 
-/** Everyone's answer counts. */
-function countVotes(votes: Iterable<{ answer: PollAnswer }>): Record<PollAnswer, number> {
-  const counts: Record<PollAnswer, number> = { up: 0, down: 0, stay: 0 };
-  for (const v of votes) counts[v.answer]++;
-  return counts;
+/** The last round's counts, and with a second round both rounds and the moves between them (Q12, Q13). */
+function tallyOf(poll: OpenPoll): PollRound & { rounds?: PollRound[]; moves?: PollResult["moves"] } {
+  const last = countRound(poll.votes.values());
+  if (!poll.first) return last;
+  return { ...last, rounds: [countRound(poll.first.values()), last], moves: countMoves(poll.first, poll.votes) };
 }
 
 /**
@@ -94,9 +100,9 @@ export class PollService {
         param = req.param;
         question = `Which way will ${param} move on the next step?`;
       }
-      const view: PollView = { id: randomUUID(), kind: req.kind, param, question, answers: POLL_ANSWERS[req.kind], step: session.step + 1, openedAt: new Date().toISOString() };
+      const view: PollView = { id: randomUUID(), kind: req.kind, param, question, answers: POLL_ANSWERS[req.kind], step: session.step + 1, openedAt: new Date().toISOString(), round: 1 };
       await insertPoll(this.deps.prisma, { id: view.id, sessionId: session.id, step: view.step, kind: view.kind, param, openedAt: new Date(view.openedAt) });
-      this.show(session, { view, votes: new Map(), revealing: false });
+      this.show(session, { view, votes: new Map(), first: null, revealing: false, advancing: false });
       this.deps.roomFor(session.id).broadcast("poll:opened", view);
       return view;
     });
@@ -107,17 +113,43 @@ export class PollService {
     const poll = this.requireOpen(session, pollId);
     if (!poll.view.answers.includes(answer)) throw new AppError(ErrorCode.BAD_REQUEST, `answer: must be one of ${poll.view.answers.join(", ")} for this poll`);
     if (poll.revealing) throw new AppError(ErrorCode.CONFLICT, "the poll is being revealed; votes are closed");
-    if (poll.votes.has(voter.voterId)) throw new AppError(ErrorCode.CONFLICT, `you already voted (${poll.votes.get(voter.voterId)!.answer}); one vote per student`);
+    const ballots = poll.votes;
+    const round = poll.view.round;
+    if (ballots.has(voter.voterId)) throw new AppError(ErrorCode.CONFLICT, `you already voted (${ballots.get(voter.voterId)!.answer}) in ${round === 2 ? "the second round" : "this poll"}; one vote per student${round === 2 ? " per round" : ""}`);
     // Counted in memory first (synchronously), so two tabs of one student cannot both get in.
-    poll.votes.set(voter.voterId, { name: voter.name, answer });
+    ballots.set(voter.voterId, { name: voter.name, answer });
     try {
-      await this.storeVote({ pollId, voterId: voter.voterId, name: voter.name, answer });
+      await this.storeVote({ pollId, round, voterId: voter.voterId, name: voter.name, answer });
     } catch (err) {
-      poll.votes.delete(voter.voterId);
+      ballots.delete(voter.voterId);
       throw err;
     }
     this.scheduleTally(session);
     return { pollId, answer };
+  }
+
+  /**
+   * `poll:again` (Q11): round 1's votes close and a second round opens on the same question (peer
+   * instruction: discuss, then vote again), before the reveal; everyone gets `poll:opened` with `round: 2`.
+   */
+  async again(session: LiveSession, pollId: string): Promise<PollView> {
+    const poll = this.requireOpen(session, pollId);
+    if (poll.revealing) throw new AppError(ErrorCode.CONFLICT, "the poll is being revealed; votes are closed");
+    if (poll.view.round !== 1 || poll.advancing) throw new AppError(ErrorCode.CONFLICT, "this poll is already in its second round; reveal it (one second round per poll)");
+    poll.advancing = true;
+    try {
+      // Stored first: a restart then brings the poll back in round 2 (Q10); votes arriving meanwhile still count for round 1.
+      if (!(await startSecondRound(this.deps.prisma, pollId))) throw new AppError(ErrorCode.CONFLICT, "this poll is closed");
+    } finally {
+      poll.advancing = false;
+    }
+    if (this.open.get(session.id) !== poll) throw new AppError(ErrorCode.CONFLICT, "the poll was closed meanwhile");
+    poll.first = poll.votes;
+    poll.votes = new Map();
+    poll.view = { ...poll.view, round: 2 };
+    this.deps.roomFor(session.id).broadcast("poll:opened", poll.view);
+    this.scheduleTally(session);
+    return poll.view;
   }
 
   /** `poll:reveal` (Q7, Q8): runs one step, decides, stores, tells everyone. */
@@ -134,7 +166,7 @@ export class PollService {
       poll.revealing = false;
       throw err;
     }
-    const result = decidePoll(session, poll.view, ran, countVotes(poll.votes.values()), poll.votes.size);
+    const result = decidePoll(session, poll.view, ran, tallyOf(poll));
     this.forget(session, poll);
     await closePoll(this.deps.prisma, pollId, { state: "revealed", correct: result.correct, before: result.before, after: result.after, counts: result.counts, reason: result.explanation });
     this.deps.roomFor(session.id).broadcast("poll:result", result);
@@ -144,7 +176,7 @@ export class PollService {
   /** `poll:cancel`. */
   async cancel(session: LiveSession, pollId: string): Promise<{ pollId: string }> {
     const poll = this.requireOpen(session, pollId);
-    if (poll.revealing) throw new AppError(ErrorCode.CONFLICT, "the poll is being revealed");
+    if (poll.revealing || poll.advancing) throw new AppError(ErrorCode.CONFLICT, poll.revealing ? "the poll is being revealed" : "the second round is being opened; try again");
     await this.finishCancelled(session, poll, "cancelled by the instructor");
     return { pollId };
   }
@@ -170,16 +202,17 @@ export class PollService {
       await closePoll(this.deps.prisma, stored.id, { state: "cancelled", reason: "the session was not live after a server restart" });
       return;
     }
-    const view: PollView = { id: stored.id, kind: stored.kind, param: stored.param, question: stored.param ? `Which way will ${stored.param} move on the next step?` : "Will the loss on this step's examples go up or down?", answers: POLL_ANSWERS[stored.kind], step: stored.step, openedAt: stored.openedAt.toISOString() };
-    const votes = new Map(stored.votes.map((v) => [v.voterId, { name: v.name, answer: v.answer }]));
+    const view: PollView = { id: stored.id, kind: stored.kind, param: stored.param, question: stored.param ? `Which way will ${stored.param} move on the next step?` : "Will the loss on this step's examples go up or down?", answers: POLL_ANSWERS[stored.kind], step: stored.step, openedAt: stored.openedAt.toISOString(), round: stored.round };
+    const ballotsOf = (round: number): Ballots => new Map(stored.votes.filter((v) => v.round === round).map((v) => [v.voterId, { name: v.name, answer: v.answer }]));
+    const poll: OpenPoll = { view, votes: ballotsOf(stored.round), first: stored.round === 2 ? ballotsOf(1) : null, revealing: false, advancing: false };
     if (session.step >= stored.step) {
       const trace = await recomputeStepTrace(this.deps.prisma, session.id, stored.step, session.step);
       const ran: RevealedStep = { step: stored.step, diverged: false, before: trace.before, after: trace.after, examples: trace.examples.map((e) => ({ x: e.x, y: e.y })) };
-      const result = decidePoll(session, view, ran, countVotes(votes.values()), votes.size);
+      const result = decidePoll(session, view, ran, tallyOf(poll));
       await closePoll(this.deps.prisma, stored.id, { state: "revealed", correct: result.correct, before: result.before, after: result.after, counts: result.counts, reason: `${result.explanation} (decided after a server restart)` });
       return;
     }
-    this.show(session, { view, votes, revealing: false });
+    this.show(session, poll);
   }
 
   /** Resolves once the vote is stored (acks wait for it, so an acknowledged vote survives a crash, Q10). */
@@ -222,7 +255,7 @@ export class PollService {
   private finishCancelled(session: LiveSession, poll: OpenPoll, reason: string): Promise<void> {
     this.forget(session, poll);
     this.deps.roomFor(session.id).broadcast("poll:closed", { pollId: poll.view.id, reason });
-    return closePoll(this.deps.prisma, poll.view.id, { state: "cancelled", counts: countVotes(poll.votes.values()), reason }).catch((err) => log.error({ err, pollId: poll.view.id }, "could not store a cancelled poll"));
+    return closePoll(this.deps.prisma, poll.view.id, { state: "cancelled", counts: countRound(poll.votes.values()).counts, reason }).catch((err) => log.error({ err, pollId: poll.view.id }, "could not store a cancelled poll"));
   }
 
   private requireOpen(session: LiveSession, pollId: string): OpenPoll {
@@ -240,31 +273,12 @@ export class PollService {
         const poll = this.open.get(s.id);
         if (!poll) continue;
         const students = s.participants.count("student");
-        const tally: PollTally = { pollId: poll.view.id, counts: countVotes(poll.votes.values()), votes: poll.votes.size, students };
+        const { counts, votes } = countRound(poll.votes.values());
+        const second = poll.first ? { first: countRound(poll.first.values()), moves: countMoves(poll.first, poll.votes) } : {};
+        const tally: PollTally = { pollId: poll.view.id, counts, votes, students, round: poll.view.round, ...second };
         this.deps.roomFor(s.id).toInstructors("poll:tally", tally);
       }
       this.tallyDue.clear();
     }, TALLY_INTERVAL_MS);
   }
-}
-
-/** Decides a poll from the step that ran (Q7). */
-export function decidePoll(session: LiveSession, view: PollView, ran: RevealedStep, counts: Record<PollAnswer, number>, votes: number): PollResult {
-  const base = { pollId: view.id, kind: view.kind, param: view.param, step: ran.step, counts, votes };
-  const f = formatNumber;
-  if (view.kind === "param-direction") {
-    const index = describeParams(createLayout(session.config.layers)).find((p) => p.name === view.param)!.index;
-    const before = ran.before[index];
-    const after = ran.after[index];
-    if (ran.diverged) return { ...base, correct: null, before, after: before, explanation: `Step ${ran.step} would have made the loss or a parameter non-finite, so it was not applied and ${view.param} did not move: no answer is right.` };
-    const delta = after - before;
-    const tolerance = POLL_STAY_TOLERANCE * Math.max(1, Math.abs(before));
-    const correct: PollAnswer = Math.abs(delta) <= tolerance ? "stay" : delta > 0 ? "up" : "down";
-    return { ...base, correct, before, after, explanation: `${view.param} went from ${f(before)} to ${f(after)} (Δ = ${f(delta)}); "stay" means |Δ| ≤ ${f(tolerance)}, so the answer is ${correct}.` };
-  }
-  const before = lossAt(session.config, ran.before, ran.examples);
-  if (ran.diverged) return { ...base, correct: null, before, after: before, explanation: `Step ${ran.step} would have made the loss non-finite, so it was not applied: no answer is right.` };
-  const after = lossAt(session.config, ran.after, ran.examples);
-  const correct: PollAnswer | null = after > before ? "up" : after < before ? "down" : null;
-  return { ...base, correct, before, after, explanation: `On this step's ${ran.examples.length === 1 ? "example" : `${ran.examples.length} examples`} the loss went from ${f(before)} to ${f(after)}${correct ? `: ${correct}` : ": unchanged, so no answer is right"}.` };
 }

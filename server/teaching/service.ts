@@ -5,6 +5,7 @@ import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
 import type { Budgets } from "../security/budgets";
 import type { ParticipantTokens } from "../security/participant-tokens";
+import { ControlsService } from "./controls";
 import { ForkService, type ForkLimits } from "./forks";
 import { PollService } from "./polls";
 
@@ -16,11 +17,14 @@ import { PollService } from "./polls";
 export class TeachingService {
   readonly polls: PollService;
   readonly forks: ForkService;
+  /** Who may drive besides the instructor (H1–H6). */
+  readonly controls: ControlsService;
   /** What each session's projector shows (PV1): room state, not part of the run, so neither logged nor stored. */
   private readonly focus = new Map<string, ProjectorFocus>();
 
   constructor(readonly deps: { registry: SessionRegistry; prisma: PrismaClient; roomFor: (sessionId: string) => RoomPort; forkLimits: ForkLimits; tokens: ParticipantTokens; budgets?: Budgets; now?: () => number }) {
     this.polls = new PollService({ prisma: deps.prisma, roomFor: deps.roomFor });
+    this.controls = new ControlsService({ prisma: deps.prisma, roomFor: deps.roomFor });
     this.forks = new ForkService({ registry: deps.registry, prisma: deps.prisma, limits: deps.forkLimits, budgets: deps.budgets, now: deps.now });
     deps.registry.onAdd = (session) => this.attach(session);
     for (const s of deps.registry.all()) this.attach(s);
@@ -32,8 +36,14 @@ export class TeachingService {
       this.polls.guard(session, c);
       this.forks.touch(session);
     };
-    session.teachingView = () => ({ poll: this.polls.current(session.id), focus: this.focus.get(session.id) ?? "network" });
+    session.teachingView = () => ({ poll: this.polls.current(session.id), focus: this.focus.get(session.id) ?? "network", controls: this.controls.info(session.id) });
     this.forks.touch(session);
+  }
+
+  /** When this node takes a session over (a restart, or its owner died): its open polls (Q10) and its driver (H6) come back. */
+  async recoverSession(session: LiveSession): Promise<void> {
+    await this.controls.recoverSession(session);
+    await this.polls.recoverSession(session);
   }
 
   /** Points the session's projector at a view and tells the room (PV1–PV3). */

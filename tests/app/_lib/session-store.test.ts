@@ -164,7 +164,7 @@ describe("session store", () => {
 
 describe("session store: teaching state (polls, presets, forks)", () => {
   const config = parseEngineConfig({});
-  const poll = { id: "00000000-0000-4000-8000-000000000001", kind: "param-direction" as const, param: "wo1", question: "Which way will wo1 move?", answers: ["up", "down", "stay"] as const, step: 1, openedAt: "2026-01-01T00:00:00Z" };
+  const poll = { id: "00000000-0000-4000-8000-000000000001", kind: "param-direction" as const, param: "wo1", question: "Which way will wo1 move?", answers: ["up", "down", "stay"] as const, step: 1, openedAt: "2026-01-01T00:00:00Z", round: 1 };
   const teaching = { preset: null, origin: null, templateId: null, poll: null };
 
   function joined(extra: Partial<SessionSnapshot> = {}): SessionStore {
@@ -192,10 +192,10 @@ describe("session store: teaching state (polls, presets, forks)", () => {
   it("[Q5] takes the tally of the open poll only, and [Q7] keeps the vote next to the result", async () => {
     const store = joined();
     store.applyPollOpened(poll);
-    store.applyPollTally({ pollId: "00000000-0000-4000-8000-000000000009", counts: { up: 9, down: 0, stay: 0 }, votes: 9, students: 9 });
+    store.applyPollTally({ pollId: "00000000-0000-4000-8000-000000000009", counts: { up: 9, down: 0, stay: 0 }, votes: 9, students: 9, round: 1 });
     await nextFrame();
     expect(store.getView().teaching.tally).toBeNull();
-    store.applyPollTally({ pollId: poll.id, counts: { up: 1, down: 2, stay: 0 }, votes: 3, students: 4 });
+    store.applyPollTally({ pollId: poll.id, counts: { up: 1, down: 2, stay: 0 }, votes: 3, students: 4, round: 1 });
     store.setMyVote(poll.id, "down");
     store.applyPollResult({ pollId: poll.id, kind: "param-direction", param: "wo1", step: 1, correct: "down", before: 0.5, after: 0.49, counts: { up: 1, down: 2, stay: 0 }, votes: 3, explanation: "" });
     await nextFrame();
