@@ -45,7 +45,7 @@ export class ControlsService {
     if (caller.role === "instructor") return { role: "instructor", name: caller.name };
     const g = this.grants.get(session.id);
     const drives = g !== undefined && (g.kind === "student" ? g.voterId === caller.voterId : caller.linkId != null && caller.linkId === g.id);
-    if (!drives) throw new AppError(ErrorCode.FORBIDDEN, "only the instructor, or the participant they handed the controls to, can control the session");
+    if (!drives) throw new AppError(ErrorCode.FORBIDDEN, "only the instructor can control the session");
     if (!DRIVER_ACTION_SET.has(c.action)) throw new AppError(ErrorCode.FORBIDDEN, `the driver may send ${DRIVER_ACTIONS.join(", ")}; ${c.action} is for the instructor`);
     return { role: g!.kind, name: g!.kind === "student" ? caller.name : g!.name };
   }

@@ -1,6 +1,3 @@
-[12:18:26.289] INFO: created the embedded database in 17.3 s (initdb process peak RSS 737 MB, exited)
-    ms: 17311
-    initdbPeakRssMb: 737
 -- AlterTable
 ALTER TABLE "ControlEvent" ADD COLUMN     "actorName" TEXT,
 ADD COLUMN     "actorRole" TEXT;
