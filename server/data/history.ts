@@ -89,16 +89,21 @@ export async function listRuns(prisma: PrismaClient, id: string): Promise<RunSum
   });
 }
 
+/** A stored control with who sent it as one field (H5): `{ role, name }`, or null for the server's own pauses and rows from before actors were logged. */
+function withActor<C extends { actorRole: string | null; actorName: string | null }>({ actorRole, actorName, ...c }: C) {
+  return { ...c, actor: actorRole ? { role: actorRole, name: actorName ?? "" } : null };
+}
+
 /** A run with what replaying it needs: its config at the start and its control log (run-starting control first). */
 export async function getRunLog(prisma: PrismaClient, id: string, run: number) {
   const r = await prisma.run.findUnique({ where: { sessionId_run: { sessionId: id, run } } });
   if (!r) return null;
   const [s, controls] = await Promise.all([
     prisma.session.findUnique({ where: { id }, select: { run: true, step: true } }),
-    prisma.controlEvent.findMany({ where: { sessionId: id, run }, orderBy: { seq: "asc" }, select: { seq: true, step: true, action: true, payload: true } }),
+    prisma.controlEvent.findMany({ where: { sessionId: id, run }, orderBy: { seq: "asc" }, select: { seq: true, step: true, action: true, payload: true, actorRole: true, actorName: true } }),
   ]);
   const steps = s && s.run === run ? s.step : r.steps;
-  return { run, cause: r.cause, startedAt: r.startedAt.toISOString(), steps: r.config === null ? null : steps, current: s?.run === run, config: r.config, controls };
+  return { run, cause: r.cause, startedAt: r.startedAt.toISOString(), steps: r.config === null ? null : steps, current: s?.run === run, config: r.config, controls: controls.map(withActor) };
 }
 
 /** Stored metrics of a run's steps from..to (inclusive), at most `limit` rows, as StepSummary tuples. */
@@ -136,8 +141,8 @@ export async function getExportHead(prisma: PrismaClient, id: string) {
 /** The control log of every run, oldest first, read a page at a time (keyset on seq). */
 export async function* streamControls(prisma: PrismaClient, id: string, pageRows = EXPORT_PAGE_ROWS) {
   for (let after = -1; ; ) {
-    const page = await prisma.controlEvent.findMany({ where: { sessionId: id, seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageRows, select: { seq: true, run: true, step: true, action: true, payload: true, createdAt: true } });
-    for (const c of page) yield { ...c, createdAt: c.createdAt.toISOString() };
+    const page = await prisma.controlEvent.findMany({ where: { sessionId: id, seq: { gt: after } }, orderBy: { seq: "asc" }, take: pageRows, select: { seq: true, run: true, step: true, action: true, payload: true, actorRole: true, actorName: true, createdAt: true } });
+    for (const c of page) yield { ...withActor(c), createdAt: c.createdAt.toISOString() };
     if (page.length < pageRows) return;
     after = page[page.length - 1].seq;
   }
