@@ -29,7 +29,7 @@ export type OwnerRequest =
   | { op: "data"; sessionId: string; instructorKey: string; body: { csv: string } | { points: z.infer<typeof dataPointsSchema>; testRatio?: number } }
   | { op: "poll:open"; sessionId: string; poll: PollOpenRequest }
   | { op: "poll:vote"; sessionId: string; caller: Caller; pollId: string; answer: PollAnswer }
-  | { op: "poll:reveal"; sessionId: string; pollId: string }
+  | { op: "poll:reveal"; sessionId: string; pollId: string; name?: string }
   | { op: "poll:cancel"; sessionId: string; pollId: string }
   | { op: "poll:again"; sessionId: string; pollId: string }
   | { op: "control:hand"; sessionId: string; participantId: string }

@@ -16,7 +16,7 @@ export function applyTeachingRequest(teaching: TeachingService, session: LiveSes
     case "poll:vote":
       return teaching.polls.vote(session, { voterId: req.caller.voterId, name: req.caller.name }, req.pollId, req.answer);
     case "poll:reveal":
-      return teaching.polls.reveal(session, req.pollId);
+      return teaching.polls.reveal(session, req.pollId, { role: "instructor", name: req.name ?? "instructor" });
     case "poll:cancel":
       return teaching.polls.cancel(session, req.pollId);
     case "poll:again":

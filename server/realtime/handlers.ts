@@ -125,7 +125,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
       if (role !== "student") throw new AppError(ErrorCode.FORBIDDEN, "instructors cannot vote; only students answer polls");
       return router.call({ op: "poll:vote", sessionId, caller: callerOf(socket), pollId, answer });
     });
-    on("poll:reveal", (payload) => router.call({ op: "poll:reveal", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
+    on("poll:reveal", (payload) => router.call({ op: "poll:reveal", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId, name: socket.data.name }));
     on("poll:cancel", (payload) => router.call({ op: "poll:cancel", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId }));
     on("session:focus", (payload) => router.call({ op: "focus", sessionId: requireInstructor(socket), view: parse(focusSchema, payload).view }));
     on("poll:again", (payload) => router.call({ op: "poll:again", sessionId: requireInstructor(socket), pollId: parse(pollAgainSchema, payload).pollId }));

@@ -311,8 +311,9 @@ export class LiveSession {
   /**
    * Runs `check` then exactly one step through the normal durable path, in the control chain (a poll's
    * reveal, Q7): nothing can run between the check, θ before and the step. Bypasses `controlGuard`.
+   * The step is logged as sent by `actor` (H5).
    */
-  revealStep(check: () => void): Promise<RevealedStep> {
+  revealStep(check: () => void, actor: ControlActor | null = null): Promise<RevealedStep> {
     const unwritable = this.unwritable();
     if (unwritable) return Promise.reject(unwritable);
     return this.serialize(async () => {
@@ -328,7 +329,12 @@ export class LiveSession {
       for (let k = 0; k < batch; k++) examples.push(t.data.train.points[t.order[t.cursor + k]]);
       const before = this.released.params;
       const step = this.released.step + 1;
-      await this.stepNow(1);
+      this.actor = actor;
+      try {
+        await this.stepNow(1);
+      } finally {
+        this.actor = null;
+      }
       const diverged = this.released.step !== step;
       return { step, diverged, before, after: this.released.params, examples };
     });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createLayout, describeParams } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { countMoves, countRound } from "@/lib/poll-rounds";
-import { POLL_ANSWERS, type Control, type PollAnswer, type PollOpenRequest, type PollResult, type PollRound, type PollTally, type PollView } from "@/lib/protocol";
+import { POLL_ANSWERS, type Control, type ControlActor, type PollAnswer, type PollOpenRequest, type PollResult, type PollRound, type PollTally, type PollView } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
 import { closePoll, insertPoll, insertVotes, loadOpenPolls, startSecondRound, type StoredPoll } from "../data/teaching";
 import type { RoomPort } from "../realtime/room";
@@ -153,7 +153,7 @@ export class PollService {
   }
 
   /** `poll:reveal` (Q7, Q8): runs one step, decides, stores, tells everyone. */
-  async reveal(session: LiveSession, pollId: string): Promise<PollResult> {
+  async reveal(session: LiveSession, pollId: string, actor: ControlActor | null = null): Promise<PollResult> {
     const poll = this.requireOpen(session, pollId);
     if (poll.revealing) throw new AppError(ErrorCode.CONFLICT, "the poll is already being revealed");
     poll.revealing = true;
@@ -161,7 +161,7 @@ export class PollService {
     try {
       ran = await session.revealStep(() => {
         if (this.open.get(session.id) !== poll) throw new AppError(ErrorCode.CONFLICT, "the poll was closed meanwhile");
-      });
+      }, actor);
     } catch (err) {
       poll.revealing = false;
       throw err;
