@@ -15,6 +15,7 @@ import { InstructorControls } from "./instructor-controls";
 import { InstructorLinkButton } from "./instructor-link-button";
 import { JoinQr } from "./join-qr";
 import { NotesExport } from "./notes-export";
+import { DriverStatus } from "./driver-status";
 import { PollPanel } from "./poll-panel";
 import { PresetMenu } from "./preset-menu";
 import { PresenterPoll } from "./presenter-poll";
@@ -71,6 +72,7 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
       <SessionHeader store={store} joinCode={joinCode} suffix="instructor console" />
       {origin ? <SandboxBanner joinCode={joinCode} origin={origin} /> : null}
       <StatusBar store={store} onRetry={() => client?.retry()} />
+      <DriverStatus store={store} />
       {problem ? <ProblemNotice problem={problem} /> : null}
       <div className="grid grid-cols-1 gap-3 xl:grid-cols-[minmax(20rem,26rem)_1fr] xl:gap-4">
         <aside className="flex flex-col gap-3">
@@ -132,7 +134,7 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
             <TemplateSave store={store} inDisclosure />
           </ToolCard>
           <div className={CARD}>
-            <RosterList store={store} />
+            <RosterList store={store} client={origin ? undefined : client} joinCode={joinCode} />
           </div>
         </aside>
         <div className="flex min-w-0 flex-col gap-3 xl:gap-4">

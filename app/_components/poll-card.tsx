@@ -6,7 +6,7 @@ import type { SessionClient } from "@/app/_lib/session-client";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
 import { answerArrow, answerLabel, answerWord, studentVerdict } from "./poll-model";
-import { PollTally } from "./poll-tally";
+import { PollRounds, PollTally } from "./poll-tally";
 
 const VERDICT_STYLE = { right: "border-ok", wrong: "border-bad", "no-vote": "border-border", undecided: "border-border" } as const;
 const VERDICT_ICON = { right: "✓", wrong: "✗", "no-vote": "•", undecided: "•" } as const;
@@ -21,6 +21,7 @@ export function PollCard({ store, client }: { store: SessionStore; client: Sessi
   const myVote = useSessionValue(store, (v) => v.teaching.myVote);
   const result = useSessionValue(store, (v) => v.teaching.result);
   const resultVote = useSessionValue(store, (v) => v.teaching.resultVote);
+  const firstVote = useSessionValue(store, (v) => v.teaching.firstVote);
   const [sending, setSending] = useState<PollAnswer | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
 
@@ -36,7 +37,9 @@ export function PollCard({ store, client }: { store: SessionStore; client: Sessi
     };
     return (
       <section className="rounded-xl border-2 border-accent bg-surface p-3 sm:p-4" aria-labelledby="poll-question" data-testid="poll-card">
-        <p className="text-sm font-semibold text-accent">Predict step {poll.step}</p>
+        <p className="text-sm font-semibold text-accent" data-testid="poll-round">
+          {poll.round === 2 ? `Round 2: talk it over with your neighbours, then vote again${firstVote ? ` (you said ${answerWord(firstVote).toLowerCase()})` : ""}` : `Predict step ${poll.step}`}
+        </p>
         <h2 id="poll-question" className="mb-3 text-xl font-bold sm:text-2xl" data-testid="poll-question">
           {poll.question}
         </h2>
@@ -69,7 +72,7 @@ export function PollCard({ store, client }: { store: SessionStore; client: Sessi
           ) : sending !== null ? (
             "Sending…"
           ) : (
-            <span className="text-muted">One answer each; it cannot be changed.</span>
+            <span className="text-muted">One answer each{poll.round === 2 ? " this round" : ""}; it cannot be changed.</span>
           )}
         </p>
       </section>
@@ -91,7 +94,7 @@ export function PollCard({ store, client }: { store: SessionStore; client: Sessi
         </div>
         <p className="mt-1 text-lg">{verdict.detail}</p>
         <div className="mt-2">
-          <PollTally kind={result.kind} counts={result.counts} correct={result.correct} />
+          {result.rounds && result.moves ? <PollRounds kind={result.kind} first={result.rounds[0]} second={result.rounds[1]} moves={result.moves} correct={result.correct} /> : <PollTally kind={result.kind} counts={result.counts} correct={result.correct} />}
         </div>
       </section>
     );

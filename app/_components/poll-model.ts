@@ -1,4 +1,4 @@
-import { POLL_ANSWERS, type PollAnswer, type PollKind, type PollResult } from "@/lib/protocol";
+import { POLL_ANSWERS, type PollAnswer, type PollKind, type PollMove, type PollResult } from "@/lib/protocol";
 import { formatValue } from "@/app/_lib/format";
 
 /** One bar of the tally. */
@@ -91,4 +91,41 @@ export function studentVerdict(r: Pick<PollResult, "kind" | "param" | "correct" 
   if (myVote === null) return { kind: "no-vote", headline: "You did not vote this time.", detail };
   if (myVote === r.correct) return { kind: "right", headline: "You were right!", detail };
   return { kind: "wrong", headline: `Not this time: you said ${ANSWER_WORD[myVote]}.`, detail };
+}
+
+/** One answer's votes in round 1 and round 2 (peer instruction, Q13). */
+export interface RoundRow {
+  answer: PollAnswer;
+  label: string;
+  first: number;
+  second: number;
+  /** second − first: how many more (or fewer) chose it after discussing. */
+  change: number;
+  correct: boolean;
+}
+
+/** Round 1 against round 2 for each answer of the poll's kind. */
+export function roundRows(kind: PollKind, first: Partial<Record<PollAnswer, number>>, second: Partial<Record<PollAnswer, number>>, correct: PollAnswer | null = null): RoundRow[] {
+  return POLL_ANSWERS[kind].map((answer) => {
+    const a = Math.max(0, Math.trunc(first[answer] ?? 0));
+    const b = Math.max(0, Math.trunc(second[answer] ?? 0));
+    return { answer, label: ANSWER_LABEL[answer], first: a, second: b, change: b - a, correct: correct === answer };
+  });
+}
+
+/** "up → down" in words for a move between rounds ("new → up" for a student who did not vote in round 1). */
+export function moveLabel(m: PollMove): string {
+  return `${m.from === null ? "no vote" : ANSWER_WORD[m.from]} → ${ANSWER_WORD[m.to]}`;
+}
+
+/** How many changed their answer between the rounds, of those who voted in both. */
+export function switchedCount(moves: readonly PollMove[]): { switched: number; both: number } {
+  let switched = 0;
+  let both = 0;
+  for (const m of moves) {
+    if (m.from === null) continue;
+    both += m.count;
+    if (m.from !== m.to) switched += m.count;
+  }
+  return { switched, both };
 }

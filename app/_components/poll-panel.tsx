@@ -54,17 +54,24 @@ export function PollPanel({ store, client, names, selected }: { store: SessionSt
       <section aria-labelledby="poll-title" className="flex flex-col gap-3" data-testid="poll-panel" data-poll-state="open">
         <h2 id="poll-title" className="text-lg font-semibold">
           Poll: step <span className="num">{poll.step}</span>
+          {poll.round === 2 ? <span data-testid="poll-panel-round"> · round 2</span> : null}
         </h2>
         <p className="text-lg font-semibold" data-testid="poll-panel-question">
           {poll.question}
         </p>
         <p className="text-sm text-muted" aria-live="polite" data-testid="poll-panel-votes">
-          {tally ? `${tally.votes} of ${tally.students} connected students voted.` : `Waiting for votes (${Math.max(0, participants - 1)} connected).`}
+          {tally ? `${tally.votes} of ${tally.students} connected students voted${poll.round === 2 ? " again" : ""}.` : `Waiting for votes (${Math.max(0, participants - 1)} connected).`}
         </p>
+        {poll.round === 1 ? <p className="text-sm text-muted">Peer instruction: close this vote, let neighbours convince each other, and ask the same question again before the reveal.</p> : null}
         <div className="flex flex-wrap gap-2">
           <button type="button" className={PRIMARY} disabled={busy || !client} onClick={() => run(() => client?.revealPoll(poll.id))} data-testid="poll-reveal">
             Reveal: run the step
           </button>
+          {poll.round === 1 ? (
+            <button type="button" className={BUTTON} disabled={busy || !client} onClick={() => run(() => client?.pollAgain(poll.id))} data-testid="poll-again">
+              Discuss and vote again
+            </button>
+          ) : null}
           <button type="button" className={BUTTON} disabled={busy || !client} onClick={() => run(() => client?.cancelPoll(poll.id))} data-testid="poll-cancel">
             Cancel poll
           </button>

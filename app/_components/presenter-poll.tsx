@@ -3,7 +3,7 @@
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
 import { outcomeSentence } from "./poll-model";
-import { PollTally } from "./poll-tally";
+import { PollRounds, PollTally } from "./poll-tally";
 
 /**
  * The poll as the projector shows it, above the panels: the question with the live tally while the
@@ -17,7 +17,7 @@ export function PresenterPoll({ store }: { store: SessionStore }) {
     return (
       <section className="grid grid-cols-1 gap-3 rounded-xl border-2 border-accent bg-surface p-3 sm:p-4 lg:grid-cols-[1fr_minmax(22rem,36rem)]" aria-labelledby="presenter-poll-title" data-testid="presenter-poll" data-poll-state="open">
         <div>
-          <p className="text-sm font-semibold text-accent">Predict step {poll.step} — answer on your phone</p>
+          <p className="text-sm font-semibold text-accent">{poll.round === 2 ? `Round 2: discuss with your neighbours, then vote again on step ${poll.step}` : `Predict step ${poll.step} — answer on your phone`}</p>
           <h2 id="presenter-poll-title" className="text-2xl font-bold lg:text-3xl">
             {poll.question}
           </h2>
@@ -25,7 +25,7 @@ export function PresenterPoll({ store }: { store: SessionStore }) {
             {tally ? `${tally.votes} of ${tally.students} students voted.` : "Waiting for votes…"}
           </p>
         </div>
-        <PollTally kind={poll.kind} counts={tally?.counts ?? {}} large />
+        {tally?.first && tally.moves ? <PollRounds kind={poll.kind} first={tally.first} second={tally} moves={tally.moves} large /> : <PollTally kind={poll.kind} counts={tally?.counts ?? {}} large />}
       </section>
     );
   }
@@ -42,7 +42,7 @@ export function PresenterPoll({ store }: { store: SessionStore }) {
             Dismiss result
           </button>
         </div>
-        <PollTally kind={result.kind} counts={result.counts} correct={result.correct} large />
+        {result.rounds && result.moves ? <PollRounds kind={result.kind} first={result.rounds[0]} second={result.rounds[1]} moves={result.moves} correct={result.correct} large /> : <PollTally kind={result.kind} counts={result.counts} correct={result.correct} large />}
       </section>
     );
   }

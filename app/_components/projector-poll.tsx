@@ -3,7 +3,7 @@
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
 import { answerLabel, outcomeSentence } from "./poll-model";
-import { PollTally } from "./poll-tally";
+import { PollRounds, PollTally } from "./poll-tally";
 
 /**
  * The poll on the projector: the question and its answers while the room votes (no tally, so nobody
@@ -16,7 +16,7 @@ export function ProjectorPoll({ store }: { store: SessionStore }) {
     return (
       <div className="flex h-full flex-col justify-center gap-6 px-8" data-testid="projector-poll" data-poll-state="open">
         <p className="text-base font-semibold text-accent" data-proj-label>
-          Predict step {poll.step}: answer on your phone
+          {poll.round === 2 ? `Round 2: discuss with your neighbours, then vote again on step ${poll.step}` : `Predict step ${poll.step}: answer on your phone`}
         </p>
         <h2 className="text-2xl font-bold" data-proj-label>{poll.question}</h2>
         <ul className="flex gap-6 text-xl font-semibold" aria-label="Answers">
@@ -38,7 +38,7 @@ export function ProjectorPoll({ store }: { store: SessionStore }) {
           <p className="mt-4 text-sm text-muted" data-proj-label>{result.explanation}</p>
         </div>
         <div className="text-base">
-          <PollTally kind={result.kind} counts={result.counts} correct={result.correct} large />
+          {result.rounds && result.moves ? <PollRounds kind={result.kind} first={result.rounds[0]} second={result.rounds[1]} moves={result.moves} correct={result.correct} large /> : <PollTally kind={result.kind} counts={result.counts} correct={result.correct} large />}
         </div>
       </div>
     );

@@ -53,6 +53,8 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
   const config = view.meta?.config ?? null;
   const step = view.latest?.step ?? 0;
   const loss = view.latest?.loss ?? null;
+  // H4: the room sees who drives (a name, never a key).
+  const driver = view.teaching.controls.driver;
   return (
     <main className="flex h-screen flex-col gap-3 overflow-hidden p-4" data-testid="projector-view" data-focus={shown}>
       <header className="flex flex-wrap items-center justify-between gap-x-8 gap-y-2">
@@ -78,6 +80,14 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
             <dt className="text-sm text-muted" data-proj-label>join</dt>
             <dd className="font-mono text-xl font-bold tracking-widest" data-proj-number>{joinCode}</dd>
           </div>
+          {driver ? (
+            <div className="flex items-baseline gap-2">
+              <dt className="text-sm text-muted" data-proj-label>at the controls</dt>
+              <dd className="text-base font-bold" data-proj-label data-testid="projector-driver">
+                {driver.kind === "co-instructor" ? `${driver.name} (co-instructor)` : driver.name}
+              </dd>
+            </div>
+          ) : null}
         </dl>
       </header>
       <StepAnnouncer store={store} />

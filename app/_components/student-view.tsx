@@ -5,6 +5,7 @@ import { loadDisplayName, saveDisplayName } from "@/app/_lib/instructor-storage"
 import { useSession } from "@/app/_hooks/use-session";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
 import { ExploreBar } from "./explore-bar";
+import { DriverStatus } from "./driver-status";
 import { ForkButton } from "./fork-button";
 import { NameForm } from "./name-form";
 import { NotesExport } from "./notes-export";
@@ -20,13 +21,16 @@ import { StatusBar } from "./status-bar";
  */
 export function StudentView({ joinCode }: { joinCode: string }) {
   const [name, setName] = useState<string | null | undefined>(undefined);
+  // A co-instructor link (`/s/CODE#drive=KEY`, H1): the key stays in the fragment, which is never sent to the server in a request.
+  const [coInstructorKey, setCoInstructorKey] = useState<string | undefined>(undefined);
   useEffect(() => {
+    setCoInstructorKey(new URLSearchParams(window.location.hash.slice(1)).get("drive") || undefined);
     const fromQuery = new URLSearchParams(window.location.search).get("name")?.trim();
     // Remembered, so "Back to the lecture" from a sandbox (a link without ?name=) rejoins as the same person.
     if (fromQuery) saveDisplayName(fromQuery);
     setName(fromQuery || loadDisplayName() || null);
   }, []);
-  const { store, client } = useSession(name ? { joinCode, name } : null);
+  const { store, client } = useSession(name ? { joinCode, name, ...(coInstructorKey ? { coInstructorKey } : {}) } : null);
   const problem = useSessionValue(store, (v) => v.problem);
   const joined = useSessionValue(store, (v) => v.meta !== null);
   const sessionId = useSessionValue(store, (v) => v.meta?.sessionId ?? null);
@@ -68,6 +72,7 @@ export function StudentView({ joinCode }: { joinCode: string }) {
     <main className="mx-auto flex max-w-[120rem] flex-col gap-3 p-3 sm:p-4" data-testid="student-view">
       <SessionHeader store={store} joinCode={joinCode} />
       <StatusBar store={store} onRetry={() => client?.retry()} />
+      {joined ? <DriverStatus store={store} client={client} /> : null}
       {problem ? (
         <ProblemNotice
           problem={problem}

@@ -11,7 +11,7 @@ import { SessionStore } from "@/app/_lib/session-store";
 export function useSession(identity: JoinIdentity | null): { store: SessionStore; client: SessionClient | null } {
   const [store] = useState(() => new SessionStore());
   const [client, setClient] = useState<SessionClient | null>(null);
-  const key = identity ? `${identity.joinCode}\n${identity.name}\n${identity.instructorKey ?? ""}` : null;
+  const key = identity ? `${identity.joinCode}\n${identity.name}\n${identity.instructorKey ?? ""}\n${identity.coInstructorKey ?? ""}` : null;
 
   useEffect(() => {
     if (!identity) return;

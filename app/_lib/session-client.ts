@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import type { Ack, ClientToServerEvents, ForkCreated, PollAnswer, PollResult, PollView, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
+import type { Ack, ClientToServerEvents, CoInstructorLink, ControlsInfo, ForkCreated, PollAnswer, PollResult, PollView, ServerToClientEvents, SessionSnapshot, SessionState } from "@/lib/protocol";
 import { PROTOCOL_VERSION, type ProjectorFocus } from "@/lib/wire";
 import { decodeFrame } from "./wire";
 import { fetchCurveBuckets } from "./api";
@@ -23,6 +23,8 @@ export interface JoinIdentity {
   joinCode: string;
   name: string;
   instructorKey?: string;
+  /** A co-instructor link's key (from `#drive=` in the page's address, H1). */
+  coInstructorKey?: string;
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -73,6 +75,7 @@ export class SessionClient {
     socket.on("poll:tally", (t) => this.store.applyPollTally(t));
     socket.on("poll:result", (r) => this.store.applyPollResult(r));
     socket.on("session:focus", (e) => this.store.applyFocus(e.view));
+    socket.on("session:controls", (c) => this.store.applyControls(c));
     socket.on("poll:closed", (c) => {
       this.store.applyPollClosed(c);
       this.store.setNotice(`Poll closed: ${c.reason}`);
@@ -150,6 +153,30 @@ export class SessionClient {
   async setFocus(view: ProjectorFocus): Promise<Ack<{ view: ProjectorFocus }>> {
     const res = await this.emit<{ view: ProjectorFocus }>("session:focus", { view });
     if (res.ok) this.store.applyFocus(res.data.view);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Instructor: closes round 1 and asks the room to discuss and vote again (Q11). */
+  async pollAgain(pollId: string): Promise<Ack<PollView>> {
+    const res = await this.emit<PollView>("poll:again", { pollId });
+    if (res.ok) this.store.applyPollOpened(res.data);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Instructor: hands the training controls to a participant, or takes them back (`participantId` null) (H1, H3). */
+  async handControls(participantId: string | null): Promise<Ack<ControlsInfo>> {
+    const res = participantId ? await this.emit<ControlsInfo>("control:hand", { participantId }) : await this.emit<ControlsInfo>("control:take", {});
+    if (res.ok) this.store.applyControls(res.data);
+    else this.store.setNotice(res.error.message);
+    return res;
+  }
+
+  /** Instructor: a co-instructor link that drives from now on; the key is shown once (H1). */
+  async createCoInstructorLink(name: string): Promise<Ack<CoInstructorLink>> {
+    const res = await this.emit<CoInstructorLink>("control:link", { name });
+    if (res.ok) this.store.applyControls(res.data.controls);
     else this.store.setNotice(res.error.message);
     return res;
   }

@@ -1,5 +1,6 @@
 import type { Hyper, StepTrace } from "@/lib/engine";
 import type { ProjectorFocus } from "@/lib/wire";
+import type { ControlsInfo } from "@/lib/wire";
 import type { HyperSegment, PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, RosterEntry, SessionSnapshot, StateEvent, StepInfo } from "@/lib/protocol";
 import { createFrameScheduler } from "./frame-scheduler";
 import { ENDED } from "./session-problem";
@@ -17,7 +18,7 @@ const RING_NUMBERS = 4_000_000;
 /** What applying a frame did. */
 export type FrameResult = "applied" | "stale" | "gap" | "no-snapshot";
 
-const NO_TEACHING: TeachingView = { preset: null, origin: null, templateId: null, poll: null, myVote: null, tally: null, result: null, resultVote: null, closed: null, focus: "network" };
+const NO_TEACHING: TeachingView = { preset: null, origin: null, templateId: null, poll: null, myVote: null, tally: null, result: null, resultVote: null, closed: null, focus: "network", controls: { driver: null }, driverId: null, firstVote: null };
 
 const EMPTY_VIEW: SessionView = {
   connection: "connecting",
@@ -142,9 +143,16 @@ export class SessionStore {
     });
   }
 
-  /** A poll opened: a fresh question (the previous result and vote are put away). */
+  /** A poll opened: a fresh question (the previous result and vote are put away); the same poll again is its second round (Q11): the round-1 vote is kept aside. */
   applyPollOpened(poll: PollView): void {
-    this.update({ teaching: { ...this.draft.teaching, poll, myVote: null, tally: null, result: null, resultVote: null, closed: null } });
+    const t = this.draft.teaching;
+    const firstVote = t.poll?.id === poll.id && poll.round === 2 ? (t.poll.round === 1 ? t.myVote : t.firstVote) : null;
+    this.update({ teaching: { ...t, poll, myVote: null, firstVote, tally: null, result: null, resultVote: null, closed: null } });
+  }
+
+  /** Who is at the controls changed (H4). */
+  applyControls(controls: ControlsInfo): void {
+    this.update({ teaching: { ...this.draft.teaching, controls } });
   }
 
   /** The instructor's live tally (ignored for a poll that is no longer open). */
@@ -266,7 +274,7 @@ export class SessionStore {
     // A new run (reset, preset, data) starts at step 0: the last poll's result is about the old run.
     const keepResult = s.step > 0;
     if (!t) return { ...NO_TEACHING, focus: old.focus, result: keepResult ? old.result : null, resultVote: keepResult ? old.resultVote : null };
-    const samePoll = t.poll !== null && old.poll?.id === t.poll.id;
+    const samePoll = t.poll !== null && old.poll?.id === t.poll.id && old.poll.round === t.poll.round;
     return {
       preset: t.preset,
       origin: t.origin,
@@ -278,6 +286,9 @@ export class SessionStore {
       resultVote: t.poll || !keepResult ? null : old.resultVote,
       closed: null,
       focus: t.focus ?? old.focus,
+      controls: t.controls ?? old.controls,
+      driverId: t.driverId ?? old.driverId,
+      firstVote: t.poll && old.poll?.id === t.poll.id ? (old.poll.round === t.poll.round ? old.firstVote : old.myVote) : null,
     };
   }
 

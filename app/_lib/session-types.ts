@@ -1,6 +1,6 @@
 import type { EngineConfig, Hyper, StepTrace } from "@/lib/engine";
 import type { Phase, PhaseEvent, PollAnswer, PollClosed, PollResult, PollTally, PollView, PresetNote, Role, RosterEntry, SessionState } from "@/lib/protocol";
-import type { ProjectorFocus, StepInfo } from "@/lib/wire";
+import type { ControlsInfo, ProjectorFocus, StepInfo } from "@/lib/wire";
 
 /** How the socket stands, as the status bar says it. */
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
@@ -48,6 +48,12 @@ export interface TeachingView {
   closed: PollClosed | null;
   /** What the projector shows, as the instructor chose (PV1). */
   focus: ProjectorFocus;
+  /** Who is at the controls besides the instructor (H4). */
+  controls: ControlsInfo;
+  /** The driver id this browser would drive as (H4): it drives when `controls.driver.id` equals it. */
+  driverId: string | null;
+  /** This browser's round-1 vote, while the open poll is in its second round (Q11). */
+  firstVote: PollAnswer | null;
 }
 
 /** Everything the page draws from, replaced (never mutated) at most once per animation frame. */
