@@ -1,6 +1,7 @@
 "use client";
 
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
+import type { Driver } from "@/lib/wire";
 import type { SessionClient } from "@/app/_lib/session-client";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
@@ -10,19 +11,34 @@ const DriverControls = lazy(() => import("./driver-controls").then((m) => ({ def
 
 /**
  * Who is at the controls besides the instructor, on every view (H4): nothing while only the
- * instructor drives; "Ada is driving" for the room; "You are driving" with the training controls for
- * the driver (`client` given: a page that may drive).
+ * instructor drives; "Ada is at the controls" for the room; "You are driving" with the training
+ * controls for the driver (`client` given: a page that may drive).
  */
 export function DriverStatus({ store, client }: { store: SessionStore; client?: SessionClient | null }) {
   const driver = useSessionValue(store, (v) => v.teaching.controls.driver);
   const mine = useSessionValue(store, (v) => v.teaching.controls.driver !== null && v.teaching.controls.driver.id === v.teaching.driverId);
+  return (
+    <DriverStatusView driver={driver} driving={mine && client !== undefined}>
+      <Suspense fallback={<p className="text-sm text-muted">Loading the controls…</p>}>
+        <DriverControls store={store} client={client ?? null} />
+      </Suspense>
+    </DriverStatusView>
+  );
+}
+
+/** The driver's name as the room reads it. */
+export function driverName(driver: Driver): string {
+  return driver.kind === "co-instructor" ? `${driver.name} (co-instructor)` : driver.name;
+}
+
+/** What DriverStatus draws: `children` (the controls) only while this page drives. */
+export function DriverStatusView({ driver, driving, children }: { driver: Driver | null; driving: boolean; children?: ReactNode }) {
   if (!driver) return null;
-  const who = driver.kind === "co-instructor" ? `${driver.name} (co-instructor)` : driver.name;
-  if (!mine || client === undefined) {
+  if (!driving) {
     return (
       <p role="status" className="rounded-md border border-border bg-surface px-3 py-1.5 text-sm" data-testid="driver-status">
         <span aria-hidden>🎮 </span>
-        <strong>{who}</strong> is at the controls
+        <strong>{driverName(driver)}</strong> is at the controls
       </p>
     );
   }
@@ -31,9 +47,7 @@ export function DriverStatus({ store, client }: { store: SessionStore; client?: 
       <h2 id="driving-title" className="font-semibold">
         <span aria-hidden>🎮 </span>You are driving: the instructor handed you the controls
       </h2>
-      <Suspense fallback={<p className="text-sm text-muted">Loading the controls…</p>}>
-        <DriverControls store={store} client={client} />
-      </Suspense>
+      {children}
     </section>
   );
 }

@@ -13,6 +13,7 @@ import { LossChart } from "./loss-chart";
 import { NetworkDiagram } from "./network-diagram";
 import { PhaseIndicator } from "./phase-indicator";
 import { ProblemNotice } from "./problem-notice";
+import { driverName } from "./driver-status";
 import { ProjectorPoll } from "./projector-poll";
 import { StepAnnouncer } from "./step-announcer";
 
@@ -84,7 +85,7 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
             <div className="flex items-baseline gap-2">
               <dt className="text-sm text-muted" data-proj-label>at the controls</dt>
               <dd className="text-base font-bold" data-proj-label data-testid="projector-driver">
-                {driver.kind === "co-instructor" ? `${driver.name} (co-instructor)` : driver.name}
+                {driverName(driver)}
               </dd>
             </div>
           ) : null}

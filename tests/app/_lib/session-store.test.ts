@@ -221,4 +221,37 @@ describe("session store: teaching state (polls, presets, forks)", () => {
     expect(store.getView().teaching.preset?.id).toBe("sign-slip");
     expect(store.getView().teaching.origin).toEqual({ sessionId: "p", step: 7 });
   });
+  it("[Q11] the same poll opened again is its second round: the vote is free again and the round-1 vote is kept aside", async () => {
+    const store = joined();
+    store.applyPollOpened(poll);
+    store.setMyVote(poll.id, "up");
+    store.applyPollOpened({ ...poll, round: 2 });
+    await nextFrame();
+    expect(store.getView().teaching.myVote).toBeNull();
+    expect(store.getView().teaching.firstVote).toBe("up");
+    store.setMyVote(poll.id, "down");
+    // A resync in round 2 keeps both; a new poll forgets the round-1 vote.
+    store.applySnapshot(snapshotOf(config, new Trainer(config), { teaching: { ...teaching, poll: { ...poll, round: 2 }, myVote: "down" } }));
+    await nextFrame();
+    expect([store.getView().teaching.firstVote, store.getView().teaching.myVote]).toEqual(["up", "down"]);
+    store.applyPollOpened({ ...poll, id: "00000000-0000-4000-8000-000000000003" });
+    await nextFrame();
+    expect(store.getView().teaching.firstVote).toBeNull();
+  });
+
+  it("[H4] knows who drives and whether it is this browser", async () => {
+    const store = joined({ teaching: { ...teaching, controls: { driver: null }, driverId: "0123456789abcdef" } });
+    await nextFrame();
+    expect(store.getView().teaching.controls.driver).toBeNull();
+    const driver = { id: "0123456789abcdef", name: "Ada", kind: "student" as const, since: "2026-01-01T00:00:00Z" };
+    store.applyControls({ driver });
+    await nextFrame();
+    expect(store.getView().teaching.controls.driver).toEqual(driver);
+    expect(store.getView().teaching.driverId).toBe(driver.id);
+    // A room-wide snapshot (no driverId) keeps this browser's id.
+    store.applySnapshot(snapshotOf(config, new Trainer(config), { teaching: { ...teaching, controls: { driver: null } } }));
+    await nextFrame();
+    expect(store.getView().teaching.driverId).toBe(driver.id);
+    expect(store.getView().teaching.controls.driver).toBeNull();
+  });
 });
