@@ -152,6 +152,56 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     for (const page of [instructor, ada, bob]) expect(await page.getByTestId("step-number").textContent()).toBe("3");
   });
 
+  it("[Q11][Q12][Q13] discuss and vote again: the phones vote a second time, the reveal shows both rounds and the moves", async () => {
+    await instructor.getByTestId("poll-kind-param").check();
+    await instructor.getByTestId("poll-param").selectOption("wo1");
+    await instructor.getByTestId("poll-open").click();
+    await ada.getByTestId("poll-answer-up").click();
+    await bob.getByTestId("poll-answer-down").click();
+    await waitForText(instructor, "tally-total", "2");
+    await instructor.getByTestId("poll-again").click();
+    await instructor.getByTestId("poll-panel-round").waitFor();
+    for (const page of [ada, bob]) {
+      await page.locator('[data-testid="poll-round"]', { hasText: "Round 2" }).waitFor();
+      // The vote is open again, and the student is reminded of their first answer.
+      expect(await page.getByTestId("poll-answer-stay").isDisabled()).toBe(false);
+    }
+    expect(await ada.getByTestId("poll-round").textContent()).toContain("you said up");
+    await ada.getByTestId("poll-answer-down").click();
+    await bob.getByTestId("poll-answer-down").click();
+    for (const page of [ada, bob]) await page.getByTestId("poll-locked").waitFor();
+    // The instructor sees round 1 against round 2 and the moves; the phones see no numbers yet.
+    await waitForAttr(instructor, "round-down", "data-second", "2");
+    expect(await instructor.getByTestId("round-down").getAttribute("data-first")).toBe("1");
+    expect(await instructor.getByTestId("poll-switched").textContent()).toBe("1 of 2 who voted twice changed their answer.");
+    expect(await ada.getByTestId("poll-rounds").count()).toBe(0);
+    await instructor.evaluate(() => window.scrollTo(0, 0));
+    await instructor.screenshot({ path: path.join(SCREENSHOTS, "poll-projector-round-2.png") });
+    await instructor.getByTestId("poll-reveal").click();
+    for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "4");
+    for (const page of [ada, bob]) {
+      await page.getByTestId("poll-result").waitFor();
+      await waitForAttr(page, "round-up", "data-first", "1");
+      expect(await page.getByTestId("round-down").getAttribute("data-second")).toBe("2");
+    }
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "poll-phone-round-2-result.png"), fullPage: true });
+  });
+
+  it("[H1][H2][H3][H4] the instructor hands the controls to a student, the room sees it, and takes them back", async () => {
+    await instructor.getByRole("button", { name: "Hand the controls to Ada" }).click();
+    await ada.getByTestId("you-are-driving").waitFor();
+    await bob.getByTestId("driver-status").waitFor();
+    expect(await bob.getByTestId("driver-status").textContent()).toContain("Ada");
+    await instructor.getByTestId("roster-driver").waitFor();
+    // The driver's controls move the run for everyone.
+    await ada.getByTestId("driver-step").click();
+    for (const page of [instructor, ada, bob]) await waitForText(page, "step-number", "5");
+    await ada.screenshot({ path: path.join(SCREENSHOTS, "phone-driving.png") });
+    await instructor.getByTestId("take-back").click();
+    await ada.getByTestId("you-are-driving").waitFor({ state: "detached" });
+    await bob.getByTestId("driver-status").waitFor({ state: "detached" });
+  });
+
   it("a misconception demo reaches the room with its explanation; the gradient check exposes the sign slip", async () => {
     await instructor.getByTestId("preset-play-sign-slip").click();
     for (const page of [instructor, ada, bob]) {
