@@ -89,11 +89,6 @@ export class ControlsService {
     else this.grants.delete(session.id);
   }
 
-  /** Forgets an unloaded session. */
-  forget(sessionId: string): void {
-    this.grants.delete(sessionId);
-  }
-
   private async grant(session: LiveSession, g: StoredGrant): Promise<ControlsInfo> {
     if (session.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
     await replaceGrant(this.deps.prisma, session.id, g);
