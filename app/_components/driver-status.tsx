@@ -37,7 +37,7 @@ export function DriverStatusView({ driver, driving, children }: { driver: Driver
   if (!driving) {
     return (
       <p role="status" className="rounded-md border border-border bg-surface px-3 py-1.5 text-sm" data-testid="driver-status">
-        <span aria-hidden>🎮 </span>
+        
         <strong>{driverName(driver)}</strong> is at the controls
       </p>
     );
@@ -45,7 +45,7 @@ export function DriverStatusView({ driver, driving, children }: { driver: Driver
   return (
     <section aria-labelledby="driving-title" className="flex flex-col gap-2 rounded-xl border-2 border-accent bg-surface p-3" data-testid="you-are-driving">
       <h2 id="driving-title" className="font-semibold">
-        <span aria-hidden>🎮 </span>You are driving: the instructor handed you the controls
+        You are driving: the instructor handed you the controls
       </h2>
       {children}
     </section>

@@ -63,7 +63,7 @@ export function PollRounds({ kind, first, second, moves, correct = null, large =
               </th>
               <td className="num text-right">{r.first}</td>
               <td className="num text-right">{r.second}</td>
-              <td className="num text-right">{r.change > 0 ? `+${r.change}` : r.change}</td>
+              <td className="num text-right">{r.change > 0 ? `+${r.change}` : r.change < 0 ? `−${-r.change}` : "0"}</td>
             </tr>
           ))}
         </tbody>

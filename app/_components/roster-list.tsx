@@ -24,7 +24,7 @@ export function RosterList({ store, client, joinCode }: { store: SessionStore; c
       {driver ? (
         <p className="flex flex-wrap items-center justify-between gap-2 text-sm" data-testid="roster-driver">
           <span>
-            <span aria-hidden>🎮 </span>
+            
             <strong>{driver.kind === "co-instructor" ? `${driver.name} (co-instructor link)` : driver.name}</strong> is at the controls
           </span>
           <button type="button" className={BUTTON} disabled={!canHand} onClick={() => void client?.handControls(null)} data-testid="take-back">
