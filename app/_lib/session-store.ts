@@ -274,7 +274,7 @@ export class SessionStore {
     // A new run (reset, preset, data) starts at step 0: the last poll's result is about the old run.
     const keepResult = s.step > 0;
     if (!t) return { ...NO_TEACHING, focus: old.focus, result: keepResult ? old.result : null, resultVote: keepResult ? old.resultVote : null };
-    const samePoll = t.poll !== null && old.poll?.id === t.poll.id && old.poll.round === t.poll.round;
+    const samePoll = t.poll !== null && old.poll !== null && old.poll.id === t.poll.id && old.poll.round === t.poll.round;
     return {
       preset: t.preset,
       origin: t.origin,
@@ -288,7 +288,7 @@ export class SessionStore {
       focus: t.focus ?? old.focus,
       controls: t.controls ?? old.controls,
       driverId: t.driverId ?? old.driverId,
-      firstVote: t.poll && old.poll?.id === t.poll.id ? (old.poll.round === t.poll.round ? old.firstVote : old.myVote) : null,
+      firstVote: t.poll && old.poll && old.poll.id === t.poll.id ? (old.poll.round === t.poll.round ? old.firstVote : old.myVote) : null,
     };
   }
 
