@@ -155,7 +155,7 @@ export class PollService {
   /** `poll:reveal` (Q7, Q8): runs one step, decides, stores, tells everyone. */
   async reveal(session: LiveSession, pollId: string, actor: ControlActor | null = null): Promise<PollResult> {
     const poll = this.requireOpen(session, pollId);
-    if (poll.revealing) throw new AppError(ErrorCode.CONFLICT, "the poll is already being revealed");
+    if (poll.revealing || poll.advancing) throw new AppError(ErrorCode.CONFLICT, poll.revealing ? "the poll is already being revealed" : "the second round is being opened; try again");
     poll.revealing = true;
     let ran: RevealedStep;
     try {
