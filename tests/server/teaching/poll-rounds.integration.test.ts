@@ -53,15 +53,15 @@ describeTopologies("poll rounds (peer instruction)", (nodes) => {
     // Round 2: everyone may vote once more, whatever they did in round 1 (one vote per token per round).
     expect(await request(ada, "poll:vote", { pollId: poll.id, answer: "down" })).toEqual({ ok: true, data: { pollId: poll.id, answer: "down" } });
     expect(await request(ada, "poll:vote", { pollId: poll.id, answer: "up" })).toMatchObject({ ok: false, error: { code: "CONFLICT", message: expect.stringMatching(/second round/) } });
-    await request(bo, "poll:vote", { pollId: poll.id, answer: "up" });
-    await request(cy, "poll:vote", { pollId: poll.id, answer: "down" });
-    await request(di, "poll:vote", { pollId: poll.id, answer: "stay" });
     // Ada again on another socket with the same token: still refused, and her round-2 vote is in her snapshot.
     const ada2 = await client("b");
     const snap = await join(ada2, { joinCode: s.joinCode, name: "Ada", participantToken: TOKENS[0] });
     expect(snap.teaching?.poll).toMatchObject({ id: poll.id, round: 2 });
     expect(snap.teaching?.myVote).toBe("down");
     expect(await request(ada2, "poll:vote", { pollId: poll.id, answer: "stay" })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+    await request(bo, "poll:vote", { pollId: poll.id, answer: "up" });
+    await request(cy, "poll:vote", { pollId: poll.id, answer: "down" });
+    await request(di, "poll:vote", { pollId: poll.id, answer: "stay" });
 
     await waitFor(() => tallies.some((t) => t.round === 2 && t.votes === 4), 5000, "round-2 tally of 4");
     expect(tallies.at(-1)).toEqual({
