@@ -155,11 +155,11 @@ export class SessionRegistry {
     const { trainer, pending, previous } = rebuildAt(config, record, record.step);
     const [history, teaching] = await Promise.all([getRecentSummaries(this.deps.prisma, id, record.run, record.step, SNAPSHOT_HISTORY), loadTeaching(this.deps.prisma, id)]);
     const state: SessionState = record.state === "finished" ? "finished" : record.state === "diverged" ? "diverged" : "paused";
+    const reason = record.state === "playing" ? "the server restarted; the instructor can press play" : undefined;
     const session = new LiveSession(
-      { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous, teaching },
+      { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous, teaching, reason },
       this.sessionDeps(id),
     );
-    if (record.state === "playing") session.reason = "the server restarted; the instructor can press play";
     this.add(session);
     return session;
   }

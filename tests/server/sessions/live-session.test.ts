@@ -196,13 +196,13 @@ describe("LiveSession without an instructor", () => {
       { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
       { queue: new WriteQueue(store.flush), room, instructorAwayMs: 100 },
     );
-    session.participants.add("t", { id: "t", name: "T", role: "instructor", joinedAt: "" });
-    session.participants.add("s", { id: "s", name: "S", role: "student", joinedAt: "" });
+    session.participants.join("t", "instructor", "T");
+    session.participants.join("s", "student", "S");
     session.participantsChanged();
     await session.control({ action: "play", stepsPerSecond: 30 });
     await sleep(200);
     expect(session.state).toBe("playing"); // the instructor is still there
-    session.participants.remove("t");
+    session.participants.leave("t");
     session.participantsChanged();
     await sleep(400);
     expect(session.state).toBe("paused");
