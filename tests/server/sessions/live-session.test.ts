@@ -190,6 +190,22 @@ describe("LiveSession", () => {
   });
 });
 
+describe("LiveSession teaching state", () => {
+  it("[T1] the teaching layer's part reaches snapshots only through the view hook; the preset note changes only with preset and data controls", async () => {
+    const { session, room } = setup();
+    expect(session.snapshot("student").teaching).toEqual({ preset: null, origin: null, templateId: null, poll: null });
+    session.teaching.view = () => ({ poll: null, focus: "curve" });
+    expect(session.snapshot("student").teaching).toMatchObject({ poll: null, focus: "curve" });
+    await session.control({ action: "preset", presetId: "sign-slip" });
+    expect(session.teaching.preset?.id).toBe("sign-slip");
+    expect(room.of("session:snapshot").at(-1)!.teaching).toMatchObject({ preset: { id: "sign-slip" }, focus: "curve" });
+    await session.control({ action: "reset", seed: 7 }); // reset keeps the note (T1)
+    expect(session.snapshot("student").teaching?.preset?.id).toBe("sign-slip");
+    await session.control({ action: "data", points: [{ x: [0, 0], y: [0] }, { x: [1, 1], y: [1] }] });
+    expect(session.snapshot("student").teaching?.preset).toBeNull();
+  });
+});
+
 describe("LiveSession without an instructor", () => {
   it("[R19] a playing session with no instructor connected pauses by itself after the away delay", async () => {
     const { session, room, clock } = setup();
