@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import { AppError, ErrorCode, toAck } from "@/lib/errors";
 import type { Role, SessionSnapshot } from "@/lib/protocol";
@@ -13,7 +12,6 @@ import { verifyKey } from "../sessions/keys";
 import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
-import type { WriteQueue } from "../sessions/write-queue";
 import { log } from "../log";
 import type { TeachingService } from "../teaching/service";
 import { participantIdOf, voterIdOf } from "../teaching/participant-token";
@@ -24,7 +22,6 @@ import { applyDataUpload, applyTeachingRequest, type TeachingRequest } from "./t
 export interface SessionOwnerDeps {
   registry: SessionRegistry;
   prisma: PrismaClient;
-  queue: WriteQueue;
   limits: Limits;
   teaching: TeachingService;
   /** True while this node may run the session (always, in a single process; the lease, in a cluster). */
@@ -91,7 +88,7 @@ export class SessionOwner {
     const sockets = await this.io.in(sessionRoom(session.id)).fetchSockets();
     for (const s of sockets) {
       const data = s.data as SessionSocketData;
-      if (data.sessionId === session.id && data.role) this.addParticipant(session, s.id, data.role, data.name ?? "", data.participantToken ? voterIdOf(data.participantToken) : undefined);
+      if (data.sessionId === session.id && data.role) session.participants.join(s.id, data.role, data.name ?? "", data.participantToken ? voterIdOf(data.participantToken) : undefined);
     }
     if (sockets.length > 0) this.presence.changed(session);
     await this.deps.teaching.recoverSession(session);
@@ -114,7 +111,7 @@ export class SessionOwner {
       }
       case "rejoin":
         if (session.participants.size >= this.deps.limits.maxSocketsPerSession) throw new AppError(ErrorCode.LIMIT_REACHED, "this session is full");
-        this.addParticipant(session, req.socketId, req.role, req.name, req.voterId ?? undefined);
+        session.participants.join(req.socketId, req.role, req.name, req.voterId ?? undefined);
         this.presence.changed(session);
         return null;
       case "leave":
@@ -150,7 +147,7 @@ export class SessionOwner {
     if (!session.participants.has(req.socketId) && session.participants.size >= this.deps.limits.maxSocketsPerSession) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `this session is full (${this.deps.limits.maxSocketsPerSession} connections)`);
     }
-    this.addParticipant(session, req.socketId, role, req.name, req.voterId);
+    session.participants.join(req.socketId, role, req.name, req.voterId);
     // The owner puts the socket in the rooms (wherever it is connected) before taking the snapshot:
     // the join travels through the same stream as the steps, so the socket gets every step after it.
     this.io.in(req.socketId).socketsJoin(role === "instructor" ? [sessionRoom(session.id), instructorRoom(session.id)] : [sessionRoom(session.id)]);
@@ -168,17 +165,8 @@ export class SessionOwner {
     return { ...snapshot, teaching: { ...snapshot.teaching!, myVote, driverId } };
   }
 
-  private addParticipant(session: LiveSession, socketId: string, role: Role, name: string, voterId?: string): void {
-    const entry = { id: randomUUID(), name, role, joinedAt: new Date().toISOString(), ...(voterId ? { participantId: participantIdOf(voterId) } : {}) };
-    const previous = session.participants.add(socketId, entry, voterId);
-    if (previous) void this.deps.queue.push({ kind: "participant-leave", id: previous.id, leftAt: new Date() }).catch(() => undefined);
-    void this.deps.queue.push({ kind: "participant-join", id: entry.id, sessionId: session.id, name, role, joinedAt: new Date(entry.joinedAt) }).catch(() => undefined);
-  }
-
   private leave(session: LiveSession, socketId: string): null {
-    const entry = session.participants.remove(socketId);
-    if (!entry) return null;
-    void this.deps.queue.push({ kind: "participant-leave", id: entry.id, leftAt: new Date() }).catch(() => undefined);
+    if (!session.participants.leave(socketId)) return null;
     this.presence.changed(session);
     this.deps.registry.unloadIfIdle(session);
     return null;

@@ -32,11 +32,11 @@ export class TeachingService {
 
   /** Installs the control guard on a session: holds the run still while a poll is open (Q6), notes fork activity (F4). */
   attach(session: LiveSession): void {
-    session.controlGuard = (c) => {
+    session.teaching.guard = (c) => {
       this.polls.guard(session, c);
       this.forks.touch(session);
     };
-    session.teachingView = () => ({ poll: this.polls.current(session.id), focus: this.focus.get(session.id) ?? "network", controls: this.controls.info(session.id) });
+    session.teaching.view = () => ({ poll: this.polls.current(session.id), focus: this.focus.get(session.id) ?? "network", controls: this.controls.info(session.id) });
     this.forks.touch(session);
   }
 
