@@ -38,6 +38,8 @@ export class SessionClient {
   private failedAttempts = 0;
   private resyncing = false;
   private stopped = false;
+  /** The server refused this page's co-instructor key (taken back, H3): join without it from now on. */
+  private linkRefused = false;
 
   constructor(
     private readonly store: SessionStore,
@@ -202,13 +204,23 @@ export class SessionClient {
 
   private async join(): Promise<void> {
     this.failedAttempts = 0;
-    const participantToken = loadParticipantToken(this.identity.joinCode);
-    const payload = { ...this.identity, ...(participantToken ? { participantToken } : {}) };
-    let res = await this.emit<SessionSnapshot>("session:join", payload);
-    if (!res.ok && participantToken && res.error.code === "UNAUTHORIZED" && res.error.message.startsWith("participantToken")) {
+    const { coInstructorKey, ...who } = this.identity;
+    const send = () => {
+      const participantToken = loadParticipantToken(who.joinCode);
+      const link = coInstructorKey && !this.linkRefused ? { coInstructorKey } : {};
+      return this.emit<SessionSnapshot>("session:join", { ...who, ...link, ...(participantToken ? { participantToken } : {}) });
+    };
+    let res = await send();
+    if (!res.ok && res.error.code === "UNAUTHORIZED" && res.error.message.startsWith("participantToken")) {
       // A token this server no longer accepts (an older page's, or a changed secret): join afresh for a new one.
-      forgetParticipantToken(this.identity.joinCode);
-      res = await this.emit<SessionSnapshot>("session:join", { ...this.identity });
+      forgetParticipantToken(who.joinCode);
+      res = await send();
+    }
+    if (!res.ok && res.error.code === "UNAUTHORIZED" && res.error.message.startsWith("coInstructorKey")) {
+      // H3: a co-instructor link that was taken back: follow the session as a student, and say so.
+      this.linkRefused = true;
+      this.store.setNotice("This co-instructor link was taken back: you follow the session as a student.");
+      res = await send();
     }
     if (res.ok && res.data.protocol !== PROTOCOL_VERSION) {
       // P6: a page older or newer than the server must not guess at the wire format.

@@ -82,3 +82,29 @@ describe("[Q3] a participant token the server refuses", () => {
     vi.unstubAllGlobals();
   });
 });
+
+describe("[H3] a co-instructor link that was taken back", () => {
+  it("[H3] joins without the key, as a student, and says why", async () => {
+    fake.listeners.clear();
+    fake.emitted.length = 0;
+    fake.payloads.length = 0;
+    fake.answer = (p: { coInstructorKey?: string }) =>
+      p.coInstructorKey
+        ? { ok: false, error: { code: "UNAUTHORIZED", message: "coInstructorKey: this co-instructor link was taken back or is wrong; ask the instructor for a new one" } }
+        : { ok: true, data: { protocol: PROTOCOL_VERSION, sessionId: "x", history: [], teaching: {} } };
+    const store = new SessionStore();
+    vi.spyOn(store, "applySnapshot").mockImplementation(() => undefined);
+    const client = new SessionClient(store, { joinCode: "ABCDEF", name: "Sam", coInstructorKey: "old-link-key" });
+    client.start();
+    fake.listeners.get("connect")!();
+    await vi.waitFor(() => expect(fake.payloads).toHaveLength(2));
+    expect(fake.payloads[0]).toMatchObject({ coInstructorKey: "old-link-key" });
+    expect(fake.payloads[1]).not.toHaveProperty("coInstructorKey");
+    await vi.waitFor(() => expect(store.getView().notice).toMatch(/taken back/));
+    expect(store.getView().problem).toBeNull();
+    // A reconnect does not try the refused key again.
+    fake.listeners.get("connect")!();
+    await vi.waitFor(() => expect(fake.payloads).toHaveLength(3));
+    expect(fake.payloads[2]).not.toHaveProperty("coInstructorKey");
+  });
+});
