@@ -50,6 +50,11 @@ describeTopologies("poll rounds (peer instruction)", (nodes) => {
     await waitFor(() => reopened.length === 1, 5000, "poll:opened round 2");
     expect(reopened[0]).toMatchObject({ id: poll.id, round: 2 });
 
+    // The same identity rules as round 1: instructors and read-only viewers cannot vote.
+    expect(await request(teacher, "poll:vote", { pollId: poll.id, answer: "up" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const viewer = await client("a");
+    await join(viewer, { sessionId: s.id, name: "Viewer" });
+    expect(await request(viewer, "poll:vote", { pollId: poll.id, answer: "up" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN", message: "join a session first" } });
     // Round 2: everyone may vote once more, whatever they did in round 1 (one vote per token per round).
     expect(await request(ada, "poll:vote", { pollId: poll.id, answer: "down" })).toEqual({ ok: true, data: { pollId: poll.id, answer: "down" } });
     expect(await request(ada, "poll:vote", { pollId: poll.id, answer: "up" })).toMatchObject({ ok: false, error: { code: "CONFLICT", message: expect.stringMatching(/second round/) } });
