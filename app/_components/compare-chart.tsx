@@ -5,7 +5,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { buildOverlay, runStyle, type RunCurve } from "@/app/_lib/curve-overlay";
 import { useTheme } from "@/app/_hooks/use-theme";
-import { cssVar, LOSS_CHART_HEIGHT, themedAxis } from "./loss-chart";
+import { cssVar, LOSS_CHART_HEIGHT, SCREEN_CHART, themedAxis } from "./loss-chart";
 
 /**
  * Loss curves of several runs on one step axis (uPlot), each in its own colour; hidden runs are left
@@ -23,7 +23,6 @@ export function CompareChart({ curves, hidden, log }: { curves: readonly RunCurv
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const axis = themedAxis();
     const series: uPlot.Series[] = [{ label: "step" }];
     for (const r of overlay.runs) {
       const style = runStyle(curves.findIndex((c) => c.id === r.id));
@@ -33,7 +32,7 @@ export function CompareChart({ curves, hidden, log }: { curves: readonly RunCurv
       width: Math.max(200, el.clientWidth),
       height: LOSS_CHART_HEIGHT,
       scales: { x: { time: false }, y: log ? { distr: 3 } : { range: (_u, _min, max) => [0, Math.max(max, 1e-6) * 1.05] } },
-      axes: [{ ...axis, label: "step" }, { ...axis, size: 60 }],
+      axes: [{ ...themedAxis(), label: "step" }, themedAxis(SCREEN_CHART, true)],
       legend: { show: false },
       series,
     };

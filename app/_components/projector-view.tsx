@@ -9,7 +9,7 @@ import { formatLoss } from "./projector-model";
 import { DecisionBoundary } from "./decision-boundary";
 import { EquationPanel } from "./equation-panel";
 import { JoinQr } from "./join-qr";
-import { LossChart } from "./loss-chart";
+import { LossChart, PROJECTOR_CHART } from "./loss-chart";
 import { NetworkDiagram } from "./network-diagram";
 import { PhaseIndicator } from "./phase-indicator";
 import { ProblemNotice } from "./problem-notice";
@@ -95,19 +95,19 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
         ) : shown === "network" ? (
           <div className="grid h-full grid-cols-[3fr_2fr] gap-4">
             <div className={`${CARD} min-h-0`}>
-              <NetworkDiagram config={config} focus={focus} exampleIndex={0} selected={null} onSelect={() => undefined} />
+              <NetworkDiagram config={config} focus={focus} exampleIndex={0} selected={null} onSelect={() => undefined} projector />
             </div>
-            <div className={`${CARD} min-h-0 overflow-hidden text-sm`}>
+            <div className={`${CARD} min-h-0 overflow-hidden text-base`}>
               <EquationPanel config={config} focus={focus} exampleIndex={0} onExampleIndex={() => undefined} selected={null} />
             </div>
           </div>
         ) : shown === "curve" ? (
           <div className="grid h-full grid-cols-[3fr_2fr] gap-4">
             <div className={`${CARD} min-h-0`}>
-              <LossChart source={store} />
+              <LossChart source={store} text={PROJECTOR_CHART} />
             </div>
             <div className={`${CARD} min-h-0`}>
-              <DecisionBoundary config={config} params={focus.params} />
+              <DecisionBoundary config={config} params={focus.params} projector />
             </div>
           </div>
         ) : shown === "poll" ? (

@@ -15,6 +15,16 @@ const CONSOLE: BrowserContextOptions = { viewport: { width: 1366, height: 768 } 
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 /** `npm run screens` sets this: the README's pictures are regenerated from this run. */
 const DOCS_SCREENS = process.env.SCREENS_TO_DOCS === "1" ? path.join(ROOT, "docs/screens") : null;
+/** Records the font and canvas of every text painted on a canvas (the charts' axes), for the projector's font check. */
+const CANVAS_TEXT_PROBE = `(() => {
+  const drawn = (window.__canvasText = []);
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, max) {
+    drawn.push({ canvas: this.canvas, font: this.font, text: String(text) });
+    if (drawn.length > 400) drawn.splice(0, drawn.length - 400);
+    return fill.call(this, text, x, y, max);
+  };
+})()`;
 const PRIMARY_CONTROLS = ["play-pause", "step-1", "next-phase", "speed-input", "connection-state", "step-number"];
 
 /**
@@ -45,15 +55,38 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await phone.screenshot({ path: path.join(SCREENS, `phone-${moment}.png`) });
   }
 
-  /** Every projector number ≥ 28 px and every label ≥ 20 px (computed font size of the marked elements). */
-  async function projectorFontSizes(): Promise<{ numbers: number[]; labels: number[] }> {
+  /**
+   * Every projector number ≥ 28 px and every label ≥ 20 px, as drawn on the screen: the marked HTML text
+   * (computed font size), uPlot's legend, the diagram's SVG text (font size × the SVG's on-screen scale)
+   * and every text the charts paint on a canvas (recorded by CANVAS_TEXT_PROBE: font × the canvas's CSS
+   * scale). Numbers are texts made of digits; everything else is a label.
+   */
+  async function projectorFontSizes(): Promise<{ numbers: number[]; labels: number[]; svg: number; canvas: number }> {
     return projector.evaluate(() => {
-      const sizes = (sel: string) => [...document.querySelectorAll(sel)].filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => parseFloat(getComputedStyle(e).fontSize));
-      return { numbers: sizes("[data-proj-number]"), labels: sizes("[data-proj-label]") };
+      const numeric = (t: string) => /^[−\-+]?[\d.,]+(e[−\-+]?\d+)?%?$/.test(t.trim());
+      const shown = (e: Element) => (e as HTMLElement).offsetParent !== null || (e instanceof SVGElement && e.getClientRects().length > 0);
+      const out = { numbers: [] as number[], labels: [] as number[], svg: 0, canvas: 0 };
+      const add = (px: number, text: string) => (numeric(text) ? out.numbers : out.labels).push(Math.round(px * 10) / 10);
+      const css = (e: Element) => parseFloat(getComputedStyle(e).fontSize);
+      for (const e of document.querySelectorAll("[data-proj-number]")) if (shown(e)) out.numbers.push(css(e));
+      for (const e of document.querySelectorAll("[data-proj-label]")) if (shown(e)) out.labels.push(css(e));
+      for (const e of document.querySelectorAll(".u-legend th, .u-legend td")) if (shown(e) && e.textContent!.trim()) add(css(e), e.textContent!);
+      for (const t of document.querySelectorAll("svg text")) {
+        if (!shown(t) || !t.textContent!.trim()) continue;
+        out.svg++;
+        add(css(t) * (t as SVGTextElement).getScreenCTM()!.a, t.textContent!);
+      }
+      const drawn = (window as unknown as { __canvasText: { canvas: HTMLCanvasElement; font: string; text: string }[] }).__canvasText ?? [];
+      for (const d of drawn) {
+        if (!d.canvas.isConnected || d.canvas.offsetParent === null) continue;
+        out.canvas++;
+        add(parseFloat(/([\d.]+)px/.exec(d.font)![1]) * (d.canvas.getBoundingClientRect().width / d.canvas.width), d.text);
+      }
+      return out;
     });
   }
 
-  async function checkLayouts(): Promise<void> {
+  async function checkLayouts(): Promise<Awaited<ReturnType<typeof projectorFontSizes>>> {
     const fit = await measureOverflow(phone);
     expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
     await console_.evaluate(() => window.scrollTo(0, 0));
@@ -66,8 +99,9 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     const fonts = await projectorFontSizes();
     expect(fonts.numbers.length).toBeGreaterThan(0);
     expect(fonts.labels.length).toBeGreaterThan(0);
-    for (const n of fonts.numbers) expect(n).toBeGreaterThanOrEqual(28);
-    for (const l of fonts.labels) expect(l).toBeGreaterThanOrEqual(20);
+    for (const n of fonts.numbers) expect(n, "a number on the projector").toBeGreaterThanOrEqual(28);
+    for (const l of fonts.labels) expect(l, "a label on the projector").toBeGreaterThanOrEqual(20);
+    return fonts;
   }
 
   beforeAll(async () => {
@@ -90,6 +124,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await console_.goto(`${server.url}/s/${session.joinCode}/present#key=${encodeURIComponent(session.instructorKey)}`);
     await waitForAttr(console_, "connection-state", "data-connection", "live");
     projector = await openPage(PROJECTOR);
+    await projector.addInitScript(CANVAS_TEXT_PROBE);
     await projector.goto(`${server.url}/s/${session.joinCode}/projector`);
     await projector.getByTestId("projector-network").waitFor();
     phone = await openPage(PHONE);
@@ -99,7 +134,8 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     const text = await projector.locator("body").innerText();
     expect(text).not.toContain("Ada");
     expect(text).not.toContain(session.instructorKey);
-    await checkLayouts();
+    // The network view: the diagram's SVG text is measured too.
+    expect((await checkLayouts()).svg).toBeGreaterThan(4);
     await shootAll("step-0");
   }, 180_000);
 
@@ -140,7 +176,9 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await waitForAttr(projector, "projector-view", "data-focus", "curve");
     await console_.getByTestId("fast-forward").click();
     await waitForText(projector, "projector-step", "12");
-    await checkLayouts();
+    // The curve view: uPlot's axis text, painted on its canvas, is measured too.
+    await projector.waitForFunction(() => ((window as unknown as { __canvasText?: unknown[] }).__canvasText?.length ?? 0) > 0);
+    expect((await checkLayouts()).canvas).toBeGreaterThan(2);
     await shootAll("fast-forward");
   }, 60_000);
 
