@@ -43,9 +43,17 @@ export function themedAxis(text: ChartText = SCREEN_CHART, wide = false): uPlot.
   const grid = cssVar("--border");
   const axis: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: wide ? 60 : 50 };
   if (text === SCREEN_CHART) return axis;
-  // uPlot's sizes (axis 50, label 30) are made for its 12 px text: grown with ours.
+  // uPlot's sizes (axis 50, label 30, tick spacing) are made for its 12 px text: grown with ours.
   const grow = text.tickPx / 12;
-  return { ...axis, font: `${text.tickPx}px ${FONT_FAMILY}`, labelFont: `bold ${text.labelPx}px ${FONT_FAMILY}`, labelSize: Math.round(text.labelPx * 1.6), size: Math.round((wide ? 60 : 50) * grow * 0.8) };
+  return {
+    ...axis,
+    font: `${text.tickPx}px ${FONT_FAMILY}`,
+    labelFont: `bold ${text.labelPx}px ${FONT_FAMILY}`,
+    labelSize: Math.round(text.labelPx * 1.4),
+    size: wide ? Math.round(60 * grow * 0.8) : text.tickPx + 24,
+    // Ticks at least ~2 (y) or ~3 (x) text heights apart, as uPlot's defaults are at 12 px.
+    space: Math.round(text.tickPx * (wide ? 2.2 : 3)),
+  };
 }
 
 /**

@@ -106,6 +106,8 @@ export interface DiagramInput {
   activation: { hidden: string; output: string };
   width?: number;
   height?: number;
+  /** Largest neuron radius (26 on a laptop; the projector draws larger). */
+  maxRadius?: number;
 }
 
 /** Maps parameters and a step trace to a drawing: positions, strokes, colours, dashes, highlights. */
@@ -124,7 +126,7 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
   const tallest = Math.max(...sizes);
   const padX = 56;
   const padY = 34;
-  const r = Math.max(5, Math.min(26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
+  const r = Math.max(5, Math.min(input.maxRadius ?? 26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
   const pos = (l: number, i: number): [number, number] => {
     const x = padX + (l * (width - 2 * padX)) / Math.max(1, last);
     const gap = (height - 2 * padY) / sizes[l];

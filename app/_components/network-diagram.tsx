@@ -42,12 +42,12 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   const fonts = projector ? PROJECTOR_FONTS : SCREEN_FONTS;
   const sizes = config.layers;
   // Tall layers get ~28 units a neuron (room for a side label), up to 720.
-  const height = Math.round(Math.max(250, Math.min(420, width * 0.6), Math.min(720, Math.max(...sizes) * 28 + 68)));
+  const height = projector ? Math.round(Math.max(420, Math.min(680, width * 0.6))) : Math.round(Math.max(250, Math.min(420, width * 0.6), Math.min(720, Math.max(...sizes) * 28 + 68)));
   const showBefore = focus.phase !== null && focus.phase !== "update" && focus.before !== null;
   const params = showBefore ? focus.before! : focus.params;
   const model = useMemo(
-    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, width, height })),
-    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, width, height],
+    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, width, height, maxRadius: projector ? 44 : 26 })),
+    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, width, height, projector],
   );
   const labels = useMemo(() => (model ? placeLabels(model.nodes, model.width, model.height, fonts) : []), [model, fonts]);
   const net = useMemo(() => new Network(createLayout(sizes), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [sizes, config.activation]);

@@ -9,6 +9,7 @@ import { useMediaQuery, WIDE_QUERY } from "@/app/_hooks/use-media-query";
 import { LazyCompareRuns, LazyDecisionBoundary, LazyEquationPanel, LazyGradientCheckPanel, LazyLossChart, LazyParameterTable } from "./lazy-panels";
 import type { HistorySource } from "./loss-chart";
 import { NetworkDiagram } from "./network-diagram";
+import { NetworkTable } from "./network-table";
 import { PresetNote } from "./preset-note";
 
 const CARD = "rounded-xl border border-border bg-surface p-3 sm:p-4";
@@ -98,6 +99,7 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
         <div className={`${CARD} lg:col-span-7 ${shownOn("network", tab)}`}>
           <h2 className="mb-2 text-lg font-semibold">Network</h2>
           <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} />
+          <NetworkTable config={config} focus={focus} exampleIndex={exampleIndex} />
           {focus.mismatch ? <p className="mt-2 text-sm text-warn">These numbers were recomputed locally and differ from the broadcast parameters; the table shows the broadcast ones.</p> : null}
         </div>
         <div className={`flex-col gap-3 lg:col-span-5 lg:row-span-2 lg:flex lg:gap-4 ${tab === "equations" ? "flex" : "hidden"}`}>

@@ -36,7 +36,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
   let server: ServerProcess;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
-  let session: { joinCode: string; instructorKey: string };
+  let session: { id: string; joinCode: string; instructorKey: string };
   let projector: Page;
   let console_: Page;
   let phone: Page;
@@ -169,6 +169,10 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await console_.getByTestId("poll-reveal").click();
     await projector.locator("[data-testid=projector-poll][data-poll-state=revealed]").waitFor();
     await projector.getByTestId("poll-tally").waitFor();
+    // The revealed result as numbers a screen reader reads (the bars are hidden from it).
+    const tally = await projector.getByTestId("poll-tally").ariaSnapshot();
+    expect(tally).toMatch(/Up.*\d+ · \d+%/);
+    expect(tally).toMatch(/\d+ votes?/);
   }, 60_000);
 
   it("after fast-forward: the curve view shows the whole run", async () => {
@@ -194,6 +198,24 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     expect(await phone.getByTestId("network-diagram").isVisible()).toBe(true);
     // No keyboard hints on a touch screen.
     expect(await phone.locator("kbd:visible").count()).toBe(0);
+  }, 30_000);
+
+  it("the pictures' non-visual twins: the network as a table per layer, the equations as text, by keyboard", async () => {
+    await phone.getByTestId("panel-tab-network").click();
+    const table = phone.getByTestId("network-table");
+    await table.locator("summary").focus();
+    await phone.keyboard.press("Enter");
+    expect(await table.getAttribute("open")).not.toBeNull();
+    const tree = await table.ariaSnapshot();
+    for (const caption of ["Inputs", "Hidden layer", "Output layer"]) expect(tree).toContain(caption);
+    // The same numbers the diagram draws: ŷ's activation and w11 of this step.
+    const yHat = (await phone.getByTestId("neuron-value-ŷ").textContent())!.trim();
+    expect(await table.getByRole("row", { name: /^ŷ/ }).textContent()).toContain(yHat);
+    expect(tree).toMatch(/w11 = −?\d/);
+    await phone.getByTestId("panel-tab-equations").click();
+    const equations = await phone.getByTestId("equation-panel").ariaSnapshot();
+    expect(equations).toMatch(/ŷ.*=.*\d/);
+    await phone.getByTestId("panel-tab-network").click();
   }, 30_000);
 
   for (const layers of [[2, 8, 8, 1], [2, 16, 16, 1]]) {
@@ -237,6 +259,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
         ["console", CONSOLE, `/s/${session.joinCode}/present#key=${encodeURIComponent(session.instructorKey)}`],
         ["phone", PHONE, `/s/${session.joinCode}?name=Bo`],
         ["lobby", CONSOLE, "/"],
+        ["replay", CONSOLE, `/replay/${session.id}`],
       ] as const) {
         const page = await openPage({ ...options, colorScheme: scheme });
         await page.goto(`${server.url}${url}`);
