@@ -124,9 +124,10 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
   const showGrad = input.phase === "backward" || input.phase === "update";
 
   const tallest = Math.max(...sizes);
-  const padX = 56;
   const padY = 34;
   const r = Math.max(5, Math.min(input.maxRadius ?? 26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
+  // Room for the output's bias knob (top right of the neuron) inside the picture, however large r is.
+  const padX = Math.max(56, Math.ceil(r * 1.4) + 4);
   const pos = (l: number, i: number): [number, number] => {
     const x = padX + (l * (width - 2 * padX)) / Math.max(1, last);
     const gap = (height - 2 * padY) / sizes[l];
