@@ -18,7 +18,7 @@ export function CompareChart({ curves, hidden, log }: { curves: readonly RunCurv
   const visible = useMemo(() => new Set(curves.map((c) => c.id).filter((id) => !hidden.has(id))), [curves, hidden]);
   const overlay = useMemo(() => buildOverlay(curves, visible), [curves, visible]);
   // Colours follow a run's place among all runs, so toggling one never repaints the others.
-  const shape = overlay.runs.map((r) => `${r.id}:${curves.findIndex((c) => c.id === r.id)}`).join("|");
+  const shape = `${overlay.runs.map((r) => `${r.id}:${curves.findIndex((c) => c.id === r.id)}`).join("|")}/${overlay.extents.map((e) => e.run).join(",")}`;
 
   useEffect(() => {
     const el = box.current;
@@ -27,6 +27,12 @@ export function CompareChart({ curves, hidden, log }: { curves: readonly RunCurv
     for (const r of overlay.runs) {
       const style = runStyle(curves.findIndex((c) => c.id === r.id));
       series.push({ label: r.label, stroke: cssVar(style.colourVar), width: 2.5, spanGaps: true, points: { show: false }, ...(style.dashed ? { dash: [8, 5] } : {}) });
+    }
+    // Each bucketed run's lowest and highest loss per bucket, thin and dotted in its colour, as the loss chart draws them.
+    for (const e of overlay.extents) {
+      const r = overlay.runs[e.run];
+      const colour = cssVar(runStyle(curves.findIndex((c) => c.id === r.id)).colourVar);
+      for (const which of ["min", "max"]) series.push({ label: `${r.label} bucket ${which}`, stroke: colour, width: 1, dash: [2, 3], spanGaps: true, points: { show: false } });
     }
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
