@@ -246,6 +246,25 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     }, 90_000);
   }
 
+  it("the start form's submit is visible without scrolling at 1366×768 and usable at 768 px wide", async () => {
+    const laptop = await openPage(CONSOLE);
+    await laptop.goto(`${server.url}/`);
+    const submit = (await laptop.getByTestId("start-submit").boundingBox())!;
+    expect(submit.y + submit.height, "Start session inside the first 768 px").toBeLessThanOrEqual(768);
+    expect(submit.x + submit.width).toBeLessThanOrEqual(1366);
+    const tablet = await openPage({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+    await tablet.goto(`${server.url}/`);
+    const fit = await measureOverflow(tablet);
+    expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
+    await tablet.getByTestId("start-submit").scrollIntoViewIfNeeded();
+    const box = (await tablet.getByTestId("start-submit").boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(768);
+    // Usable: a tap starts a session and opens its console.
+    await tablet.getByTestId("start-submit").tap();
+    await tablet.waitForURL(/\/s\/[A-Z0-9]{6}\/present/);
+  }, 60_000);
+
   it("the projector's keys pick a view locally (1–4)", async () => {
     await projector.keyboard.press("4");
     await waitForAttr(projector, "projector-view", "data-focus", "join");
