@@ -265,6 +265,28 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await tablet.waitForURL(/\/s\/[A-Z0-9]{6}\/present/);
   }, 60_000);
 
+  it("the data editor takes pasted CSV; its errors count lines from 1, the server's included", async () => {
+    const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Own data" }) });
+    const own = await res.json();
+    const page = await openPage(CONSOLE);
+    await page.goto(`${server.url}/s/${own.joinCode}/present#key=${encodeURIComponent(own.instructorKey)}`);
+    await waitForAttr(page, "connection-state", "data-connection", "live");
+    await page.getByTestId("tool-data").locator("summary").click();
+    const paste = async (csv: string) => {
+      await page.getByTestId("csv-paste").fill(csv);
+      await page.getByTestId("csv-paste-load").click();
+    };
+    // Checked in the browser: the parser's line numbers.
+    await paste("x1,x2,label\n0,0,1\n1,x,0");
+    await waitForText(page, "csv-error", 'The pasted CSV was not loaded: 1 problem.line 3: column x2: "x" is not a finite number');
+    // Refused by the server (a sigmoid output's targets lie in [0, 1]): said by line and column, not points[1].y[0].
+    await paste("x1,x2,label\n0,0,1\n1,1,2");
+    await waitForText(page, "data-message", "line 3, column label: must be in [0, 1] for a sigmoid output, got 2");
+    await paste("x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.5,0.5,1");
+    await waitForText(page, "data-message", "Loaded the pasted points. Everyone now trains on 5 points from step 0.");
+    expect(await page.getByTestId("csv-paste").inputValue()).toBe("");
+  }, 60_000);
+
   it("the projector's keys pick a view locally (1–4)", async () => {
     await projector.keyboard.press("4");
     await waitForAttr(projector, "projector-view", "data-focus", "join");
