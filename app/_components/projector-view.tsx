@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { PROJECTOR_FOCI, type ProjectorFocus } from "@/lib/wire";
 import { useSession } from "@/app/_hooks/use-session";
 import { useKeyboardShortcuts } from "@/app/_hooks/use-keyboard-shortcuts";
@@ -43,6 +43,15 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
     };
   }, []);
   const shown = local ?? chosen;
+  // The equations do not all fit the screen: the current phase's section is scrolled into view.
+  const equations = useRef<HTMLDivElement>(null);
+  const phase = focus.phase;
+  useEffect(() => {
+    const card = equations.current;
+    const active = card?.querySelector<HTMLElement>('[data-active="true"]');
+    if (card && active) card.scrollTo({ top: Math.max(0, active.getBoundingClientRect().top - card.getBoundingClientRect().top + card.scrollTop - 16), behavior: "smooth" });
+    else card?.scrollTo({ top: 0 });
+  }, [phase, focus.step, shown]);
   useKeyboardShortcuts({
     "1": () => setLocal("network"),
     "2": () => setLocal("curve"),
@@ -97,7 +106,7 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
             <div className={`${CARD} min-h-0`}>
               <NetworkDiagram config={config} focus={focus} exampleIndex={0} selected={null} onSelect={() => undefined} projector />
             </div>
-            <div className={`${CARD} min-h-0 overflow-hidden text-base`}>
+            <div ref={equations} className={`${CARD} min-h-0 overflow-hidden text-base`} data-testid="projector-equations">
               <EquationPanel config={config} focus={focus} exampleIndex={0} onExampleIndex={() => undefined} selected={null} />
             </div>
           </div>

@@ -143,6 +143,12 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await console_.getByTestId("next-phase").click();
     await console_.getByTestId("next-phase").click();
     await waitForAttr(projector, "phase-indicator", "data-phase", "loss");
+    // The current phase's equations are on the screen, not below the card's edge.
+    await projector.waitForFunction(() => {
+      const card = document.querySelector('[data-testid="projector-equations"]')!.getBoundingClientRect();
+      const active = document.querySelector('[data-testid="projector-equations"] [data-testid="equations-loss"]')!.getBoundingClientRect();
+      return active.top >= card.top && active.top + Math.min(active.height, 200) <= card.bottom;
+    });
     await checkLayouts();
     await shootAll("phase-walk");
   }, 60_000);
