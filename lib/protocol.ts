@@ -10,7 +10,7 @@ import { stopConditionSchema } from "./stop-schema";
 import { PRESET_IDS } from "./presets";
 import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type ControlsInfo, type Phase, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, type ControlsInfo, type Phase, type PollAnswer, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
 export * from "./wire";
 
@@ -187,7 +187,7 @@ export interface PhaseEvent {
 
 // Teaching tools (issue 8, issue 15): lib/teaching-protocol.ts.
 export * from "./teaching-protocol";
-import type { CoInstructorLink, ForkCreated, PollAnswer, PollClosed, PollResult, PollTally, PollView, TeachingInfo } from "./teaching-protocol";
+import type { CoInstructorLink, ForkCreated, PollClosed, PollResult, PollTally, PollView, TeachingInfo } from "./teaching-protocol";
 
 /** What the server emits. */
 export interface ServerToClientEvents {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { PresetId } from "./presets";
 import { isPlainText, PLAIN_TEXT_MESSAGE } from "./schemas";
-import { MAX_NAME_LENGTH, PROJECTOR_FOCI, type ControlsInfo, type ProjectorFocus } from "./wire";
+import { MAX_NAME_LENGTH, PROJECTOR_FOCI, type ControlsInfo, type PollAnswer, type PollKind, type ProjectorFocus } from "./wire";
 
 /** The preset the current run was started from, as the room sees it. */
 export interface PresetNote {
@@ -43,12 +43,6 @@ export interface TeachingInfo {
 /** `session:focus` payload (instructor only, PV1). */
 export const focusSchema = z.strictObject({ view: z.enum(PROJECTOR_FOCI, { error: `must be one of ${PROJECTOR_FOCI.join(", ")}` }) });
 
-/** What a poll asks. */
-export type PollKind = "param-direction" | "loss-direction";
-/** An answer. `loss-direction` polls accept up/down only. */
-export type PollAnswer = "up" | "down" | "stay";
-/** Answers of each poll kind, in display order. */
-export const POLL_ANSWERS: Record<PollKind, readonly PollAnswer[]> = { "param-direction": ["up", "down", "stay"], "loss-direction": ["up", "down"] };
 /**
  * "stay" means |Δθ| ≤ POLL_STAY_TOLERANCE · max(1, |θ before|): a move below what the panel's three
  * decimals show for |θ| ≤ 1, relative beyond that (Q7).

@@ -106,6 +106,8 @@ export interface DiagramInput {
   activation: { hidden: string; output: string };
   width?: number;
   height?: number;
+  /** Largest neuron radius (26 on a laptop; the projector draws larger). */
+  maxRadius?: number;
 }
 
 /** Maps parameters and a step trace to a drawing: positions, strokes, colours, dashes, highlights. */
@@ -122,9 +124,10 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
   const showGrad = input.phase === "backward" || input.phase === "update";
 
   const tallest = Math.max(...sizes);
-  const padX = 56;
   const padY = 34;
-  const r = Math.max(5, Math.min(26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
+  const r = Math.max(5, Math.min(input.maxRadius ?? 26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
+  // Room for the output's bias knob (top right of the neuron) inside the picture, however large r is.
+  const padX = Math.max(56, Math.ceil(r * 1.4) + 4);
   const pos = (l: number, i: number): [number, number] => {
     const x = padX + (l * (width - 2 * padX)) / Math.max(1, last);
     const gap = (height - 2 * padY) / sizes[l];
