@@ -227,7 +227,7 @@ export const FIELD_LABELS: Record<string, string> = {
 };
 
 /** A rule in words: "must be ≤ 10" → "must be at most 10". */
-function readableRule(message: string): string {
+export function readableRule(message: string): string {
   return message.replace(/≤/g, "at most").replace(/≥/g, "at least").replace(/^must be > /, "must be more than ").replace(/^must be < /, "must be less than ");
 }
 

@@ -23,6 +23,8 @@ export interface NetworkDiagramProps {
   exampleIndex: number;
   selected: number | null;
   onSelect(index: number | null): void;
+  /** The instructor's console: a click or Enter on a weight or bias opens its value editor ("what if w11 were −2?"). */
+  onEditParam?(param: { index: number; name: string; value: number }): void;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface NetworkDiagramProps {
  * edges (width = |w|, colour AND dash = sign), gradient halos in the backward phase, the selected
  * parameter's chain-rule path, and a heatmap of what each hidden neuron detects.
  */
-export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect }: NetworkDiagramProps) {
+export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect, onEditParam }: NetworkDiagramProps) {
   const [hovered, setHovered] = useState<number | null>(null);
   const [hoveredNode, setHoveredNode] = useState<string | null>(null);
   const box = useRef<HTMLElement>(null);
@@ -58,21 +60,26 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   const inspected = hovered ?? selected;
   const names = focus.trace?.names;
   const labelled = model.edges.length <= MAX_LABELLED_EDGES && model.width >= 480;
+  const edit = (p: DiagramParam) => {
+    onSelect(p.index);
+    onEditParam!({ index: p.index, name: p.name, value: p.value });
+  };
   const paramHandlers = (p: DiagramParam) => ({
     tabIndex: 0,
     role: "button",
     "aria-pressed": selected === p.index,
-    "aria-label": `${p.name} = ${formatValue(p.value)}${focus.trace ? `, gradient ${formatValue(focus.trace.grad[p.index])}` : ""}`,
+    "aria-label": `${p.name} = ${formatValue(p.value)}${focus.trace ? `, gradient ${formatValue(focus.trace.grad[p.index])}` : ""}${onEditParam ? " (Enter: set its value)" : ""}`,
     "data-testid": `diagram-param-${p.name}`,
     onMouseEnter: () => setHovered(p.index),
     onMouseLeave: () => setHovered(null),
     onFocus: () => setHovered(p.index),
     onBlur: () => setHovered(null),
-    onClick: () => onSelect(selected === p.index ? null : p.index),
+    onClick: () => (onEditParam ? edit(p) : onSelect(selected === p.index ? null : p.index)),
     onKeyDown: (e: React.KeyboardEvent) => {
       if (e.key !== "Enter" && e.key !== " ") return;
       e.preventDefault();
-      onSelect(selected === p.index ? null : p.index);
+      if (onEditParam && e.key === "Enter") edit(p);
+      else onSelect(selected === p.index ? null : p.index);
     },
     className: "cursor-pointer",
   });
