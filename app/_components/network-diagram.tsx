@@ -45,8 +45,8 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   const showBefore = focus.phase !== null && focus.phase !== "update" && focus.before !== null;
   const params = showBefore ? focus.before! : focus.params;
   const model = useMemo(
-    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, width, height })),
-    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, width, height],
+    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, features: config.features, width, height })),
+    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, config.features, width, height],
   );
   const labels = useMemo(() => (model ? placeLabels(model.nodes, model.width, model.height) : []), [model]);
   const net = useMemo(() => new Network(createLayout(sizes), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [sizes, config.activation]);
