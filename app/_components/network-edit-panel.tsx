@@ -64,7 +64,7 @@ export function NetworkEditPanel({ config, client, disabled }: { config: EngineC
               <button type="button" className={BUTTON} disabled={off} onClick={() => send({ kind: "remove-neuron", layer: l, neuron: n - 1 }, `Removed the last neuron of layer ${l}`)} aria-label={`Remove the last neuron of hidden layer ${l}`} data-testid={`edit-remove-neuron-${l}`}>
                 − neuron
               </button>
-              <button type="button" className={BUTTON} disabled={off} onClick={() => send({ kind: "remove-layer", layer: l }, `Removed hidden layer ${l}`)} aria-label={`Remove hidden layer ${l}`} data-testid={`edit-remove-layer-${l}`}>
+              <button type="button" className={BUTTON} disabled={off} onClick={() => send({ kind: "remove-layer", layer: l }, `Removed hidden layer ${l}`)} aria-label={`Remove layer ${l} (hidden)`} data-testid={`edit-remove-layer-${l}`}>
                 Remove layer
               </button>
             </div>
