@@ -21,12 +21,12 @@ interface JsonNode {
 const CONFIG = z.toJSONSchema(engineConfigSchema, { io: "input", unrepresentable: "any" }) as JsonNode;
 const STOP = z.toJSONSchema(stopConditionSchema, { io: "input" }) as JsonNode;
 
-/** A field's node: `properties` followed by name; a union (`lrSchedule`, `stop`) is searched branch by branch. */
+/** A field's node: `properties` followed by name (`items`: an array's item); a union (`lrSchedule`, `stop`) is searched branch by branch. */
 function nodeAt(root: JsonNode, path: readonly string[]): JsonNode | null {
   let node: JsonNode | undefined = root;
   for (const key of path) {
     const branches: JsonNode[] = node?.oneOf ?? node?.anyOf ?? (node ? [node] : []);
-    node = branches.map((b) => b.properties?.[key]).find((n) => n !== undefined);
+    node = branches.map((b) => (key === "items" ? b.items : b.properties?.[key])).find((n) => n !== undefined);
     if (!node) return null;
   }
   return node ?? null;

@@ -72,13 +72,15 @@ export function NetworkEditPanel({ config, client, disabled }: { config: EngineC
         })}
         <form className="flex flex-wrap items-center gap-1.5" onSubmit={(e) => (e.preventDefault(), send({ kind: "add-layer", at: layers.length - 1, size: Number(newSize) }, "Added a hidden layer"))}>
           <label className="flex items-center gap-1.5">
-            New hidden layer of
-            <input type="number" min={1} max={MAX_LAYER_SIZE} value={newSize} onChange={(e) => setNewSize(e.target.value)} className={`${FIELD} w-16`} data-testid="edit-layer-size" />
-            neurons <span className="text-xs text-muted">({configLimit("layers").split("each ")[1]})</span>
+            New layer size
+            <input type="number" min={1} max={MAX_LAYER_SIZE} value={newSize} onChange={(e) => setNewSize(e.target.value)} className={`${FIELD} w-16`} data-testid="edit-layer-size" aria-describedby="edit-layer-size-limit" />
           </label>
           <button type="submit" className={BUTTON} disabled={off} data-testid="edit-add-layer">
             + layer before the output
           </button>
+          <span id="edit-layer-size-limit" className="w-full text-xs text-muted">
+            Layer size: {configLimit("layers.items")}
+          </span>
         </form>
       </section>
       <form className="flex flex-wrap items-end gap-2" aria-label="Activations" onSubmit={(e) => (e.preventDefault(), send({ kind: "activation", hidden: activation.hidden, output: activation.output }, "Changed the activations"))}>

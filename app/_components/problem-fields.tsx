@@ -5,8 +5,8 @@ import { configLimit } from "./field-limits";
 
 const TASKS: readonly (readonly [Task, string])[] = [
   ["binary", "Two classes"],
-  ["multiclass", "Several classes (softmax + cross-entropy)"],
-  ["regression", "Regression (linear output, squared error)"],
+  ["multiclass", "Several classes (softmax)"],
+  ["regression", "Regression (linear output)"],
 ];
 /** Class counts a multi-class dataset offers: 3 up to the engine's MAX_CLASSES (2 classes is the two-class task). */
 const CLASS_COUNTS = Array.from({ length: MAX_CLASSES - 2 }, (_, k) => String(k + 3));

@@ -12,7 +12,7 @@ import { ProblemFields } from "./problem-fields";
 import { RunFields } from "./run-fields";
 import { readSetupHash } from "./setup-link";
 
-const LOSSES: Record<string, string> = { mse: "MSE: squared error (y − ŷ)²", bce: "BCE: binary cross-entropy", ce: "CE: cross-entropy (softmax)" };
+const LOSSES: Record<string, string> = { mse: "MSE (squared error)", bce: "BCE (binary CE)", ce: "CE (cross-entropy)" };
 
 /**
  * "Start a session": the engine config (defaults = the seed's 2-2-1 sigmoid on XOR), validated in the
@@ -47,7 +47,13 @@ export function StartSessionForm() {
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const read = readDraft(draft);
-    if (!read.ok) return setErrors(read.errors);
+    if (!read.ok) {
+      setErrors(read.errors);
+      // The first field with a message gets the focus (it may be below the sticky Start button).
+      const form = e.currentTarget as HTMLFormElement;
+      requestAnimationFrame(() => form.querySelector('[role="alert"]')?.closest("label, fieldset, details")?.querySelector<HTMLElement>("input, select, textarea")?.focus());
+      return;
+    }
     setErrors({});
     setBusy(true);
     try {
@@ -105,7 +111,7 @@ export function StartSessionForm() {
         </button>
         {Object.keys(errors).some((k) => k !== "form") ? (
           <p className="text-sm text-bad" data-testid="start-fix-fields">
-            Please fix the fields marked above{errors.params ? " (and under Initial parameters)" : ""}.
+            Please fix the fields marked in red{errors.params ? " (under Initial parameters too)" : ""}.
           </p>
         ) : null}
       </div>

@@ -80,6 +80,7 @@ describe("limit hints are read from the server's schemas", () => {
     expect(configLimit("dataset.size")).toBe(`whole number, 4 to ${MAX_POINTS.toLocaleString("en-GB")}`);
     expect(stopLimit("epochs")).toBe("whole number, 1 to 1,000,000");
     expect(configInputBounds("dataset.testRatio")).toEqual({ min: 0, max: 0.9 });
+    expect(configLimit("layers.items")).toBe(`whole number, 1 to ${MAX_LAYER_SIZE}`);
     expect(configLimit("no.such")).toBe("");
   });
 });
