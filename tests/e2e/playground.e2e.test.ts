@@ -101,6 +101,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     expect(await console_.getByTestId("feature-x1^2").isChecked()).toBe(true);
     expect(await console_.getByTestId("field-lrKind").inputValue()).toBe("step");
     expect(await console_.getByTestId("field-stopValue").inputValue()).toBe("30");
+    await console_.screenshot({ path: path.join(SCREENS, "start-form-link-1366.png") });
     // A feature ticked off: the input layer follows; a field out of range is named as labelled.
     await console_.getByTestId("feature-x2^2").uncheck();
     expect(await console_.getByTestId("field-layers").inputValue()).toBe("3, 5, 3");
