@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DRAFT, readDraft } from "@/app/_components/config-form-model";
-import { readSetupHash, setupLink, type Setup } from "@/app/_components/setup-link";
+import { MAX_SETUP_CHARS, readSetupHash, setupLink, type Setup } from "@/app/_components/setup-link";
 import { applyEdit, initialTheta } from "@/lib/engine";
 import { engineConfigSchema, parseEngineConfig } from "@/lib/schemas";
 
@@ -58,6 +58,7 @@ describe("share a setup as a link", () => {
     expect(bad({ surprise: 1 })).toMatchObject({ kind: "bad" });
     expect(readSetupHash("#setup=%7Bnot json")).toMatchObject({ message: expect.stringContaining("not valid JSON") });
     expect(readSetupHash("#setup=42")).toMatchObject({ message: expect.stringContaining("must be a JSON object") });
+    expect(readSetupHash(`#setup=${"x".repeat(MAX_SETUP_CHARS + 1)}`)).toMatchObject({ message: expect.stringContaining(`longer than ${MAX_SETUP_CHARS} characters`) });
     expect(readSetupHash("#key=abc")).toEqual({ kind: "none" });
     expect(readSetupHash("")).toEqual({ kind: "none" });
   });
