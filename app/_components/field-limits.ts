@@ -49,13 +49,14 @@ function describe(node: JsonNode | null, itemWord: string): string {
   if (!node) return "";
   if (node.type !== "array") return describeRange(node);
   const count = node.minItems !== undefined && node.maxItems !== undefined ? `${node.minItems} to ${node.maxItems} ${itemWord}` : "";
-  const each = node.items && (node.items.minimum !== undefined || node.items.maximum !== undefined) ? `each ${describeRange(node.items)}` : "";
+  // "each 1 to 64": an item's range without "whole number" (a count of neurons is one anyway)
+  const each = node.items && (node.items.minimum !== undefined || node.items.maximum !== undefined) ? `each ${describeRange({ ...node.items, type: "number" })}` : "";
   return [count, each].filter(Boolean).join(", ");
 }
 
 /**
  * The server's limit of a config field, in words, for the hint next to it: `dataset.noise` → "0 to 0.5",
- * `learningRate` → "more than 0, at most 10", `layers` → "2 to 8 layers, each whole number, 1 to 64".
+ * `learningRate` → "more than 0, at most 10", `layers` → "2 to 8 layers, each 1 to 64".
  * Read from the same zod schema the server validates with (lib/schemas.ts), never copied.
  */
 export function configLimit(field: string, itemWord = "items"): string {

@@ -51,7 +51,12 @@ export function StartSessionForm() {
       setErrors(read.errors);
       // The first field with a message gets the focus (it may be below the sticky Start button).
       const form = e.currentTarget as HTMLFormElement;
-      requestAnimationFrame(() => form.querySelector('[role="alert"]')?.closest("label, fieldset, details")?.querySelector<HTMLElement>("input, select, textarea")?.focus());
+      requestAnimationFrame(() => {
+        const field = form.querySelector('[role="alert"]')?.closest("label, fieldset, details")?.querySelector<HTMLElement>("input, select, textarea");
+        // Centred, so the sticky Start bar does not cover it.
+        field?.scrollIntoView({ block: "center" });
+        field?.focus({ preventScroll: true });
+      });
       return;
     }
     setErrors({});

@@ -110,6 +110,11 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await waitForText(console_, "error-lrSchedule.factor", "Decay factor must be at most 1");
     const submit = (await console_.getByTestId("start-submit").boundingBox())!;
     expect(submit.y + submit.height, "start button inside the first 768 px").toBeLessThanOrEqual(768);
+    // The field with the message has the focus, in view above the sticky Start bar.
+    await console_.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "field-lrFactor");
+    const factor = (await console_.getByTestId("field-lrFactor").boundingBox())!;
+    expect(factor.y).toBeGreaterThanOrEqual(0);
+    expect(factor.y + factor.height).toBeLessThanOrEqual(submit.y);
     await console_.screenshot({ path: path.join(SCREENS, "start-form-1366.png") });
     await expectNoAxeViolations(console_, "start form");
   }, 120_000);

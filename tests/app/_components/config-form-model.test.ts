@@ -74,7 +74,7 @@ describe("limit hints are read from the server's schemas", () => {
   it("describes each field's limits from lib/schemas.ts and lib/stop-schema.ts", () => {
     expect(configLimit("dataset.noise")).toBe("0 to 0.5");
     expect(configLimit("learningRate")).toBe("more than 0, at most 10");
-    expect(configLimit("layers", "layers")).toBe(`2 to ${MAX_LAYERS} layers, each whole number, 1 to ${MAX_LAYER_SIZE}`);
+    expect(configLimit("layers", "layers")).toBe(`2 to ${MAX_LAYERS} layers, each 1 to ${MAX_LAYER_SIZE}`);
     expect(configLimit("dataset.classes")).toBe(`whole number, 2 to ${MAX_CLASSES}`);
     expect(configLimit("lrSchedule.factor")).toBe("more than 0, at most 1");
     expect(configLimit("dataset.size")).toBe(`whole number, 4 to ${MAX_POINTS.toLocaleString("en-GB")}`);
