@@ -1,8 +1,7 @@
 import type { ScheduleKind, StopKind } from "./config-form-model";
-import { DraftInput, DraftSelect, type DraftBinding } from "./draft-inputs";
+import { DraftInput, DraftSelect, INPUT, type DraftBinding } from "./draft-inputs";
 import { stopLimit } from "./field-limits";
 import { FormField } from "./form-field";
-import { INPUT } from "./draft-inputs";
 
 const SCHEDULES: readonly (readonly [ScheduleKind, string])[] = [
   ["constant", "Constant"],
