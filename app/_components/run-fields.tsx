@@ -5,9 +5,10 @@ import { FormField } from "./form-field";
 
 const SCHEDULES: readonly (readonly [ScheduleKind, string])[] = [
   ["constant", "Constant"],
-  ["step", "Step decay (× factor every N steps)"],
-  ["inverse", "1/t decay (η / (1 + decay·t))"],
+  ["step", "Step decay"],
+  ["inverse", "1/t decay"],
 ];
+const SCHEDULE_HINTS: Record<ScheduleKind, string> = { constant: "η every step", step: "η × factor every N steps", inverse: "η / (1 + decay·t)" };
 const STOPS: readonly (readonly [StopKind, string])[] = [
   ["none", "Never (pause by hand)"],
   ["steps", "At step"],
@@ -23,7 +24,7 @@ export function RunFields({ b }: { b: DraftBinding }) {
     <fieldset className="grid grid-cols-2 gap-x-3 sm:grid-cols-4">
       <legend className="mb-1 font-semibold">Training</legend>
       <DraftInput b={b} field="learningRate" label="Learning rate η" errorKey="learningRate" limitOf="learningRate" type="number" step="any" />
-      <DraftSelect b={b} field="lrKind" label="Learning-rate schedule" errorKey="lrSchedule.kind" options={SCHEDULES} />
+      <DraftSelect b={b} field="lrKind" label="Learning-rate schedule" errorKey="lrSchedule.kind" options={SCHEDULES} hint={SCHEDULE_HINTS[draft.lrKind]} />
       {draft.lrKind === "step" ? (
         <>
           <DraftInput b={b} field="lrEvery" label="Decay every (steps)" errorKey="lrSchedule.every" limitOf="lrSchedule.every" type="number" />

@@ -220,4 +220,17 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
       expect(await replay.getByTestId("replay-mismatch").count()).toBe(0);
     }
   }, 180_000);
+
+  it("Play with a stop condition pauses by itself there, for everyone (S1)", async () => {
+    await console_.getByTestId("stop-kind").selectOption("steps");
+    await console_.getByTestId("stop-value").fill("0");
+    await console_.getByTestId("play-pause").click();
+    await waitForText(console_, "stop-error", "Pause at must be at least 1");
+    await console_.getByTestId("stop-value").fill("14");
+    await console_.getByTestId("play-pause").click();
+    for (const page of [console_, laptop, phone]) {
+      await waitForText(page, "step-number", "14", 30_000);
+      await waitForAttr(page, "session-state", "data-state", "paused", 30_000);
+    }
+  }, 90_000);
 });
