@@ -47,6 +47,7 @@ export function NetworkEditPanel({ config, client, disabled }: { config: EngineC
 
   return (
     <div className="flex flex-col gap-3 text-sm" data-testid="network-edit">
+      <p className="text-muted">Each change starts a new run from step 0 that every student follows. To set one weight or bias, click it in the diagram (or tab to it and press Enter).</p>
       <section aria-labelledby="edit-shape" className="flex flex-col gap-1.5">
         <h3 id="edit-shape" className="font-semibold">
           Shape <span className="font-normal text-muted">({layers.join("-")})</span>
