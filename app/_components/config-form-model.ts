@@ -1,5 +1,5 @@
 import { FEATURE_NAMES, isIdentityFeatures, MULTICLASS_DATASETS, REGRESSION_DATASETS, type FeatureName, type StopCondition } from "@/lib/engine";
-import { DATASET_NAMES, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, defaultLearningRate, engineConfigSchema, formatPath } from "@/lib/schemas";
+import { DATASET_NAMES, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE, defaultLearningRate, engineConfigSchema, formatPath, sessionTitleSchema } from "@/lib/schemas";
 import { stopConditionSchema } from "@/lib/stop-schema";
 
 /** What the network is asked to do: it decides the output layer, its activation and the loss. */
@@ -187,14 +187,11 @@ export function readDraft(d: ConfigDraft): DraftResult {
     for (const issue of parsed.error.issues) errors[fieldOf(issue.path)] ??= readableIssue(issue.path, issue.message);
   }
   const stop = stopOf(d, errors);
-  if (d.title.trim() === "") errors.title = "Title must not be empty";
-  else if (d.title.trim().length > MAX_TITLE_LENGTH) errors.title = `Title must be at most ${MAX_TITLE_LENGTH} characters, got ${d.title.trim().length}`;
+  const title = sessionTitleSchema.safeParse(d.title);
+  if (!title.success) errors.title = readableIssue(["title"], title.error.issues[0].message);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, body: { title: d.title.trim(), ...config }, stop };
 }
-
-/** Longest session title the server accepts (server/http/sessions-routes.ts). */
-export const MAX_TITLE_LENGTH = 120;
 
 /** Each config field as the start form labels it. */
 export const FIELD_LABELS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { isRegression, type EngineConfig, type StopCondition } from "@/lib/engine";
-import { engineConfigSchema } from "@/lib/schemas";
+import { engineConfigSchema, sessionTitleSchema } from "@/lib/schemas";
 import { stopConditionSchema } from "@/lib/stop-schema";
-import { DEFAULT_DRAFT, MAX_TITLE_LENGTH, readableIssue, type ConfigDraft } from "./config-form-model";
+import { DEFAULT_DRAFT, readableIssue, type ConfigDraft } from "./config-form-model";
 
 /** The hash key that carries a setup: `/#setup=<URI-encoded JSON>` (a hash never reaches the server, so a long setup fits). */
 export const SETUP_HASH_KEY = "setup";
@@ -80,10 +80,11 @@ export function readSetupHash(hash: string): SetupRead {
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) return refused("its setup must be a JSON object");
   const { title = DEFAULT_DRAFT.title, stop = null, ...config } = json as Record<string, unknown>;
-  if (typeof title !== "string" || title.trim() === "" || title.length > MAX_TITLE_LENGTH) return refused(`Title must be text of 1 to ${MAX_TITLE_LENGTH} characters`);
+  const parsedTitle = sessionTitleSchema.safeParse(title);
+  if (!parsedTitle.success) return refused(readableIssue(["title"], parsedTitle.error.issues[0].message));
   const parsedStop = stop === null ? null : stopConditionSchema.safeParse(stop);
   if (parsedStop && !parsedStop.success) return refused(readableIssue(["stop"], parsedStop.error.issues[0].message));
   const parsed = engineConfigSchema.safeParse(config);
   if (!parsed.success) return refused(parsed.error.issues.slice(0, 3).map((i) => readableIssue(i.path, i.message)).join("; "));
-  return { kind: "ok", draft: draftFromSetup({ title, config: parsed.data, stop: parsedStop?.data ?? null }) };
+  return { kind: "ok", draft: draftFromSetup({ title: parsedTitle.data, config: parsed.data, stop: parsedStop?.data ?? null }) };
 }

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { ACTIVATION_NAMES, CONFIG_LOSS_NAMES, HIDDEN_ACTIVATION_NAMES } from "@/lib/engine";
+import { MAX_TITLE_LENGTH } from "@/lib/schemas";
 import { ApiError, createSession } from "@/app/_lib/api";
 import { saveSession } from "@/app/_lib/instructor-storage";
 import { DEFAULT_DRAFT, readDraft, type ConfigDraft } from "./config-form-model";
@@ -81,7 +82,7 @@ export function StartSessionForm() {
           {linkNote.text}
         </p>
       ) : null}
-      <DraftInput b={b} field="title" label="Title" errorKey="title" />
+      <DraftInput b={b} field="title" label="Title" errorKey="title" hint={`1 to ${MAX_TITLE_LENGTH} characters`} />
       <ProblemFields b={b} />
       <fieldset className="grid grid-cols-1 gap-x-3 sm:grid-cols-4">
         <legend className="mb-1 font-semibold">Network</legend>

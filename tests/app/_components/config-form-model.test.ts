@@ -34,7 +34,9 @@ describe("form messages name the field as the form labels it", () => {
     const noise = readDraft({ ...DEFAULT_DRAFT, noise: "0.9" });
     expect(!noise.ok && noise.errors["dataset.noise"]).toBe("Noise must be at most 0.5");
     const title = readDraft({ ...DEFAULT_DRAFT, title: "x".repeat(121) });
-    expect(!title.ok && title.errors.title).toBe("Title must be at most 120 characters, got 121");
+    expect(!title.ok && title.errors.title).toBe("Title must be at most 120 characters");
+    const control = readDraft({ ...DEFAULT_DRAFT, title: "a\u0000b" });
+    expect(!control.ok && control.errors.title).toBe("Title must not contain control characters or broken Unicode");
   });
 });
 

@@ -56,6 +56,7 @@ describe("share a setup as a link", () => {
     expect(bad({ layers: [2, 2, 1], features: ["x1", "x2", "x1^2"] })).toMatchObject({ message: expect.stringContaining("Input features lists 3 features") });
     expect(bad({ stop: { kind: "steps", count: 0 } })).toMatchObject({ message: expect.stringContaining("Stop at must be ≥ 1".replace("≥", "at least")) });
     expect(bad({ surprise: 1 })).toMatchObject({ kind: "bad" });
+    expect(bad({ title: "x".repeat(121) })).toMatchObject({ message: expect.stringContaining("Title must be at most 120 characters") });
     expect(readSetupHash("#setup=%7Bnot json")).toMatchObject({ message: expect.stringContaining("not valid JSON") });
     expect(readSetupHash("#setup=42")).toMatchObject({ message: expect.stringContaining("must be a JSON object") });
     expect(readSetupHash(`#setup=${"x".repeat(MAX_SETUP_CHARS + 1)}`)).toMatchObject({ message: expect.stringContaining(`longer than ${MAX_SETUP_CHARS} characters`) });
