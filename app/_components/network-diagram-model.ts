@@ -1,4 +1,4 @@
-import { createLayout, describeParams, neuronName, type ParamInfo, type StepTrace } from "@/lib/engine";
+import { createLayout, describeParams, FEATURES, neuronName, type FeatureName, type ParamInfo, type StepTrace } from "@/lib/engine";
 import type { Phase } from "@/lib/protocol";
 import { activationRange, cssRgb, divergingRgb, toSigned } from "@/app/_lib/colour-scale";
 
@@ -104,6 +104,8 @@ export interface DiagramInput {
   /** θ index of the selected parameter: its chain-rule path is highlighted. */
   selected?: number | null;
   activation: { hidden: string; output: string };
+  /** The network's input features (config `features`): inputs are named by them (x1², sin(x1) …), and hidden neurons of any feature list draw a heatmap over the 2-D plane. */
+  features?: readonly FeatureName[];
   width?: number;
   height?: number;
   /** Largest neuron radius (26 on a laptop; the projector draws larger). */
@@ -174,10 +176,10 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
         x,
         y,
         r,
-        label: neuronName(sizes, l, i),
+        label: l === 0 && input.features?.[i] ? FEATURES[input.features[i]].label : neuronName(sizes, l, i),
         value,
         fill: value === null ? "var(--surface-2)" : cssRgb(divergingRgb(l === 0 ? Math.tanh(value) : toSigned(value, range))),
-        heatmap: l > 0 && l < last && sizes[0] === 2 && sizes[l] <= 16,
+        heatmap: l > 0 && l < last && (sizes[0] === 2 || input.features !== undefined) && sizes[l] <= 16,
         bias: biasOf.get(`${l}:${i}`) ?? null,
         onPath: path?.nodes.has(`${l}:${i}`) ?? false,
       });

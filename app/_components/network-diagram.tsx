@@ -25,6 +25,8 @@ export interface NetworkDiagramProps {
   onSelect(index: number | null): void;
   /** Drawn for the lecture hall's screen: as wide as its box, with back-row text sizes. */
   projector?: boolean;
+  /** The instructor's console: a click or Enter on a weight or bias opens its value editor ("what if w11 were −2?"). */
+  onEditParam?(param: { index: number; name: string; value: number }): void;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface NetworkDiagramProps {
  * edges (width = |w|, colour AND dash = sign), gradient halos in the backward phase, the selected
  * parameter's chain-rule path, and a heatmap of what each hidden neuron detects.
  */
-export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect, projector = false }: NetworkDiagramProps) {
+export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect, projector = false, onEditParam }: NetworkDiagramProps) {
   const [hovered, setHovered] = useState<number | null>(null);
   const [hoveredNode, setHoveredNode] = useState<string | null>(null);
   const box = useRef<HTMLElement>(null);
@@ -46,8 +48,8 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   const showBefore = focus.phase !== null && focus.phase !== "update" && focus.before !== null;
   const params = showBefore ? focus.before! : focus.params;
   const model = useMemo(
-    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, width, height, maxRadius: projector ? 44 : 26 })),
-    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, width, height, projector],
+    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, features: config.features, width, height, maxRadius: projector ? 44 : 26 })),
+    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, config.features, width, height, projector],
   );
   const labels = useMemo(() => (model ? placeLabels(model.nodes, model.width, model.height, fonts) : []), [model, fonts]);
   const net = useMemo(() => new Network(createLayout(sizes), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [sizes, config.activation]);
@@ -61,21 +63,26 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   const inspected = hovered ?? selected;
   const names = focus.trace?.names;
   const labelled = model.edges.length <= MAX_LABELLED_EDGES && model.width >= 480;
+  const edit = (p: DiagramParam) => {
+    onSelect(p.index);
+    onEditParam!({ index: p.index, name: p.name, value: p.value });
+  };
   const paramHandlers = (p: DiagramParam) => ({
     tabIndex: 0,
     role: "button",
     "aria-pressed": selected === p.index,
-    "aria-label": `${p.name} = ${formatValue(p.value)}${focus.trace ? `, gradient ${formatValue(focus.trace.grad[p.index])}` : ""}`,
+    "aria-label": `${p.name} = ${formatValue(p.value)}${focus.trace ? `, gradient ${formatValue(focus.trace.grad[p.index])}` : ""}${onEditParam ? " (Enter: set its value)" : ""}`,
     "data-testid": `diagram-param-${p.name}`,
     onMouseEnter: () => setHovered(p.index),
     onMouseLeave: () => setHovered(null),
     onFocus: () => setHovered(p.index),
     onBlur: () => setHovered(null),
-    onClick: () => onSelect(selected === p.index ? null : p.index),
+    onClick: () => (onEditParam ? edit(p) : onSelect(selected === p.index ? null : p.index)),
     onKeyDown: (e: React.KeyboardEvent) => {
       if (e.key !== "Enter" && e.key !== " ") return;
       e.preventDefault();
-      onSelect(selected === p.index ? null : p.index);
+      if (onEditParam && e.key === "Enter") edit(p);
+      else onSelect(selected === p.index ? null : p.index);
     },
     className: "cursor-pointer",
   });

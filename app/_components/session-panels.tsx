@@ -8,7 +8,7 @@ import { useStepFocus } from "@/app/_hooks/use-session-view";
 import { useMediaQuery, WIDE_QUERY } from "@/app/_hooks/use-media-query";
 import { LazyCompareRuns, LazyDecisionBoundary, LazyEquationPanel, LazyGradientCheckPanel, LazyLossChart, LazyParameterTable } from "./lazy-panels";
 import type { HistorySource } from "./loss-chart";
-import { NetworkDiagram } from "./network-diagram";
+import { NetworkDiagram, type NetworkDiagramProps } from "./network-diagram";
 import { NetworkTable } from "./network-table";
 import { PresetNote } from "./preset-note";
 
@@ -36,6 +36,10 @@ export interface SessionPanelsProps {
   onSelect?(index: number | null): void;
   /** The instructor's data editing: clicks on the decision-boundary plane. */
   onPlaneClick?: (x1: number, x2: number, remove: boolean, radius: number) => void;
+  /** The instructor's console: a click on a weight or bias opens its editor (the diagram's `onEditParam`). */
+  onEditParam?: NetworkDiagramProps["onEditParam"];
+  /** Shown under the diagram (the console's parameter editor), so instructor-only UI stays out of the student's bundle. */
+  networkExtra?: React.ReactNode;
   /** Live sessions offer compare-runs (a replay does not). */
   compare?: boolean;
 }
@@ -45,7 +49,7 @@ export interface SessionPanelsProps {
  * parameters, decision boundary, loss curve (the store's, or `history` for a replay) and compare-runs.
  * They share one selected parameter and one example.
  */
-export function SessionPanels({ store, history, selected: sharedSelected, onSelect, onPlaneClick, compare = false }: SessionPanelsProps) {
+export function SessionPanels({ store, history, selected: sharedSelected, onSelect, onPlaneClick, onEditParam, networkExtra, compare = false }: SessionPanelsProps) {
   const { view, focus } = useStepFocus(store);
   const [ownSelected, setOwnSelected] = useState<number | null>(null);
   const selected = sharedSelected !== undefined ? sharedSelected : ownSelected;
@@ -98,7 +102,8 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-12 lg:grid-rows-[auto_1fr_auto] lg:gap-4">
         <div className={`${CARD} lg:col-span-7 ${shownOn("network", tab)}`}>
           <h2 className="mb-2 text-lg font-semibold">Network</h2>
-          <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} />
+          <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} onEditParam={onEditParam} />
+          {networkExtra}
           <NetworkTable config={config} focus={focus} exampleIndex={exampleIndex} />
           {focus.mismatch ? <p className="mt-2 text-sm text-warn">These numbers were recomputed locally and differ from the broadcast parameters; the table shows the broadcast ones.</p> : null}
         </div>
