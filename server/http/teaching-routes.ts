@@ -73,11 +73,11 @@ export async function comparableRoute(req: IncomingMessage, res: ServerResponse,
   sendJson(res, 200, { datasetHash: hash, sessions });
 }
 
-/** GET /api/sessions/:id/curve?points=N: the stored loss curve, downsampled in SQL (mean, min and max per bucket). */
+/** GET /api/sessions/:id/curve?points=N: the stored loss curve of the current run, downsampled in SQL from its rollup (mean, min and max per bucket). */
 export async function curveRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
   const { summary, step } = await requireSession(id, deps);
   const { points } = parseQuery(curveQuerySchema, query);
-  const curve = await deps.curves.get(summary.id, points, step);
+  const curve = await deps.curves.get(summary.id, points, (await getCurrentRun(deps.prisma, summary.id)) ?? 0, step);
   sendJson(res, 200, { sessionId: summary.id, step, columns: ["step", "loss", "min", "max"], points: curve });
 }
 
@@ -89,9 +89,10 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   const step = q.step ?? current;
   if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
   const config = parseTrustedEngineConfig(summary.config);
-  const [trace, buckets, run] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current), getCurrentRun(deps.prisma, summary.id)]);
+  const run = (await getCurrentRun(deps.prisma, summary.id)) ?? 0;
+  const [trace, buckets] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, run, current)]);
   const curve = buckets.map(([s, mean]) => [s, mean] as [number, number]);
-  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: (live?.preset as PresetNote | null | undefined) ?? null });
+  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run, curve, trace, preset: (live?.preset as PresetNote | null | undefined) ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
   const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
   res.writeHead(200, {

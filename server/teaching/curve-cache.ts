@@ -4,28 +4,29 @@ import type { CurveBucket } from "../data/curve";
 export const MAX_CACHED_CURVES = 500;
 
 /**
- * Downsampled loss curves by (session, buckets), valid for one step count: concurrent requests for the
- * same curve share one database query (20 projectors and phones opening `/curve` at once cost one
- * read), and a curve is read again only once the session has stored more steps.
+ * Downsampled loss curves by (session, buckets), valid for one run and step count: concurrent requests
+ * for the same curve share one database query (20 projectors and phones opening `/curve` at once cost
+ * one read), and a curve is read again only once the session has moved on (more steps, or a new run).
  */
 export class CurveCache {
-  private readonly entries = new Map<string, { step: number; value: Promise<CurveBucket[]> }>();
+  private readonly entries = new Map<string, { version: string; value: Promise<CurveBucket[]> }>();
 
   constructor(
     private readonly load: (sessionId: string, buckets: number) => Promise<CurveBucket[]>,
     private readonly max = MAX_CACHED_CURVES,
   ) {}
 
-  /** The curve of `sessionId` in at most `buckets` buckets, as of step `step`. */
-  get(sessionId: string, buckets: number, step: number): Promise<CurveBucket[]> {
+  /** The curve of `sessionId` in at most `buckets` buckets, as of step `step` of run `run`. */
+  get(sessionId: string, buckets: number, run: number, step: number): Promise<CurveBucket[]> {
+    const version = `${run}:${step}`;
     const key = `${sessionId}:${buckets}`;
     const hit = this.entries.get(key);
     this.entries.delete(key); // re-inserted below: Map order is least recently used first
-    if (hit && hit.step === step) {
+    if (hit && hit.version === version) {
       this.entries.set(key, hit);
       return hit.value;
     }
-    const entry = { step, value: this.load(sessionId, buckets) };
+    const entry = { version, value: this.load(sessionId, buckets) };
     entry.value.catch(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
