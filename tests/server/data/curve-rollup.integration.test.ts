@@ -10,7 +10,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Trainer } from "@/lib/engine";
 import { parseEngineConfig } from "@/lib/schemas";
-import { getCurveBuckets } from "@/server/data/curve";
+import { getCurveBuckets, getCurveHead, readCurve, readRollupItems } from "@/server/data/curve";
+import { ITEM_FIELDS } from "@/server/teaching/curve";
 import { catchUpRollup, ROLLUP_SIZES } from "@/server/data/curve-rollup";
 import { insertSession } from "@/server/data/sessions";
 import { createFlush } from "@/server/data/write-ops";
@@ -106,6 +107,20 @@ function referenceCurve(rows: [number, number][], durable: number, buckets: numb
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, g]) => [g[0], g[2] / g[1], g[3], g[4]]);
 }
 
+/** Every bucket holds exactly the stored finite losses after the previous bucket's last step, up to its own: their mean, min and max. */
+function expectTruthful(curve: [number, number, number, number][], rows: [number, number][]): void {
+  const finite = rows.filter(([, l]) => Number.isFinite(l));
+  let k = 0;
+  for (const [last, mean, min, max] of curve) {
+    const mine: number[] = [];
+    while (k < finite.length && finite[k][0] <= last) mine.push(finite[k++][1]);
+    expect(mine.length).toBeGreaterThan(0);
+    expect([min, max]).toEqual([Math.min(...mine), Math.max(...mine)]);
+    expect(mean).toBeCloseTo(mine.reduce((a, b) => a + b, 0) / mine.length, 9);
+  }
+  expect(k).toBe(finite.length);
+}
+
 describe("[issue 13] loss rollup (CurveRollup) on PGlite", () => {
   const STEPS = 5000;
   const id = "0c0ffee0-0000-4000-8000-000000000001";
@@ -144,8 +159,23 @@ describe("[issue 13] loss rollup (CurveRollup) on PGlite", () => {
     expect(curve.length).toBeLessThanOrEqual(buckets);
     expect(curve.map((b) => [b[0], b[2], b[3]])).toEqual(reference.map((b) => [b[0], b[2], b[3]]));
     curve.forEach((b, k) => expect(b[1]).toBeCloseTo(reference[k][1], 9));
+    expectTruthful(curve, rows);
     expect(curve[curve.length - 1][0]).toBe(STEPS); // the live tail is exact
     expect(Math.max(...curve.map((b) => b[3]))).toBe(lossAt(3333));
+  });
+
+  it("a stale rollup (a cache read before the last steps) still gives a truthful curve: the exact tail starts where it stops", async () => {
+    const head = (await getCurveHead(db.prisma, id))!;
+    const full = await readRollupItems(db.prisma, id, head.run, 64);
+    const keep = Math.floor(full.items.length / ITEM_FIELDS / 2);
+    const stale = { through: (Math.floor(full.items[(keep - 1) * ITEM_FIELDS] / 64) + 1) * 64, items: full.items.slice(0, keep * ITEM_FIELDS) };
+    const fresh = await readCurve(db.prisma, id, head, 50);
+    const fromStale = await readCurve(db.prisma, id, head, 50, async () => stale);
+    expectTruthful(fresh, rows);
+    expectTruthful(fromStale, rows);
+    // Only the edges of the buckets the stale part covers move, by less than one rollup range.
+    expect(fromStale).toHaveLength(fresh.length);
+    fromStale.forEach((b, k) => expect(Math.abs(b[0] - fresh[k][0])).toBeLessThan(64));
   });
 
   it("fast-forward (one row per epoch, then `advance`) rolls up every size; a new run starts its own rollup and keeps the old one", async () => {
