@@ -11,7 +11,8 @@
  * Prints p50/p99, the CPU time each burst cost (on a loaded machine the wall-clock figures measure the
  * other work too; the CPU time is what a quiet machine would wait for at most), and PASS/FAIL against
  * 300 ms and 64 MB; exits non-zero on FAIL.
- * Options (env): BENCH_STEPS (100000), BENCH_CONCURRENT (20).
+ * Options (env): BENCH_STEPS (100000), BENCH_CONCURRENT (20), BENCH_CPU_PROF (1 writes a --cpu-prof of the
+ * server under bench-results/profiles/).
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,7 +21,7 @@ import { engineConfigSchema } from "@/lib/schemas";
 import { getCurveBuckets } from "@/server/data/curve";
 import { openDatabase } from "@/server/db";
 import type { PrismaClient } from "@/server/generated/prisma/client";
-import { installCleanup, removeDataDir, sampleProcess, startProductServer } from "./load/processes";
+import { installCleanup, removeDataDir, ROOT, sampleProcess, startProductServer } from "./load/processes";
 import { round, warnIfBusy, writeResult } from "./load/stats";
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 100_000);
@@ -83,7 +84,8 @@ const after = await concurrently(CONCURRENT, async (k) => (await getCurveBuckets
 await db.close();
 console.log(`curve: data layer, ${CONCURRENT} concurrent reads of different sizes: before the rollup p50 ${before.p50} ms, p99 ${before.p99} ms (${before.cpuMs} ms CPU); with it p50 ${after.p50} ms, p99 ${after.p99} ms (${after.cpuMs} ms CPU) (one-time rollup of the old run: ${backfillMs} ms)`);
 
-const server = await startProductServer({}, [], { templateDir: dir });
+const profDir = process.env.BENCH_CPU_PROF === "1" ? path.join(ROOT, "bench-results", "profiles", `curve-${Date.now()}`) : null;
+const server = await startProductServer({}, profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [], { templateDir: dir });
 let result;
 try {
   const pid = server.child.pid!;

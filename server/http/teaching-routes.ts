@@ -6,7 +6,7 @@ import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
 import type { PresetNote } from "@/lib/protocol";
 import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
-import { getCurveHead } from "../data/curve";
+import { getCurveHead, type CurveBucket } from "../data/curve";
 import { getSessionSummary } from "../data/sessions";
 import { listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
 import { answer, type OwnerRequest } from "../owner/requests";
@@ -16,7 +16,7 @@ import { recomputeStepTrace } from "../sessions/step-trace";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
 import { buildNotes, CURVE_POINTS } from "../teaching/notes";
-import { readJsonBody, readTextBody, sendJson } from "./respond";
+import { readJsonBody, readTextBody, sendJson, sendJsonText } from "./respond";
 import { liveStatus, type RouteDeps } from "./route-deps";
 
 /** Most sessions `…/comparable` lists. */
@@ -81,7 +81,15 @@ export async function curveRoute(res: ServerResponse, id: string, query: URLSear
   if (!head) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
   const step = (await liveStatus(deps, id))?.step ?? head.durable;
   const curve = await deps.curves.get(deps.prisma, id, head, points, step);
-  sendJson(res, 200, { sessionId: id, step, columns: ["step", "loss", "min", "max"], points: curve });
+  sendJsonText(res, 200, `{"sessionId":${JSON.stringify(id)},"step":${step},"columns":["step","loss","min","max"],"points":${pointsJson(curve)}}`);
+}
+
+/** A cached curve's points as JSON, serialised once for every request that shares it. */
+const serialised = new WeakMap<CurveBucket[], string>();
+function pointsJson(curve: CurveBucket[]): string {
+  let text = serialised.get(curve);
+  if (text === undefined) serialised.set(curve, (text = JSON.stringify(curve)));
+  return text;
 }
 
 /** GET /api/sessions/:id/notes?step=N&format=md|html: the lecture handout. */

@@ -13,23 +13,32 @@ export const ITEM_FIELDS = 5;
 export function mergeCurve(items: Float64Array, first: number, end: number, buckets: number): CurvePoint[] {
   const out: CurvePoint[] = [];
   let current = -1;
-  let [last, n, sum, min, max] = [0, 0, 0, Infinity, -Infinity];
+  let last = 0;
+  let n = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  const span = end - first;
   const flush = () => {
     if (n > 0) out.push([last, sum / n, min, max]);
   };
   for (let k = 0; k + ITEM_FIELDS <= items.length; k += ITEM_FIELDS) {
     const step = items[k];
     // width_bucket(step, first, end, buckets) − 1, in the same floating-point operations.
-    const b = Math.min(buckets - 1, Math.floor(buckets * ((step - first) / (end - first))));
+    const b = Math.min(buckets - 1, Math.floor(buckets * ((step - first) / span)));
     if (b !== current) {
       flush();
-      [current, n, sum, min, max] = [b, 0, 0, Infinity, -Infinity];
+      current = b;
+      n = 0;
+      sum = 0;
+      min = Infinity;
+      max = -Infinity;
     }
     last = step;
     n += items[k + 1];
     sum += items[k + 2];
-    min = Math.min(min, items[k + 3]);
-    max = Math.max(max, items[k + 4]);
+    if (items[k + 3] < min) min = items[k + 3];
+    if (items[k + 4] > max) max = items[k + 4];
   }
   flush();
   return out;
