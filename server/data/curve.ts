@@ -63,15 +63,16 @@ export async function readRollupItems(prisma: PrismaClient, sessionId: string, r
 }
 
 /**
- * The stored finite losses of a run from step `from` up to (not including) `end`, grouped in SQL by
- * width_bucket over [first, end) into at most `buckets` curve items: after a rollup, its exact tail;
+ * The stored finite losses of a run from step `from` up to (not including) `end`, grouped in SQL into
+ * at most `buckets` curve items, one per bucket of mergeCurve's equal step ranges over [first, end)
+ * (the same integer arithmetic, so every database version agrees): after a rollup, its exact tail;
  * without one (a run shorter than 16 × `buckets` steps), the whole run.
  */
 export async function readLossItems(prisma: PrismaClient, sessionId: string, run: number, from: number, range: { first: number; end: number; buckets: number }): Promise<Float64Array> {
   const rows = await prisma.$queryRaw<{ step: number; n: bigint; total: number; lo: number; hi: number }[]>`
     SELECT max(step) AS step, count(*) AS n, sum(loss) AS total, min(loss) AS lo, max(loss) AS hi FROM "StepMetric"
     WHERE "sessionId" = ${sessionId} AND run = ${run}::int AND step >= ${from}::int AND step < ${range.end}::int AND ${Prisma.raw(finiteLoss("loss"))}
-    GROUP BY width_bucket(step, ${range.first}::int, ${range.end}::int, ${range.buckets}::int) ORDER BY 1`;
+    GROUP BY (step - ${range.first}::int)::bigint * ${range.buckets}::int / ${range.end - range.first}::int ORDER BY 1`;
   const items = new Float64Array(rows.length * ITEM_FIELDS);
   rows.forEach((r, k) => items.set([Number(r.step), Number(r.n), Number(r.total), Number(r.lo), Number(r.hi)], k * ITEM_FIELDS));
   return items;
@@ -87,7 +88,7 @@ export type RollupSource = (size: number) => Promise<CurveItems>;
 
 /**
  * The stored loss of `head`'s run (the session's current run) in at most `buckets` equal step ranges
- * (width_bucket over first..last stored step): each range's last step, mean, min and max of the finite
+ * over first..last stored step: each range's last step, mean, min and max of the finite
  * losses. It reads the run's rollup (complete ranges of a fixed size) and the exact rows after it,
  * grouped in SQL, so a 100,000-step run costs ~1,600 rollup rows, not 100,000 rows. A rollup range
  * counts in the bucket holding its last step: bucket edges move by less than one rollup range (less

@@ -7,8 +7,8 @@ export const ITEM_FIELDS = 5;
 /**
  * Groups curve items (each a stretch of steps already summed up: a rollup range, a pre-grouped tail,
  * or one step) into at most `buckets` equal step ranges over [first, end), each item in the range of
- * its last step, as PostgreSQL's width_bucket would put that step: per range the last step, the mean
- * (total sum over total steps), min and max. Items must be in step order.
+ * its last step (bucket ⌊(step − first) × buckets / (end − first)⌋): per range the last step, the
+ * mean (total sum over total steps), min and max. Items must be in step order and in [first, end).
  */
 export function mergeCurve(items: Float64Array, first: number, end: number, buckets: number): CurvePoint[] {
   const out: CurvePoint[] = [];
@@ -24,8 +24,8 @@ export function mergeCurve(items: Float64Array, first: number, end: number, buck
   };
   for (let k = 0; k + ITEM_FIELDS <= items.length; k += ITEM_FIELDS) {
     const step = items[k];
-    // width_bucket(step, first, end, buckets) − 1, in the same floating-point operations.
-    const b = Math.min(buckets - 1, Math.floor(buckets * ((step - first) / span)));
+    // Exact in integers (steps < 2^31, buckets ≤ 5000: products < 2^53), as readLossItems groups in SQL.
+    const b = Math.floor(((step - first) * buckets) / span);
     if (b !== current) {
       flush();
       current = b;
