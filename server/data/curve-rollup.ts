@@ -24,22 +24,20 @@ export function finiteLoss(column: string): string {
  */
 export function rollupLevelSql(level: number, ids: readonly string[]): string {
   const size = ROLLUP_SIZES[level];
-  const complete = `((s."step"::bigint + 1) / ${size})`;
-  const done = `COALESCE((SELECT p."bucket" + 1 FROM "CurveRollup" AS p WHERE p."sessionId" = s."id" AND p."run" = s."run" AND p."size" = ${size} ORDER BY p."bucket" DESC LIMIT 1), 0)`;
-  const into = `INSERT INTO "CurveRollup" ("sessionId", "run", "size", "bucket", "lastStep", "steps", "lossSum", "lossMin", "lossMax")`;
-  const sessions = `WHERE s."id" IN (${ids.map(sqlString).join(", ")})`;
-  if (level === 0) {
-    return (
-      `${into} SELECT s."id", s."run", ${size}, m."step" / ${size}, max(m."step"), count(*), sum(m."loss"), min(m."loss"), max(m."loss") ` +
-      `FROM "Session" AS s JOIN "StepMetric" AS m ON m."sessionId" = s."id" AND m."run" = s."run" AND m."step" >= ${size}::bigint * ${done} AND m."step" < ${size} * ${complete} AND ${finiteLoss('m."loss"')} ` +
-      `${sessions} GROUP BY s."id", s."run", m."step" / ${size} ON CONFLICT DO NOTHING`
-    );
-  }
-  const ratio = size / ROLLUP_SIZES[level - 1];
+  // Per session: the first bucket not yet stored and the first not complete, passed into a LATERAL
+  // aggregate (which PostgreSQL cannot flatten), so each session's new rows are one index range scan.
+  const bounds = `(SELECT COALESCE((SELECT p."bucket" + 1 FROM "CurveRollup" AS p WHERE p."sessionId" = s."id" AND p."run" = s."run" AND p."size" = ${size} ORDER BY p."bucket" DESC LIMIT 1), 0)::bigint AS done, (s."step"::bigint + 1) / ${size} AS complete) AS w`;
+  const ratio = level === 0 ? 1 : size / ROLLUP_SIZES[level - 1];
+  const aggregate =
+    level === 0
+      ? `SELECT m."step" / ${size} AS bucket, max(m."step") AS last, count(*) AS n, sum(m."loss") AS total, min(m."loss") AS lo, max(m."loss") AS hi FROM "StepMetric" AS m ` +
+        `WHERE m."sessionId" = s."id" AND m."run" = s."run" AND m."step" >= ${size} * w.done AND m."step" < ${size} * w.complete AND ${finiteLoss('m."loss"')} GROUP BY m."step" / ${size}`
+      : `SELECT c."bucket" / ${ratio} AS bucket, max(c."lastStep") AS last, sum(c."steps") AS n, sum(c."lossSum") AS total, min(c."lossMin") AS lo, max(c."lossMax") AS hi FROM "CurveRollup" AS c ` +
+        `WHERE c."sessionId" = s."id" AND c."run" = s."run" AND c."size" = ${ROLLUP_SIZES[level - 1]} AND c."bucket" >= ${ratio} * w.done AND c."bucket" < ${ratio} * w.complete GROUP BY c."bucket" / ${ratio}`;
   return (
-    `${into} SELECT s."id", s."run", ${size}, c."bucket" / ${ratio}, max(c."lastStep"), sum(c."steps"), sum(c."lossSum"), min(c."lossMin"), max(c."lossMax") ` +
-    `FROM "Session" AS s JOIN "CurveRollup" AS c ON c."sessionId" = s."id" AND c."run" = s."run" AND c."size" = ${ROLLUP_SIZES[level - 1]} AND c."bucket" >= ${ratio}::bigint * ${done} AND c."bucket" < ${ratio} * ${complete} ` +
-    `${sessions} GROUP BY s."id", s."run", c."bucket" / ${ratio} ON CONFLICT DO NOTHING`
+    `INSERT INTO "CurveRollup" ("sessionId", "run", "size", "bucket", "lastStep", "steps", "lossSum", "lossMin", "lossMax") ` +
+    `SELECT s."id", s."run", ${size}, a.bucket, a.last, a.n, a.total, a.lo, a.hi FROM "Session" AS s CROSS JOIN LATERAL ${bounds} CROSS JOIN LATERAL (${aggregate}) AS a ` +
+    `WHERE s."id" IN (${ids.map(sqlString).join(", ")}) ON CONFLICT DO NOTHING`
   );
 }
 
