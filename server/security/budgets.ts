@@ -68,7 +68,7 @@ export class Budgets {
    */
   async reserveFork(ip: string | undefined): Promise<string> {
     const holder = `reservation:${randomUUID()}`;
-    if (!(await this.forkSlots.take(addressKey(ip), holder, this.limits.forksPerIp, this.limits.forkSlotMs))) {
+    if (!(await this.forkSlots.take(addressKey(ip), holder, this.limits.forksPerIp, this.limits.forkSlotMs).catch(slotsUnreachable))) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `your network already has ${this.limits.forksPerIp} live forks on this server (the limit is ${this.limits.forksPerIp}); end one first`);
     }
     return holder;
@@ -86,7 +86,7 @@ export class Budgets {
 
   /** The session ids of the forks holding `ip`'s slots (reservations of forks being created left out). */
   async forksOf(ip: string | undefined): Promise<string[]> {
-    return (await this.forkSlots.holders(addressKey(ip))).filter((h) => !h.startsWith("reservation:"));
+    return (await this.forkSlots.holders(addressKey(ip)).catch(slotsUnreachable)).filter((h) => !h.startsWith("reservation:"));
   }
 
   /** Milliseconds before `ip` may join again (0: it may). */
@@ -115,4 +115,9 @@ function overBudget(res: unknown, what: string): Error {
   if (!(res instanceof RateLimiterRes)) return res as Error;
   const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   return Object.assign(new AppError(ErrorCode.RATE_LIMITED, `${what}; try again in ${seconds} s`), { retryAfterS: seconds });
+}
+
+/** The shared slot store (Redis) did not answer: no fork is made without its slot being counted. */
+function slotsUnreachable(err: unknown): never {
+  throw Object.assign(new AppError(ErrorCode.UNAVAILABLE, "fork limits cannot be checked right now; try again shortly"), { cause: err });
 }

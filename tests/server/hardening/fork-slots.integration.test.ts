@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { Budgets } from "@/server/security/budgets";
 import { MemoryForkSlots, RedisForkSlots, type ForkSlotStore } from "@/server/security/fork-slots";
 import { redisReachable, SHARED_REDIS_URL } from "../cluster/helpers";
 
@@ -60,5 +61,16 @@ describe.each(cases)("[issue 13] fork slots (%s)", (_name, available, stores) =>
     await new Promise((r) => setTimeout(r, 250));
     expect(await b.holders("10.0.0.4")).toEqual([]);
     expect(await b.take("10.0.0.4", "fork-next", 1, 60_000)).toBe(true);
+  });
+});
+
+describe("[issue 13] fork slots when Redis does not answer", () => {
+  it("a fork is refused UNAVAILABLE (never made uncounted)", async () => {
+    const budgets = new Budgets({ sessionsPerIpPerHour: 5, templatesPerIpPerHour: 5, forksPerIp: 2, forkSlotMs: 60_000, failedJoinsPerMinute: 5, failedJoinBlockMs: 5_000 });
+    const dead = new Redis("redis://127.0.0.1:1", { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    dead.on("error", () => undefined);
+    connections.push(dead);
+    budgets.useRedis(dead, `bp-dead-${randomBytes(4).toString("hex")}`);
+    await expect(budgets.reserveFork("10.0.0.9")).rejects.toMatchObject({ code: "UNAVAILABLE", message: "fork limits cannot be checked right now; try again shortly" });
   });
 });
