@@ -12,7 +12,10 @@
  * BENCH_PRODUCT_ROOT (run the product server from another checkout, e.g. an older commit, for A/B runs),
  * BENCH_DATA ("existing,fresh": the product on a copy of a data directory a previous start created, as
  * in a lecture, and/or on an empty one, so that its first start creates the database), BENCH_PRODUCT_ENV
- * (extra env for the product, "K=V,K=V", e.g. to switch a lever off for an A/B).
+ * (extra env for the product, "K=V,K=V", e.g. to switch a lever off for an A/B), BENCH_COMPARE_ROOT (another
+ * checkout, e.g. the commit before a lever, measured as "compare" right beside the product in every round
+ * and case, on the first BENCH_DATA kind: an A/B in one run), BENCH_PRODUCT_NODE_ARGS (node flags for
+ * both, space-separated).
  * Server CPU is reported per step for the whole process and for its main thread (the event loop).
  * Memory: rssSteadyMb is the median of the server's RSS sampled every 500 ms over the measured window;
  * rssMaxMb its peak since the process started (VmHWM: start-up, joins and the window); initdbPeakMb the
@@ -21,7 +24,7 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { installCleanup, removeDataDir, sampleProcess, PRODUCT_ROOT, ROOT } from "./load/processes";
+import { COMPARE_ROOT, installCleanup, removeDataDir, sampleProcess, PRODUCT_ROOT, ROOT } from "./load/processes";
 import { StudentPool } from "./load/students";
 import { machine, warnIfBusy, round, sleep, summarise, writeResult } from "./load/stats";
 import { startBaseline, startProduct, type Target } from "./load/targets";
@@ -34,6 +37,7 @@ const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const DATA = (process.env.BENCH_DATA ?? "existing,fresh").split(",") as DataDir[];
 if (DATA.some((d) => d !== "existing" && d !== "fresh")) throw new Error(`BENCH_DATA: expected "existing" and/or "fresh", got ${process.env.BENCH_DATA}`);
+const PRODUCT_NODE_ARGS = (process.env.BENCH_PRODUCT_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const PRODUCT_ENV: Record<string, string> = Object.fromEntries(
   (process.env.BENCH_PRODUCT_ENV ?? "").split(",").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
 );
@@ -60,6 +64,7 @@ function cases(): { n: number; rate: number }[] {
 
 interface Row {
   round?: number;
+  /** "product", "compare" (BENCH_COMPARE_ROOT) or "baseline". */
   target: string;
   /** The product's data directory: "existing" or "fresh"; "-" for the baseline. */
   data: DataDir | "-";
@@ -138,10 +143,10 @@ async function measure(target: Target, data: Row["data"], n: number, rate: numbe
   }
 }
 
-installCleanup((ROUNDS * cases().length * (DATA.length + 1) * (SECONDS + 180) + 300) * 1000);
+installCleanup((ROUNDS * cases().length * (DATA.length + (COMPARE_ROOT ? 2 : 1)) * (SECONDS + 180) + 300) * 1000);
 const loadAtStart = warnIfBusy();
 const rows: Row[] = [];
-const ratios: { students: number; stepsPerSecond: number; data: DataDir; round: number; p99Ratio: number; cpuRatio: number; rssSteadyRatio: number }[] = [];
+const ratios: { target: string; students: number; stepsPerSecond: number; data: DataDir; round: number; p99Ratio: number; cpuRatio: number; rssSteadyRatio: number }[] = [];
 
 /** A data directory a previous start of the product created (database and migrations), copied for each "existing" run. */
 async function prepareExisting(): Promise<string> {
@@ -152,12 +157,14 @@ async function prepareExisting(): Promise<string> {
 }
 const existingTemplate = DATA.includes("existing") ? await prepareExisting() : undefined;
 
-async function measureProduct(data: DataDir, n: number, rate: number, round: number): Promise<Row> {
+async function measureProduct(data: DataDir, n: number, rate: number, round: number, root?: string): Promise<Row> {
   // One profile per thread (tsx's loader runs in its own): the main thread's is the largest file.
   const profDir = path.join(ROOT, "bench-results", "profiles", `fanout-${n}x${rate}-${Date.now()}`);
-  const product = await startProduct(PRODUCT_ENV, CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [], { templateDir: data === "existing" ? existingTemplate : undefined });
+  const nodeArgs = [...PRODUCT_NODE_ARGS, ...(CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])];
+  const product = await startProduct(PRODUCT_ENV, nodeArgs, { templateDir: data === "existing" ? existingTemplate : undefined, root });
   try {
-    return { round, ...(await measure(product, data, n, rate)) };
+    const row = await measure(product, data, n, rate);
+    return { round, ...row, target: root ? "compare" : row.target };
   } finally {
     await product.close();
   }
@@ -179,32 +186,39 @@ for (let round = 1; round <= ROUNDS; round++) {
     const previous = rows.find((r) => r.target === "product" && r.students === n && r.stepsPerSecond === rate);
     const products: Row[] = [];
     let base: Row | undefined;
+    const measureProducts = async () => {
+      const compareFirst = COMPARE_ROOT !== undefined && round % 2 === 0;
+      if (compareFirst) products.push(await measureProduct(DATA[0], n, rate, round, COMPARE_ROOT));
+      for (const data of DATA) products.push(await measureProduct(data, n, rate, round));
+      if (COMPARE_ROOT !== undefined && !compareFirst) products.push(await measureProduct(DATA[0], n, rate, round, COMPARE_ROOT));
+    };
     if (BASELINE && round % 2 === 0 && previous) {
       base = await measureBaseline(n, rate, round, previous.bytesPerStep);
-      for (const data of DATA) products.push(await measureProduct(data, n, rate, round));
+      await measureProducts();
     } else {
-      for (const data of DATA) products.push(await measureProduct(data, n, rate, round));
+      await measureProducts();
       if (BASELINE) base = await measureBaseline(n, rate, round, products[0].bytesPerStep);
     }
     rows.push(...products);
     if (!base) continue;
     rows.push(base);
     for (const p of products) {
-      ratios.push({ students: n, stepsPerSecond: rate, data: p.data as DataDir, round, p99Ratio: round2(p.p99 / base.p99), cpuRatio: round2(p.serverCpuPct / base.serverCpuPct), rssSteadyRatio: round2(p.rssSteadyMb / base.rssSteadyMb) });
+      ratios.push({ target: p.target, students: n, stepsPerSecond: rate, data: p.data as DataDir, round, p99Ratio: round2(p.p99 / base.p99), cpuRatio: round2(p.serverCpuPct / base.serverCpuPct), rssSteadyRatio: round2(p.rssSteadyMb / base.rssSteadyMb) });
     }
   }
 }
+const summaryKeys = [...DATA.map((data) => ({ target: "product", data })), ...(COMPARE_ROOT ? [{ target: "compare", data: DATA[0] }] : [])];
 const summary = cases().flatMap(({ n, rate }) =>
-  DATA.map((data) => {
-    const mine = ratios.filter((r) => r.students === n && r.stepsPerSecond === rate && r.data === data);
+  summaryKeys.map(({ target, data }) => {
+    const mine = ratios.filter((r) => r.target === target && r.students === n && r.stepsPerSecond === rate && r.data === data);
     const p99Ratio = median(mine.map((r) => r.p99Ratio));
-    return { students: n, stepsPerSecond: rate, data, rounds: mine.length, medianP99Ratio: p99Ratio, medianCpuRatio: median(mine.map((r) => r.cpuRatio)), p99Met: p99Ratio < P99_RATIO_TARGET };
+    return { target, students: n, stepsPerSecond: rate, data, rounds: mine.length, medianP99Ratio: p99Ratio, medianCpuRatio: median(mine.map((r) => r.cpuRatio)), p99Met: p99Ratio < P99_RATIO_TARGET };
   }),
 );
 if (existingTemplate) await removeDataDir(existingTemplate);
 
 const m = machine();
-console.log(`\nfan-out benchmark: product from ${PRODUCT_ROOT}, ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, ${WORKERS} client workers, node ${m.node}, ${m.cpus} × ${m.cpu}, load average at start ${loadAtStart}`);
+console.log(`\nfan-out benchmark: product from ${PRODUCT_ROOT}${COMPARE_ROOT ? `, compare from ${COMPARE_ROOT}` : ""}, ${SECONDS} s per case after ${WARMUP_SECONDS} s warm-up, ${WORKERS} client workers, node ${m.node}, ${m.cpus} × ${m.cpu}, load average at start ${loadAtStart}`);
 console.table(rows);
 if (ratios.length > 0) {
   console.log(`product / baseline per round:`);
@@ -212,5 +226,5 @@ if (ratios.length > 0) {
   console.log(`product / baseline, median over rounds (target p99 ratio < ${P99_RATIO_TARGET}):`);
   console.table(summary);
 }
-console.log(`written ${writeResult("fanout", { productRoot: PRODUCT_ROOT, productEnv: PRODUCT_ENV, loadAtStart, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, workers: WORKERS, rounds: ROUNDS, rows, ratios, summary })}`);
+console.log(`written ${writeResult("fanout", { productRoot: PRODUCT_ROOT, compareRoot: COMPARE_ROOT ?? null, productNodeArgs: PRODUCT_NODE_ARGS, productEnv: PRODUCT_ENV, loadAtStart, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, workers: WORKERS, rounds: ROUNDS, rows, ratios, summary })}`);
 if (rows.some((r) => r.deliveredPct < 100 || r.missing > 0 || r.joined < r.students || r.connectedAtEnd < r.students)) process.exitCode = 1;

@@ -94,6 +94,8 @@ export interface ProductOptions {
   templateDir?: string;
   /** Keep the data directory when stopping, and where it is (to use it as a template). */
   keepDataDir?: (dir: string) => void;
+  /** The checkout to run (default PRODUCT_ROOT), e.g. BENCH_COMPARE_ROOT for an A/B in one run. */
+  root?: string;
 }
 
 /**
@@ -101,6 +103,8 @@ export interface ProductOptions {
  * checkout, with node_modules and server/generated in place) to compare two versions in one run.
  */
 export const PRODUCT_ROOT = process.env.BENCH_PRODUCT_ROOT ? path.resolve(process.env.BENCH_PRODUCT_ROOT) : ROOT;
+/** A second checkout measured beside PRODUCT_ROOT in every round (BENCH_COMPARE_ROOT): lever off vs on in one run. */
+export const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : undefined;
 
 /**
  * The real server (`node --import tsx server/index.ts`, API and sockets only) on PGlite in a temp
@@ -113,7 +117,7 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   if (options.templateDir) await cp(options.templateDir, dataDir, { recursive: true });
   const child = track(
     spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
-      cwd: PRODUCT_ROOT,
+      cwd: options.root ?? PRODUCT_ROOT,
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     }),
