@@ -145,7 +145,7 @@ async function measure(target: Target, data: Row["data"], n: number, rate: numbe
       rssSteadyMb: round(median(rss)),
       rssMaxMb: round(end.peakRssMb),
       initdbPeakMb: initdb ? Number(initdb[1]) : null,
-      firstStartPeakMb: initdb ? Math.max(round(end.peakRssMb), Number(initdb[1]) + Number(initdb[2] ?? 0)) : null,
+      firstStartPeakMb: data !== "fresh" ? null : initdb ? Math.max(round(end.peakRssMb), Number(initdb[1]) + Number(initdb[2] ?? 0)) : round(end.peakRssMb),
       loadGenCpuPct: round((100 * loadGenMs) / elapsedMs),
     };
   } finally {

@@ -11,9 +11,12 @@ interface EngineConnection {
   transport?: {
     name?: string;
     writable?: boolean;
-    socket?: { _sender?: { sendFrame?: (list: Buffer[], cb?: () => void) => void } };
+    socket?: { readyState?: number; _sender?: { sendFrame?: (list: Buffer[], cb?: () => void) => void } };
   };
 }
+
+/** `WebSocket.OPEN` of the `ws` package. */
+const WS_OPEN = 1;
 
 /** One buffer per broadcast: its frame's header and payload joined, so each socket's write is one `write`, not a corked pair. */
 const joinedFrames = new WeakMap<object, Buffer[]>();
@@ -36,7 +39,9 @@ export function writeBroadcastFrame(socket: Socket, packets: unknown, options: u
   const conn = socket.conn as unknown as EngineConnection;
   const transport = conn.transport;
   if (conn.readyState !== "open" || transport?.name !== "websocket" || transport.writable !== true || (conn.writeBuffer?.length ?? 0) > 0) return false;
-  const sender = transport.socket?._sender;
+  // ws's OPEN: a WebSocket closing its handshake takes nothing more (ws.send would refuse too)
+  if (transport.socket?.readyState !== WS_OPEN) return false;
+  const sender = transport.socket._sender;
   if (typeof sender?.sendFrame !== "function") return false;
   let joined = joinedFrames.get(options as object);
   if (!joined) {
