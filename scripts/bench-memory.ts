@@ -44,6 +44,7 @@ async function measure(dir: string): Promise<Record<string, number | null>> {
     rssAfterRowsMb: worked.rssMb,
     peakMb: worked.hwmMb,
     initdbProcessPeakMb: thread.created?.maxRssMb ?? null,
+    rssDuringInitdbMb: thread.created?.serverRssMb ?? null,
     mainHeapUsedMb: mb(main.heapUsed),
     mainExternalMb: mb(main.external),
     workerHeapUsedMb: mb(worker.heapUsed),

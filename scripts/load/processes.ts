@@ -94,6 +94,8 @@ export interface ProductOptions {
   templateDir?: string;
   /** Keep the data directory when stopping, and where it is (to use it as a template). */
   keepDataDir?: (dir: string) => void;
+  /** The checkout to run (default PRODUCT_ROOT), e.g. BENCH_COMPARE_ROOT for an A/B in one run. */
+  root?: string;
 }
 
 /**
@@ -101,10 +103,20 @@ export interface ProductOptions {
  * checkout, with node_modules and server/generated in place) to compare two versions in one run.
  */
 export const PRODUCT_ROOT = process.env.BENCH_PRODUCT_ROOT ? path.resolve(process.env.BENCH_PRODUCT_ROOT) : ROOT;
+/** A second checkout measured beside PRODUCT_ROOT in every round (BENCH_COMPARE_ROOT): lever off vs on in one run. */
+export const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : undefined;
+
+/** The node flags `npm start` runs the server with, from the `start` script of `root`'s package.json. */
+export function startNodeFlags(root: string): string[] {
+  const start = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: { start?: string } }).scripts?.start ?? "";
+  const words = start.split(/\s+/);
+  const node = words.indexOf("node");
+  return node < 0 ? [] : words.slice(node + 1).filter((w) => w.startsWith("--"));
+}
 
 /**
- * The real server (`node --import tsx server/index.ts`, API and sockets only) on PGlite in a temp
- * DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ * The real server (`node <npm start's flags> --import tsx server/index.ts`, API and sockets only) on
+ * PGlite in a temp DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
 export async function startProductServer(env: Record<string, string> = {}, nodeArgs: string[] = [], options: ProductOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
@@ -112,8 +124,8 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   tempDirs.add(dataDir);
   if (options.templateDir) await cp(options.templateDir, dataDir, { recursive: true });
   const child = track(
-    spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
-      cwd: PRODUCT_ROOT,
+    spawn(process.execPath, [...startNodeFlags(options.root ?? PRODUCT_ROOT), ...nodeArgs, "--import", "tsx", "server/index.ts"], {
+      cwd: options.root ?? PRODUCT_ROOT,
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     }),

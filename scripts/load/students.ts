@@ -32,7 +32,8 @@ export class StudentPool {
     const shares = this.split(spec.count);
     const replies = await Promise.all(
       this.workers.map((w, k) => {
-        const reply = nextMessage<ConnectedMessage>(w, "connected", 300_000);
+        // Joins take longer as the class grows (each gets a snapshot): at least 5 minutes, 150 ms a student.
+        const reply = nextMessage<ConnectedMessage>(w, "connected", Math.max(300_000, spec.count * 150));
         this.send(w, { type: "connect", ...spec, count: shares[k], name: `${spec.name} w${k}`, measureBytes: spec.measureBytes && k === 0 });
         return reply;
       }),

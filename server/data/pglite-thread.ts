@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { messages, type QueryOptions, type Results } from "@electric-sql/pglite";
-import { ensurePgliteDatabase, type CreatedDatabase } from "./pglite-initdb";
+import { createPgliteTemplate, ensurePgliteDatabase, type CreatedDatabase } from "./pglite-initdb";
 
 /** A PostgreSQL error as the worker sends it (pglite-worker.mjs `describe`). */
 interface WireError {
@@ -101,6 +101,11 @@ export class PgliteThread implements PgliteQueryable {
       throw toError(ready.error!);
     }
     return new PgliteThread(worker, created);
+  }
+
+  /** Creates the empty database that first starts with these `startParams` copy (pglite-initdb.ts); null if there is one. */
+  static createTemplate(startParams: string[] = []): Promise<CreatedDatabase | null> {
+    return createPgliteTemplate([...PGLITE_MEMORY_SETTINGS, ...startParams]);
   }
 
   query<Row>(sql: string, params: unknown[] = [], options: QueryOptions = {}, txId?: number): Promise<Results<Row>> {

@@ -3,11 +3,24 @@
 // rather than on it. Plain JavaScript: a worker gets no TypeScript loader under `npm start` (tsx is
 // registered in-process there) nor under Vitest. The protocol is typed in pglite-thread.ts, which is
 // the only module that talks to this one.
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
 if (!parentPort) throw new Error("pglite-worker.mjs runs only as a worker thread");
 const port = parentPort;
+
+/** Nice value of this thread: below the event loop's, whose broadcasts should not wait behind a commit. */
+const DATABASE_THREAD_NICE = 10;
+// Steps are stored up to 150 ms ahead of their release (server/sessions/step-pipeline.ts), so a commit
+// that waits a few milliseconds for the CPU delays nothing anyone sees, while a broadcast that waits is
+// latency. Linux only: setpriority on a thread id (from /proc/thread-self) sets that thread's nice.
+try {
+  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), DATABASE_THREAD_NICE);
+} catch {
+  // another system, or no /proc: the thread keeps the process's priority
+}
 
 /** @type {PGlite} */
 let pglite;

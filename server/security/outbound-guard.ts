@@ -1,5 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import { log } from "../log";
+import { writeBroadcastFrame } from "../realtime/direct-frames";
 
 /**
  * Most bytes one socket may have waiting to be sent (engine.io's write buffer plus the WebSocket's
@@ -30,6 +31,8 @@ export function pendingOutput(socket: Socket): { bytes: number; packets: number 
  * ack or a room broadcast, passes through its client's `writeToEngine`, which is wrapped here. A socket
  * whose backlog is over the cap gets nothing more and is disconnected at once (its buffers are dropped
  * with the connection, so the memory is returned); the client reconnects and resyncs from a snapshot.
+ * Below the cap, a room broadcast's frame is written straight to the WebSocket when engine.io has
+ * nothing queued (realtime/direct-frames.ts).
  */
 export function guardOutbound(io: Server, caps: { bytes: number; packets: number } = { bytes: MAX_BACKLOG_BYTES, packets: MAX_BACKLOG_PACKETS }): void {
   io.on("connection", (socket: Socket) => {
@@ -39,7 +42,10 @@ export function guardOutbound(io: Server, caps: { bytes: number; packets: number
     client.writeToEngine = (packets, opts) => {
       if (cut) return;
       const pending = pendingOutput(socket);
-      if (pending.bytes <= caps.bytes && pending.packets <= caps.packets) return write(packets, opts);
+      if (pending.bytes <= caps.bytes && pending.packets <= caps.packets) {
+        if (!writeBroadcastFrame(socket, packets, opts)) write(packets, opts);
+        return;
+      }
       cut = true;
       log.warn({ socketId: socket.id }, `socket cut off: ${pending.bytes} bytes (${pending.packets} packets) unsent`);
       cutOff(socket);

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensurePgliteDatabase } from "@/server/data/pglite-initdb";
+import { createPgliteTemplate, ensurePgliteDatabase, pgliteTemplateDir } from "@/server/data/pglite-initdb";
 import { PgliteThread } from "@/server/data/pglite-thread";
 
 let dir: string;
@@ -42,6 +42,39 @@ describe("creating the embedded database", () => {
       expect((await second.query<{ x: number }>("SELECT x FROM kept")).rows).toEqual([{ x: 42 }]);
     } finally {
       await second.close();
+    }
+  });
+
+  it("copies the template `npm install` made instead of running initdb, and the copy opens as a database of its own", { timeout: 240_000 }, async () => {
+    // Settings of this test only, so it never uses nor replaces the real template (its name hashes them).
+    const params = ["-c", "shared_buffers=16MB", "-c", `application_name=bp_template_test_${process.pid}`];
+    const template = pgliteTemplateDir(params);
+    try {
+      const made = await createPgliteTemplate(params);
+      expect(made).toMatchObject({ from: "initdb" });
+      expect(made!.maxRssMb).toBeGreaterThan(0);
+      expect(await createPgliteTemplate(params)).toBeNull(); // made once
+      const db = path.join(dir, "from-template");
+      const copied = await ensurePgliteDatabase(db, params);
+      expect(copied).toMatchObject({ from: "template", maxRssMb: 0 });
+      expect(await readdir(dir)).not.toContain(expect.stringContaining(".initdb-"));
+      const opened = await PgliteThread.start(db);
+      try {
+        expect(opened.created).toBeNull();
+        expect((await opened.query<{ application_name: string }>("SHOW application_name")).rows).toEqual([{ application_name: `bp_template_test_${process.pid}` }]);
+        await opened.exec("CREATE TABLE mine (x int); INSERT INTO mine VALUES (7)");
+      } finally {
+        await opened.close();
+      }
+      expect(existsSync(path.join(template, "base"))).toBe(true);
+      const again = await PgliteThread.start(await (async () => (await ensurePgliteDatabase(path.join(dir, "second"), params), path.join(dir, "second")))());
+      try {
+        expect((await again.query("SELECT to_regclass('mine') AS t")).rows).toEqual([{ t: null }]); // the template was not written to
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await rm(template, { recursive: true, force: true });
     }
   });
 
