@@ -48,7 +48,7 @@ export function RosterList({ store, client, joinCode }: { store: SessionStore; c
                   <span className="text-muted">{r.role}</span>
                   {r.role === "student" && r.participantId && client !== undefined ? (
                     driving ? null : (
-                      <button type="button" className={BUTTON} disabled={!canHand} onClick={() => void client?.handControls(r.participantId!)} aria-label={`Hand the controls to ${r.name}`} data-testid="hand-controls">
+                      <button type="button" className={BUTTON} disabled={!canHand} onClick={() => void client?.handControls(r.participantId!)} aria-label={`Hand controls to ${r.name}`} data-testid="hand-controls">
                         Hand controls
                       </button>
                     )

@@ -188,7 +188,7 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
   });
 
   it("[H1][H2][H3][H4] the instructor hands the controls to a student, the room sees it, and takes them back", async () => {
-    await instructor.getByRole("button", { name: "Hand the controls to Ada" }).click();
+    await instructor.getByRole("button", { name: "Hand controls to Ada" }).click();
     await ada.getByTestId("you-are-driving").waitFor();
     await bob.getByTestId("driver-status").waitFor();
     expect(await bob.getByTestId("driver-status").textContent()).toContain("Ada");
