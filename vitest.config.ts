@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    globalSetup: ["tests/global-setup.ts"],
     projects: [
       { extends: true, test: { name: "unit+integration", include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"], exclude: [E2E], sequence: { groupOrder: 0 } } },
       // Chromium and the Next build would starve the timing-sensitive integration tests (rate limits,
