@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { freePort } from "@/scripts/load/processes";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 import { seedPgliteDataDir } from "./pglite-template";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -23,8 +24,10 @@ export interface ChildServer {
 export async function startChildServer(env: Record<string, string>, options: { startTimeoutMs?: number; freshDatabase?: boolean } = {}): Promise<ChildServer> {
   if (env.DATA_DIR && !env.DATABASE_URL && !env.REDIS_URL && !options.freshDatabase) await seedPgliteDataDir(env.DATA_DIR);
   const port = await freePort();
-  // node --import tsx (not the tsx CLI, which forks): the pid we signal is the server itself
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  // The run's compiled server (tests/global-setup.ts), else node --import tsx (not the tsx CLI, which
+  // forks): either way the pid we signal is the server itself.
+  const bundle = inject("serverBundle");
+  const child = spawn(process.execPath, bundle ? [bundle] : ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
