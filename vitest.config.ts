@@ -10,12 +10,14 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
-    globalSetup: ["tests/global-setup.ts"],
+    // Vitest's default on two cores is one file at a time. Most integration files spend their time
+    // waiting (for spawned servers, kill -9 moments, timers, a 60 s flood), so three run side by side.
+    maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: "unit+integration", include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"], exclude: [E2E], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: "unit+integration", include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"], exclude: [E2E], globalSetup: ["tests/global-setup.ts"], sequence: { groupOrder: 0 } } },
       // Chromium and the Next build would starve the timing-sensitive integration tests (rate limits,
       // recovery): the browser tests run once everything else has finished.
-      { extends: true, test: { name: "e2e", include: [E2E], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: "e2e", include: [E2E], globalSetup: ["tests/e2e/global-setup.ts"], sequence: { groupOrder: 1 } } },
     ],
   },
 });
