@@ -64,7 +64,7 @@ export function limitsFromEnv(env: Env): Limits {
 /**
  * The shared write queue with the product's failure handling: while the database is away, playing
  * sessions pause with a reason everyone sees (steps are broadcast only once stored, so nothing may pile
- * up; see LiveSession.databaseLost); a write the database refuses stops only its own session.
+ * up; see server/sessions/availability.ts); a write the database refuses stops only its own session.
  */
 export function createWriteQueue(flush: FlushFn, prisma: PrismaClient, sessions: () => SessionRegistry): WriteQueue {
   return new WriteQueue(flush, {
@@ -75,13 +75,13 @@ export function createWriteQueue(flush: FlushFn, prisma: PrismaClient, sessions:
       if (available) log.info("the database is back; queued writes are stored");
       else log.error("the database is unavailable; playing sessions pause, writes wait in memory");
       for (const s of sessions().all()) {
-        if (available) s.databaseBack();
-        else s.databaseLost();
+        if (available) s.availability.back();
+        else s.availability.lost();
       }
     },
     onRefused: (sessionId, op, err) => {
       log.error({ sessionId, op: op.kind }, `the database refused a ${op.kind} write; that session stops: ${describeDbError(err)}`);
-      if (sessionId) sessions().loaded(sessionId)?.writeRefused(err);
+      if (sessionId) sessions().loaded(sessionId)?.availability.refuse();
     },
   });
 }
@@ -108,7 +108,7 @@ export function attachLiveSessions(app: App, env: Env): LiveService {
   const budgets = budgetsFor(limits, forkLimits);
   const tokens = new ParticipantTokens(loadParticipantSecret({ fromEnv: env.PARTICIPANT_TOKEN_SECRET, dataDir: env.DATA_DIR }));
   const teaching = new TeachingService({ registry, prisma, roomFor: (id) => topology.fence(socketRoom(app.io, id), id), forkLimits, tokens, budgets });
-  const owner = new SessionOwner(app.io, { registry, prisma, queue, limits, teaching, holds: topology.holds, release: topology.release });
+  const owner = new SessionOwner(app.io, { registry, prisma, limits, teaching, holds: topology.holds, release: topology.release });
   const router = new OwnerRouter(owner, topology.transport, { registry, prisma });
   const ctx = { registry, owner, queue, limits };
   app.hooks.onRequest.push(createApiHandler({ registry, router, prisma, limits, publicUrl: env.PUBLIC_URL ?? null, budgets, tokens }));

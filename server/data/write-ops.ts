@@ -2,6 +2,7 @@ import { RUN_STARTING_ACTIONS } from "@/lib/engine";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { FlushFn, WriteOp } from "../sessions/write-ops";
 import { log } from "../log";
+import { classifyDbError } from "./db-errors";
 
 /** A statement of a write transaction. */
 export type Query = Prisma.PrismaPromise<unknown>;
@@ -55,12 +56,39 @@ export function createFlush(prisma: PrismaClient, runScript?: ScriptRunner, guar
     queries.push(...statementsFor(prisma, part));
     // Multi-node mode: the first statement checks this node still holds the leases of these sessions.
     if (queries.length > 0) await prisma.$transaction([...(guard?.(ops.filter((op) => !isRosterOp(op))) ?? []), ...queries]);
-    if (roster.length > 0) {
-      await prisma.$transaction(statementsFor(prisma, roster)).catch((err) => {
-        log.warn({ err, dropped: roster.length }, "participant records could not be stored and were dropped");
-      });
-    }
+    if (roster.length > 0) await storeRoster(prisma, roster);
   };
+}
+
+/**
+ * Participants in one transaction; if the database refuses it, one by one, so that a single row it
+ * will not take (a session deleted meanwhile, a value it refuses) costs that row, not the whole class's
+ * roster. An outage is thrown: the queue retries the batch (re-applying committed ops changes nothing).
+ */
+async function storeRoster(prisma: PrismaClient, roster: WriteOp[]): Promise<void> {
+  try {
+    await prisma.$transaction(statementsFor(prisma, roster));
+    return;
+  } catch (err) {
+    if (classifyDbError(err) === "outage" || roster.length === 1) return rosterFailed(err, roster.length);
+  }
+  let dropped = 0;
+  let lastError: unknown;
+  for (const op of roster) {
+    try {
+      await prisma.$transaction(statementsFor(prisma, [op]));
+    } catch (err) {
+      if (classifyDbError(err) === "outage") throw err;
+      dropped += 1;
+      lastError = err;
+    }
+  }
+  if (dropped > 0) log.warn({ err: lastError, dropped, stored: roster.length - dropped }, "participant records the database refused were dropped; the others were stored");
+}
+
+function rosterFailed(err: unknown, count: number): void {
+  if (classifyDbError(err) === "outage") throw err;
+  log.warn({ err, dropped: count }, "a participant record the database refused was dropped");
 }
 
 function isStepOp(op: WriteOp): op is Extract<WriteOp, { kind: "steps" | "advance" }> {

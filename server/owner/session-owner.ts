@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import { AppError, ErrorCode, toAck } from "@/lib/errors";
 import type { Role, SessionSnapshot } from "@/lib/protocol";
@@ -13,7 +12,6 @@ import { verifyKey } from "../sessions/keys";
 import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
 import { recomputeStepTrace } from "../sessions/step-trace";
-import type { WriteQueue } from "../sessions/write-queue";
 import { log } from "../log";
 import type { TeachingService } from "../teaching/service";
 import type { OwnerRequest, OwnerReply, SessionSocketData } from "./requests";
@@ -23,7 +21,6 @@ import { applyDataUpload, applyTeachingRequest, type TeachingRequest } from "./t
 export interface SessionOwnerDeps {
   registry: SessionRegistry;
   prisma: PrismaClient;
-  queue: WriteQueue;
   limits: Limits;
   teaching: TeachingService;
   /** True while this node may run the session (always, in a single process; the lease, in a cluster). */
@@ -90,7 +87,7 @@ export class SessionOwner {
     const sockets = await this.io.in(sessionRoom(session.id)).fetchSockets();
     for (const s of sockets) {
       const data = s.data as SessionSocketData;
-      if (data.sessionId === session.id && data.role) this.addParticipant(session, s.id, data.role, data.name ?? "");
+      if (data.sessionId === session.id && data.role) session.participants.join(s.id, data.role, data.name ?? "");
     }
     if (sockets.length > 0) this.presence.changed(session);
     await this.deps.teaching.polls.recoverSession(session);
@@ -113,7 +110,7 @@ export class SessionOwner {
       }
       case "rejoin":
         if (session.participants.size >= this.deps.limits.maxSocketsPerSession) throw new AppError(ErrorCode.LIMIT_REACHED, "this session is full");
-        this.addParticipant(session, req.socketId, req.role, req.name);
+        session.participants.join(req.socketId, req.role, req.name);
         this.presence.changed(session);
         return null;
       case "leave":
@@ -146,7 +143,7 @@ export class SessionOwner {
     if (!session.participants.has(req.socketId) && session.participants.size >= this.deps.limits.maxSocketsPerSession) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `this session is full (${this.deps.limits.maxSocketsPerSession} connections)`);
     }
-    this.addParticipant(session, req.socketId, role, req.name);
+    session.participants.join(req.socketId, role, req.name);
     // The owner puts the socket in the rooms (wherever it is connected) before taking the snapshot:
     // the join travels through the same stream as the steps, so the socket gets every step after it.
     this.io.in(req.socketId).socketsJoin(role === "instructor" ? [sessionRoom(session.id), instructorRoom(session.id)] : [sessionRoom(session.id)]);
@@ -163,17 +160,8 @@ export class SessionOwner {
     return { ...snapshot, teaching: { ...snapshot.teaching!, myVote } };
   }
 
-  private addParticipant(session: LiveSession, socketId: string, role: Role, name: string): void {
-    const entry = { id: randomUUID(), name, role, joinedAt: new Date().toISOString() };
-    const previous = session.participants.add(socketId, entry);
-    if (previous) void this.deps.queue.push({ kind: "participant-leave", id: previous.id, leftAt: new Date() }).catch(() => undefined);
-    void this.deps.queue.push({ kind: "participant-join", id: entry.id, sessionId: session.id, name, role, joinedAt: new Date(entry.joinedAt) }).catch(() => undefined);
-  }
-
   private leave(session: LiveSession, socketId: string): null {
-    const entry = session.participants.remove(socketId);
-    if (!entry) return null;
-    void this.deps.queue.push({ kind: "participant-leave", id: entry.id, leftAt: new Date() }).catch(() => undefined);
+    if (!session.participants.leave(socketId)) return null;
     this.presence.changed(session);
     this.deps.registry.unloadIfIdle(session);
     return null;

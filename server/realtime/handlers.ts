@@ -58,6 +58,9 @@ export function createHandler(limits: Pick<Limits, "maxPayloadBytes">) {
     };
 }
 
+/** The answer to a join from a page older than protocol 3 (P6). */
+export const OUTDATED_PAGE_MESSAGE = "this page is from an older version of Backprop Live: reload the page to join";
+
 /** A database outage as UNAVAILABLE (the client retries); any other error unchanged. */
 export function asOutage(err: unknown): unknown {
   return !(err instanceof AppError) && classifyDbError(err) === "outage" ? new AppError(ErrorCode.UNAVAILABLE, "the database is unreachable; try again shortly") : err;
@@ -88,6 +91,8 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     };
 
     on("session:join", (payload) => {
+      // A page from before protocol 3 still sends `lastStep` (P6): tell the person what to do about it.
+      if (typeof payload === "object" && payload !== null && "lastStep" in payload) throw new AppError(ErrorCode.BAD_REQUEST, OUTDATED_PAGE_MESSAGE);
       const req = parse(joinSchema, payload);
       return req.sessionId !== undefined ? view(socket, req) : join(socket, req);
     });

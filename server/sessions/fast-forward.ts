@@ -1,3 +1,5 @@
+import { divergenceReason, type RunState } from "./run-state";
+import { checkpointInterval } from "./step-pipeline";
 import type { StepSource } from "./step-source";
 import type { StepRow } from "./write-ops";
 import { endTurn, takeTurn } from "./cpu-slice";
@@ -60,4 +62,37 @@ export async function fastForward(source: StepSource, epochs: number, hooks: Fas
     endTurn(performance.now() - sliceStart);
   }
   return rows;
+}
+
+/**
+ * The `fastForward` control (R10): trains `epochs` whole epochs with no step frames, storing the epoch
+ * rows and checkpoints as it goes, then everyone gets one snapshot. Pause, end, reset and shutdown
+ * cancel it at its next slice.
+ */
+export async function runFastForward(run: RunState, epochs: number): Promise<void> {
+  await run.halt();
+  await run.walk.commit();
+  await run.log({ action: "fastForward", epochs });
+  run.fastForwarding = true;
+  run.cancelFastForward = false;
+  run.state = "playing";
+  run.reason = `fast-forwarding ${epochs} epochs`;
+  run.broadcastState();
+  const t = run.trainer;
+  const persist = (rows: StepRow[]) =>
+    Promise.all([rows.length > 0 ? run.journal.steps(rows) : Promise.resolve(), run.journal.advance(t.step), run.pipeline.checkpoint()]).then(() => run.view.addRows(rows));
+  try {
+    const rest = await fastForward(run.source, epochs, {
+      cancelled: () => run.cancelFastForward,
+      checkpointEvery: checkpointInterval(t.layout.count, t.hyper.batchSize),
+      persist,
+    });
+    run.state = t.divergedAt !== null ? "diverged" : "paused";
+    run.reason = run.state === "diverged" ? divergenceReason(t.divergedAt!) : null;
+    await Promise.all([persist(rest), run.persistState()]);
+    run.view.jumpTo(t);
+  } finally {
+    run.fastForwarding = false;
+  }
+  run.room.broadcast("session:snapshot", run.snapshot("student"));
 }

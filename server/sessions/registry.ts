@@ -12,6 +12,7 @@ import type { RoomPort } from "../realtime/room";
 import { generateInstructorKey, generateJoinCode, hashKey } from "./keys";
 import { LiveSession, type LiveSessionInit } from "./live-session";
 import { rebuildAt } from "./rebuild";
+import type { Clock } from "./clock";
 import type { WriteQueue } from "./write-queue";
 import { log } from "../log";
 
@@ -50,6 +51,8 @@ export class SessionRegistry {
       limits: RegistryLimits;
       /** Multi-node mode: takes the ownership lease of a new session id before it is stored. */
       claim?: (sessionId: string) => Promise<boolean>;
+      /** Time for every session's play loop and timers (default: the system clock). */
+      clock?: Clock;
     },
   ) {}
 
@@ -155,11 +158,11 @@ export class SessionRegistry {
     const { trainer, pending, previous } = rebuildAt(config, record, record.step);
     const [history, teaching] = await Promise.all([getRecentSummaries(this.deps.prisma, id, record.run, record.step, SNAPSHOT_HISTORY), loadTeaching(this.deps.prisma, id)]);
     const state: SessionState = record.state === "finished" ? "finished" : record.state === "diverged" ? "diverged" : "paused";
+    const reason = record.state === "playing" ? "the server restarted; the instructor can press play" : undefined;
     const session = new LiveSession(
-      { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous, teaching },
+      { id, joinCode: record.joinCode, title: record.title, keyHash: record.keyHash, config, state, trainer, controlSeq: record.lastSeq, pending, hyperSince: record.lastSetStep, history, previous, teaching, reason },
       this.sessionDeps(id),
     );
-    if (record.state === "playing") session.reason = "the server restarted; the instructor can press play";
     this.add(session);
     return session;
   }
@@ -181,6 +184,7 @@ export class SessionRegistry {
     return {
       queue: this.deps.queue,
       room: this.deps.roomFor(id),
+      clock: this.deps.clock,
       onEnded: (s: LiveSession) => {
         if (this.byCode.get(s.joinCode) === s) this.byCode.delete(s.joinCode);
       },

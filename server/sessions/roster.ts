@@ -1,9 +1,20 @@
+import { randomUUID } from "node:crypto";
 import type { Role, RosterEntry } from "@/lib/protocol";
 import { systemClock, type Clock, type TimerHandle } from "./clock";
+
+/** How long a session keeps playing with no instructor connected (R19). */
+export const INSTRUCTOR_AWAY_MS = 10 * 60_000;
+
+/** Where joins and leaves are recorded (the session's journal). */
+export interface RosterRecorder {
+  joined(entry: RosterEntry): void;
+  left(entry: RosterEntry): void;
+}
 
 /**
  * Who is in a session, by socket id (kept by the node that runs it, for every node's sockets), and the
  * away timer: with no instructor left, `onInstructorAway` runs after `awayMs` (R19) unless one comes back.
+ * Every join and leave is recorded.
  */
 export class Roster {
   private readonly bySocket = new Map<string, RosterEntry>();
@@ -13,6 +24,7 @@ export class Roster {
     private readonly awayMs: number,
     private readonly onInstructorAway: () => void,
     private readonly clock: Clock = systemClock,
+    private readonly recorder: RosterRecorder | null = null,
   ) {}
 
   /** Sockets in the session. */
@@ -42,27 +54,34 @@ export class Roster {
     return n;
   }
 
-  /** Adds (or replaces) a socket's entry; returns the one it replaced. */
-  add(socketId: string, entry: RosterEntry): RosterEntry | undefined {
+  /** Puts a socket in the session (replacing its earlier entry, which counts as a leave); returns its new entry. */
+  join(socketId: string, role: Role, name: string): RosterEntry {
+    const entry: RosterEntry = { id: randomUUID(), name, role, joinedAt: new Date(this.clock.now()).toISOString() };
     const previous = this.bySocket.get(socketId);
     this.bySocket.set(socketId, entry);
-    return previous;
+    if (previous) this.recorder?.left(previous);
+    this.recorder?.joined(entry);
+    return entry;
   }
 
-  /** Removes a socket; returns its entry. */
-  remove(socketId: string): RosterEntry | undefined {
+  /** Takes a socket out; returns its entry, if it was in. */
+  leave(socketId: string): RosterEntry | undefined {
     const entry = this.bySocket.get(socketId);
+    if (!entry) return undefined;
     this.bySocket.delete(socketId);
+    this.recorder?.left(entry);
     return entry;
   }
 
   /** Re-arms the away timer after a change: armed while no instructor is in, cleared otherwise (or when `active` is false). */
   watch(active: boolean): void {
     if (!active || this.count("instructor") > 0) return this.stop();
-    this.awayTimer ??= this.clock.setTimeout(() => {
+    if (this.awayTimer) return;
+    this.awayTimer = this.clock.setTimeout(() => {
       this.awayTimer = null;
       if (this.count("instructor") === 0) this.onInstructorAway();
     }, this.awayMs);
+    this.awayTimer.unref?.(); // a session waiting for its instructor does not keep the process alive
   }
 
   /** Clears the away timer. */

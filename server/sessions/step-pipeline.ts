@@ -1,8 +1,7 @@
 import type { StepInfo } from "@/lib/protocol";
+import type { CheckpointOp, Journal } from "./journal";
 import type { StepSource } from "./step-source";
 import { toStepRow } from "./step-source";
-import type { WriteQueue } from "./write-queue";
-import type { WriteOp } from "./write-ops";
 import { endTurn, SLICE_MS, takeTurn } from "./cpu-slice";
 
 /** How far (in seconds of play) the pipeline computes and persists ahead of what it has broadcast. */
@@ -31,8 +30,8 @@ export function checkpointInterval(paramCount: number, batchSize: number): numbe
 
 /**
  * The durable-before-broadcast pipeline of one session. Steps are computed a little ahead, written in
- * batches through the shared write queue, and only handed to `release` (which broadcasts them) once
- * committed, in order. So no client ever sees a step that a crash could take back.
+ * batches through the session's journal (into the shared write queue), and only handed to `release`
+ * (which broadcasts them) once committed, in order. So no client ever sees a step that a crash could take back.
  */
 export class StepPipeline {
   /** Committed, not yet released. */
@@ -47,10 +46,8 @@ export class StepPipeline {
   private lastCheckpointStep: number;
 
   constructor(
-    private readonly sessionId: string,
-    private readonly source: StepSource,
-    private readonly queue: WriteQueue,
-    private readonly controlSeq: () => number,
+    readonly source: StepSource,
+    private readonly journal: Journal,
   ) {
     this.lastCheckpointStep = source.trainer.step;
   }
@@ -63,7 +60,7 @@ export class StepPipeline {
   /** Computes up to `limit` steps ahead of release and queues their write; stops early (after at least one step) once `deadline` (performance.now()) has passed. */
   produce(limit: number, deadline = Number.POSITIVE_INFINITY): void {
     const infos: StepInfo[] = [];
-    const extra: WriteOp[] = [];
+    const extra: CheckpointOp[] = [];
     while (!this.blocked && this.backlog + infos.length < limit && (infos.length === 0 || performance.now() < deadline)) {
       const info = this.source.next();
       if (!info) {
@@ -76,8 +73,8 @@ export class StepPipeline {
     }
     if (infos.length === 0) return;
     this.writing += infos.length;
-    const committed = this.queue.push({ kind: "steps", sessionId: this.sessionId, rows: infos.map(toStepRow) });
-    for (const op of extra) this.queue.push(op).catch(() => undefined); // only fails once the queue is closed
+    const committed = this.journal.steps(infos.map(toStepRow));
+    for (const op of extra) this.journal.checkpoint(op).catch(() => undefined); // only fails once the queue is closed
     this.lastWrite = committed.then(
       () => {
         this.writing -= infos.length;
@@ -120,11 +117,16 @@ export class StepPipeline {
     return this.settle();
   }
 
-  /** A checkpoint of the trainer as it stands now. */
-  checkpointOp(): WriteOp {
+  /** A checkpoint of the trainer as it stands now (not stored yet). */
+  checkpointOp(): CheckpointOp {
     this.source.applyDue(); // changes logged for this step belong in the checkpoint's hyper
     const s = this.source.trainer.exportState();
     this.lastCheckpointStep = s.step;
-    return { kind: "checkpoint", sessionId: this.sessionId, step: s.step, epoch: s.epoch, cursor: s.cursor, params: Float64Array.from(s.params), hyper: s.hyper, controlSeq: this.controlSeq() };
+    return this.journal.checkpointOf(s);
+  }
+
+  /** Stores a checkpoint of the trainer as it stands now. */
+  checkpoint(): Promise<void> {
+    return this.journal.checkpoint(this.checkpointOp());
   }
 }

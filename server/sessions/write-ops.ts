@@ -33,3 +33,13 @@ export interface FlushRejection {
 
 /** Applies a batch of ops atomically, in order; may refuse some ops for good (multi-node fencing). */
 export type FlushFn = (ops: WriteOp[]) => Promise<void | FlushRejection>;
+
+/** The session an op belongs to (null for a participant's leave, which carries only its row id). */
+export function sessionOf(op: WriteOp): string | null {
+  return "sessionId" in op ? op.sessionId : null;
+}
+
+/** True for roster ops (join/leave), which a full queue may drop. */
+export function isRosterOp(op: WriteOp): boolean {
+  return op.kind === "participant-join" || op.kind === "participant-leave";
+}

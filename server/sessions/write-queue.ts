@@ -1,52 +1,15 @@
 import { AppError, ErrorCode } from "@/lib/errors";
-import type { FlushFn, FlushRejection, WriteOp } from "./write-ops";
+import { systemClock, type Clock } from "./clock";
+import { WRITE_QUEUE_DEFAULTS, type WriteQueueOptions } from "./write-queue-options";
+import { isRosterOp, sessionOf, type FlushFn, type FlushRejection, type WriteOp } from "./write-ops";
+
+export type { FailureKind, WriteQueueOptions } from "./write-queue-options";
 
 interface Pending {
   op: WriteOp;
   resolve: () => void;
   reject: (err: Error) => void;
 }
-
-/**
- * Why a flush failed: `outage` when the database as a whole cannot write (connection lost, disk full),
- * so every op waits and is retried; `refused` when the database answered and turned the batch down
- * (a constraint, a value it cannot store), which may be one op's fault.
- */
-export type FailureKind = "outage" | "refused";
-
-/** Tuning of the write queue. */
-export interface WriteQueueOptions {
-  /** Most ops in one transaction. */
-  maxBatch: number;
-  /** First retry delay after a failed flush; doubles up to `maxRetryMs`. */
-  retryMs: number;
-  maxRetryMs: number;
-  /**
-   * Wait this long before each flush so that ops pushed meanwhile share its transaction. It matters on
-   * PGlite, which runs inside this thread: without it, the next flush starts before any timer could
-   * push, and every transaction carries one op.
-   */
-  lingerMs: number;
-  /** After flushes have failed for an outage this long, the database counts as unavailable. */
-  unavailableAfterMs: number;
-  /**
-   * Most ops queued before roster ops (participant join/leave, which are droppable by design) are
-   * refused. Training ops are never refused: their producers bound them (see step-pipeline.ts).
-   */
-  maxQueuedOps: number;
-  /** Sorts a flush error; without it every failure is an outage (retried forever, nothing dropped). */
-  classify?: (err: unknown) => FailureKind;
-  /** Resolves if the database answers a trivial query; an op is judged bad only while this succeeds. */
-  probe?: () => Promise<void>;
-  /** Called with the error each time a flush fails for an outage (the ops stay queued and are retried). */
-  onError?: (err: unknown) => void;
-  /** Called when the database becomes unavailable (false) and when a flush succeeds again (true). */
-  onAvailability?: (available: boolean) => void;
-  /** Called once per session whose op the database refused on its own; its later ops are refused too. */
-  onRefused?: (sessionId: string | null, op: WriteOp, err: unknown) => void;
-}
-
-const DEFAULTS: WriteQueueOptions = { maxBatch: 5000, retryMs: 50, maxRetryMs: 2000, lingerMs: 4, unavailableAfterMs: 2000, maxQueuedOps: 200_000 };
 
 /** The error an op's promise rejects with when the database refused it (or an earlier op of its session). */
 export class WriteRefusedError extends AppError {
@@ -76,6 +39,9 @@ export class WriteQueue {
   private readonly options: WriteQueueOptions;
   private closed = false;
   private failingSince: number | null = null;
+  private readonly clock: Clock;
+  /** When the queue last committed something, or last got work while idle. */
+  private progressAt: number;
   /** Sessions with an op the database refused: their later ops are refused without a try. */
   private readonly refusedSessions = new Set<string>();
   /** Ops committed since start. */
@@ -91,12 +57,19 @@ export class WriteQueue {
     private readonly flushFn: FlushFn,
     options: Partial<WriteQueueOptions> = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = { ...WRITE_QUEUE_DEFAULTS, ...options };
+    this.clock = options.clock ?? systemClock;
+    this.progressAt = this.clock.now();
   }
 
   /** Ops waiting to be written. */
   get size(): number {
     return this.queue.length;
+  }
+
+  /** How long the queue has held work without committing any (0 while idle): a stalled database shows here first. */
+  stalledFor(): number {
+    return this.queue.length === 0 && !this.flushing ? 0 : this.clock.now() - this.progressAt;
   }
 
   /** Queues an op; resolves once it is committed, rejects (WriteRefusedError) if the database refused it. */
@@ -110,6 +83,7 @@ export class WriteQueue {
     if (isRosterOp(op) && this.queue.length >= this.options.maxQueuedOps) {
       return Promise.reject(new AppError(ErrorCode.UNAVAILABLE, `write queue full (${this.options.maxQueuedOps} ops): roster change dropped`));
     }
+    if (this.queue.length === 0 && !this.flushing) this.progressAt = this.clock.now();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
       this.kick();
@@ -141,7 +115,7 @@ export class WriteQueue {
   private async flushLoop(): Promise<void> {
     let delay = this.options.retryMs;
     while (this.queue.length > 0) {
-      if (this.options.lingerMs > 0) await sleep(this.options.lingerMs);
+      if (this.options.lingerMs > 0) await this.sleep(this.options.lingerMs);
       const batch = this.queue.slice(0, this.options.maxBatch);
       let outage: unknown = null;
       try {
@@ -158,7 +132,7 @@ export class WriteQueue {
       }
       this.options.onError?.(outage);
       this.setFailing(true);
-      await sleep(delay);
+      await this.sleep(delay);
       delay = Math.min(delay * 2, this.options.maxRetryMs);
     }
   }
@@ -236,6 +210,7 @@ export class WriteQueue {
   /** Settles a committed batch; ops the flush refused for good (multi-node fencing) are rejected. */
   private commit(done: Pending[], rejection: void | FlushRejection): void {
     this.transactions++;
+    this.progressAt = this.clock.now();
     for (const p of done) {
       if (rejection?.rejected.has(p.op)) {
         this.refused++;
@@ -256,22 +231,14 @@ export class WriteQueue {
       }
       return;
     }
-    this.failingSince ??= Date.now();
-    if (this.available && Date.now() - this.failingSince >= this.options.unavailableAfterMs) {
+    this.failingSince ??= this.clock.now();
+    if (this.available && this.clock.now() - this.failingSince >= this.options.unavailableAfterMs) {
       this.available = false;
       this.options.onAvailability?.(false);
     }
   }
-}
 
-function sessionOf(op: WriteOp): string | null {
-  return "sessionId" in op ? op.sessionId : null;
-}
-
-function isRosterOp(op: WriteOp): boolean {
-  return op.kind === "participant-join" || op.kind === "participant-leave";
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => this.clock.setTimeout(r, ms));
+  }
 }

@@ -28,11 +28,11 @@ export class TeachingService {
 
   /** Installs the control guard on a session: holds the run still while a poll is open (Q6), notes fork activity (F4). */
   attach(session: LiveSession): void {
-    session.controlGuard = (c) => {
+    session.teaching.guard = (c) => {
       this.polls.guard(session, c);
       this.forks.touch(session);
     };
-    session.teachingView = () => ({ poll: this.polls.current(session.id), focus: this.focus.get(session.id) ?? "network" });
+    session.teaching.view = () => ({ poll: this.polls.current(session.id), focus: this.focus.get(session.id) ?? "network" });
     this.forks.touch(session);
   }
 

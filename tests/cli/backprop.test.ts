@@ -18,8 +18,8 @@ interface Result {
   stderr: string;
 }
 
-/** Runs the real CLI the way `npx backprop` does: node bin/backprop.mjs … */
-function backprop(args: string[], stdin = ""): Promise<Result> {
+/** Runs the real CLI the way `npx backprop` does: node bin/backprop.mjs … (one smoke test; the rest run `main` in process). */
+function spawnBackprop(args: string[], stdin = ""): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["bin/backprop.mjs", ...args], { cwd: ROOT });
     let stdout = "";
@@ -42,16 +42,10 @@ beforeAll(() => {
   writeFileSync(file("invalid.json"), JSON.stringify({ layers: [2, 2, 1], learningRate: -1 }));
 });
 
-describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
-  it.each([[["--help"]], [["explain", "-h"]]])("%j prints usage and exits 0", async (args) => {
-    const r = await backprop(args);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: backprop /);
+describe("the real command (node bin/backprop.mjs)", () => {
+  it("train --trace csv --every 2 reads stdin, prints a header, every 2nd step, then the summary as comments, and exits 0", async () => {
+    const r = await spawnBackprop(["train", "--config", "-", "--steps", "10", "--trace", "csv", "--every", "2"], SEED_STEPS);
     expect(r.stderr).toBe("");
-  });
-
-  it("train --trace csv --every 2 prints a header, every 2nd step, then the summary as comments", async () => {
-    const r = await backprop(["train", "--config", "-", "--steps", "10", "--trace", "csv", "--every", "2"], SEED_STEPS);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     const csv = lines.filter((line) => !line.startsWith("#"));
@@ -63,9 +57,18 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
     for (const row of rows) expect(row.every(Number.isFinite) && row.length === 12).toBe(true);
     expect(lines.slice(csv.length)).toContain("# state: trained");
   });
+});
+
+describe("backprop CLI (in process: the same main that bin/backprop.mjs calls)", () => {
+  it.each([[["--help"]], [["explain", "-h"]]])("%j prints usage and exits 0", async (args) => {
+    const r = await mainInProcess(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: backprop /);
+    expect(r.stderr).toBe("");
+  });
 
   it("train --trace json prints one JSON object per line, the summary last", async () => {
-    const r = await backprop(["train", "--config", "-", "--steps", "6", "--trace", "json", "--every", "3"], SEED_STEPS);
+    const r = await mainInProcess(["train", "--config", "-", "--steps", "6", "--trace", "json", "--every", "3"], SEED_STEPS);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
     expect(lines.map((l) => l.type)).toEqual(["step", "step", "summary"]);
@@ -108,8 +111,8 @@ describe.concurrent("backprop CLI (node bin/backprop.mjs)", () => {
     expect(r.stderr).toMatch(/^backprop: training diverged at step \d+, before step 1000; [^\n]*\n$/);
   });
 
-  // One case per class of bad input, in process (the spawned cases above cover the real command's
-  // streams and exit code); tests/cli/args.test.ts covers every message.
+  // One case per class of bad input (the spawned smoke test above covers the real command's streams
+  // and exit code); tests/cli/args.test.ts covers every message.
   const badInputs: Array<[string, string[], RegExp, string?]> = [
     ["unknown flag", ["train", "--speed", "3"], /unknown option --speed/],
     ["missing value", ["train", "--steps"], /--steps needs a value/],

@@ -101,6 +101,19 @@ describe("step-only flushes on PGlite (one script)", () => {
     expect(await storedSteps(id)).toEqual([row(1, 0.5), row(2, 0.4)]);
   });
 
+  it("a participant row the database refuses costs only that row: the rest of the roster is stored", async () => {
+    const id = "0a9f1c52-0000-4000-8000-0000000000a1";
+    await newSession(id);
+    const flush = createFlush(db.prisma, db.runScript);
+    const joinedAt = new Date();
+    const joins: WriteOp[] = Array.from({ length: 20 }, (_, i) => ({ kind: "participant-join", id: `0a9f1c52-0000-4000-8000-1000000000${String(i).padStart(2, "0")}`, sessionId: id, name: `S${i}`, role: "student", joinedAt }));
+    // A join for a session that does not exist (deleted meanwhile): the foreign key refuses it.
+    joins.splice(7, 0, { kind: "participant-join", id: "0a9f1c52-0000-4000-8000-1000000000ff", sessionId: "0a9f1c52-0000-4000-8000-00000000dead", name: "ghost", role: "student", joinedAt });
+    await flush([{ kind: "steps", sessionId: id, rows: [row(1, 0.5)] }, ...joins]);
+    expect(await db.prisma.participant.count({ where: { sessionId: id } })).toBe(20);
+    expect((await storedSteps(id)).map((r) => r.step)).toEqual([1]);
+  });
+
   it("refuses a non-integer step instead of writing it into SQL", async () => {
     const id = "0a9f1c52-0000-4000-8000-000000000005";
     await newSession(id);

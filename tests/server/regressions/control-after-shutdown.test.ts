@@ -10,18 +10,18 @@ import { Trainer } from "@/lib/engine";
 import { parseEngineConfig } from "@/lib/schemas";
 import { LiveSession } from "@/server/sessions/live-session";
 import { WriteQueue } from "@/server/sessions/write-queue";
+import { ManualClock } from "../sessions/manual-clock";
 import { FakeRoom, MemoryStore } from "../sessions/memory-store";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it("[R16] after shutdown a session refuses controls, and nothing rejects unhandled", async () => {
   const config = parseEngineConfig({});
   const trainer = new Trainer(config);
   const store = new MemoryStore(config, { params: trainer.theta.slice(), hyper: trainer.hyper });
-  const queue = new WriteQueue(store.flush);
+  const clock = new ManualClock();
+  const queue = new WriteQueue(store.flush, { clock, lingerMs: 0 });
   const session = new LiveSession(
     { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
-    { queue, room: new FakeRoom() },
+    { queue, room: new FakeRoom(), clock },
   );
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -31,7 +31,7 @@ it("[R16] after shutdown a session refuses controls, and nothing rejects unhandl
     // The instructor's click, still connected (Socket.IO closes only after the hooks). Refusing it is fine.
     await session.control({ action: "play", stepsPerSecond: 60 }).catch(() => undefined);
     await queue.close(); // the next shutdown hook
-    await sleep(200);
+    await clock.advance(200); // a restarted play loop would tick and write meanwhile
     // fails: { state: "playing", unhandled: ["Error: write queue is closed", …] }
     expect({ state: session.state, unhandled: [...new Set(unhandled.map(String))] }).toEqual({ state: "paused", unhandled: [] });
   } finally {

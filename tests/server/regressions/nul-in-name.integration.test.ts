@@ -30,6 +30,15 @@ describe("[R18] names and titles with control characters or broken Unicode are r
     expect(step).toMatchObject({ ok: true, data: { step: 2 } });
   });
 
+  it("[P6] a join from a page older than protocol 3 (it sends lastStep) is told to reload the page, not given a field error", async () => {
+    const s = await createSession(server.url);
+    const old = await connectClient(server.url);
+    clients.push(old);
+    const res = await request(old, "session:join", { joinCode: s.joinCode, name: "Old tab", lastStep: 12 });
+    expect(res).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", message: expect.stringMatching(/reload the page/) } });
+    expect(await join(old, { joinCode: s.joinCode, name: "Old tab" })).toMatchObject({ role: "student" });
+  });
+
   it("a session title with a NUL is refused with 400, not a 500", async () => {
     const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "a\u0000b" }) });
     expect(res.status).toBe(400);

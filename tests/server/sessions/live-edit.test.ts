@@ -5,19 +5,21 @@ import { parseEngineConfig } from "@/lib/schemas";
 import { LiveSession } from "@/server/sessions/live-session";
 import { rebuildAt } from "@/server/sessions/rebuild";
 import { WriteQueue } from "@/server/sessions/write-queue";
+import { ManualClock } from "./manual-clock";
 import { FakeRoom, MemoryStore } from "./memory-store";
 
 function setup(raw: unknown = {}) {
   const config = parseEngineConfig(raw);
   const trainer = new Trainer(config);
   const store = new MemoryStore(config, { params: trainer.theta.slice(), hyper: trainer.hyper });
-  const queue = new WriteQueue(store.flush);
+  const clock = new ManualClock();
+  const queue = new WriteQueue(store.flush, { clock, lingerMs: 0 });
   const room = new FakeRoom();
   const session = new LiveSession(
     { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
-    { queue, room },
+    { queue, room, clock },
   );
-  return { config, store, queue, room, session };
+  return { config, store, queue, room, session, clock };
 }
 
 const control = (session: LiveSession, raw: unknown) => session.control(controlSchema.parse(raw));
@@ -89,15 +91,13 @@ describe("live edits through session:control (E1–E4)", () => {
 });
 
 describe("play { until }: play pauses by itself at the stop condition (S1)", () => {
-  /** Waits until the room has been told the session paused (the pause's own state event, the last thing it sends). */
-  const settle = async (session: LiveSession, room: FakeRoom) => {
-    for (let k = 0; k < 400 && room.of("session:state").at(-1)?.state !== "paused"; k++) await new Promise((r) => setTimeout(r, 25));
-  };
+  /** Plays on fake time until the room has been told the session paused (the pause's own state event, the last thing it sends). */
+  const settle = (clock: ManualClock, room: FakeRoom) => clock.until(() => room.of("session:state").at(-1)?.state === "paused", "the pause at the stop condition");
 
   it("[S1] pauses exactly at a step count; every step up to it was broadcast once", async () => {
-    const { session, room } = setup();
+    const { session, room, clock } = setup();
     await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "steps", count: 25 } });
-    await settle(session, room);
+    await settle(clock, room);
     expect(session.snapshot("student").state).toBe("paused");
     expect(session.step).toBe(25);
     expect(session.trainer.step).toBe(25);
@@ -112,18 +112,18 @@ describe("play { until }: play pauses by itself at the stop condition (S1)", () 
     const target = probe.evaluate("train").loss; // reached at the end of epoch 2, not at epoch 1's
     const expected = runUntil(new Trainer(parseEngineConfig(raw)), 1000, { kind: "loss", below: target });
     expect(expected).toEqual({ steps: 8, reached: true });
-    const { session, room } = setup(raw);
+    const { session, room, clock } = setup(raw);
     await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "loss", below: target } });
-    await settle(session, room);
+    await settle(clock, room);
     expect(session.snapshot("student").state).toBe("paused");
     expect(session.step).toBe(8);
     expect(room.of("session:step").map((f) => decodeStepFrame(f).step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("[S1] pauses at the end of an epoch count", async () => {
-    const { session, room } = setup({ batchSize: 2 });
+    const { session, room, clock } = setup({ batchSize: 2 });
     await control(session, { action: "play", stepsPerSecond: 60, until: { kind: "epochs", count: 5 } });
-    await settle(session, room);
+    await settle(clock, room);
     expect(session.snapshot("student").state).toBe("paused");
     expect([session.step, session.trainer.epoch, session.trainer.cursor]).toEqual([10, 5, 0]);
   });

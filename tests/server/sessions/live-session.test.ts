@@ -1,27 +1,30 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Trainer } from "@/lib/engine";
 import { decodeStepFrame, type Control } from "@/lib/protocol";
 import { parseEngineConfig } from "@/lib/schemas";
 import { LiveSession } from "@/server/sessions/live-session";
 import { rebuildAt } from "@/server/sessions/rebuild";
+import { INSTRUCTOR_AWAY_MS } from "@/server/sessions/roster";
 import { WriteQueue } from "@/server/sessions/write-queue";
+import { ManualClock } from "./manual-clock";
 import { FakeRoom, MemoryStore } from "./memory-store";
 
+/** A session on fake time: the play loop, the away timer and the write queue run on `clock`. */
 function setup(raw: unknown = {}) {
   const config = parseEngineConfig(raw);
   const trainer = new Trainer(config);
   const store = new MemoryStore(config, { params: trainer.theta.slice(), hyper: trainer.hyper });
-  const queue = new WriteQueue(store.flush);
+  const clock = new ManualClock();
+  const queue = new WriteQueue(store.flush, { clock, lingerMs: 0 });
   const room = new FakeRoom();
   const session = new LiveSession(
     { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
-    { queue, room },
+    { queue, room, clock },
   );
-  return { config, store, queue, room, session };
+  return { config, store, queue, room, session, clock };
 }
 
 const steps = (room: FakeRoom) => room.of("session:step").map((f) => decodeStepFrame(f));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A trainer that ran `count` steps of `config` without interruption. */
 function reference(raw: unknown, count: number): Float64Array {
@@ -29,8 +32,6 @@ function reference(raw: unknown, count: number): Float64Array {
   t.run(count);
   return t.theta;
 }
-
-afterEach(() => vi.useRealTimers());
 
 describe("LiveSession", () => {
   it("[R1] step {count} broadcasts every step once, in order, with the parameters of an uninterrupted run", async () => {
@@ -43,16 +44,19 @@ describe("LiveSession", () => {
   });
 
   it("[R2] a step is broadcast only after its write committed", async () => {
-    const { session, room, store } = setup();
+    const { session, room, store, clock } = setup();
     let open!: () => void;
     const opened = new Promise<void>((r) => (open = r));
     await session.control({ action: "play", stepsPerSecond: 60 });
+    await clock.advance(100);
     store.gate = () => opened; // from now on the database does not answer
     const before = steps(room).length;
-    await sleep(150);
+    expect(before).toBeGreaterThan(0);
+    await clock.advance(1000);
     const durable = store.step;
     expect(steps(room).every((s) => s.step <= durable)).toBe(true);
-    expect(steps(room).length - before).toBeLessThanOrEqual(durable);
+    expect(steps(room).length).toBe(durable); // every stored step, and no other, was released
+    expect(session.backlog).toBeGreaterThan(0); // computed ahead, held back
     open();
     store.gate = null;
     await session.control({ action: "pause" });
@@ -62,9 +66,9 @@ describe("LiveSession", () => {
   });
 
   it("[R3] play then pause: gap-free steps; the trainer ends exactly at the last broadcast step", async () => {
-    const { session, room, store } = setup();
+    const { session, room, store, clock } = setup();
     await session.control({ action: "play", stepsPerSecond: 60 });
-    await sleep(250);
+    await clock.advance(250);
     const ack = await session.control({ action: "pause" });
     const all = steps(room).map((s) => s.step);
     expect(all.length).toBeGreaterThan(3);
@@ -99,15 +103,15 @@ describe("LiveSession", () => {
   });
 
   it("[R6] set changes the learning rate from the next step, and a rebuild from the log is bit-identical", async () => {
-    const { session, store, config } = setup();
+    const { session, store, config, clock } = setup();
     await session.control({ action: "step", count: 5 });
     await session.control({ action: "set", learningRate: 2 });
     await session.control({ action: "step", count: 5 });
     await session.control({ action: "set", batchSize: 2 });
     await session.control({ action: "play", stepsPerSecond: 60 });
-    await sleep(120);
+    await clock.advance(120);
     await session.control({ action: "set", learningRate: 0.1 }); // while playing: applies at the computed step
-    await sleep(120);
+    await clock.advance(120);
     await session.control({ action: "pause" });
     const rebuilt = rebuildAt(config, store.record(), store.step);
     expect(rebuilt.trainer.step).toBe(session.step);
@@ -186,25 +190,36 @@ describe("LiveSession", () => {
   });
 });
 
+describe("LiveSession teaching state", () => {
+  it("[T1] the teaching layer's part reaches snapshots only through the view hook; the preset note changes only with preset and data controls", async () => {
+    const { session, room } = setup();
+    expect(session.snapshot("student").teaching).toEqual({ preset: null, origin: null, templateId: null, poll: null });
+    session.teaching.view = () => ({ poll: null, focus: "curve" });
+    expect(session.snapshot("student").teaching).toMatchObject({ poll: null, focus: "curve" });
+    await session.control({ action: "preset", presetId: "sign-slip" });
+    expect(session.teaching.preset?.id).toBe("sign-slip");
+    expect(room.of("session:snapshot").at(-1)!.teaching).toMatchObject({ preset: { id: "sign-slip" }, focus: "curve" });
+    await session.control({ action: "reset", seed: 7 }); // reset keeps the note (T1)
+    expect(session.snapshot("student").teaching?.preset?.id).toBe("sign-slip");
+    await session.control({ action: "data", points: [{ x: [0, 0], y: [0] }, { x: [1, 1], y: [1] }] });
+    expect(session.snapshot("student").teaching?.preset).toBeNull();
+  });
+});
+
 describe("LiveSession without an instructor", () => {
   it("[R19] a playing session with no instructor connected pauses by itself after the away delay", async () => {
-    const config = parseEngineConfig({});
-    const trainer = new Trainer(config);
-    const store = new MemoryStore(config, { params: trainer.theta.slice(), hyper: trainer.hyper });
-    const room = new FakeRoom();
-    const session = new LiveSession(
-      { id: "s1", joinCode: "ABCDEF", title: "t", keyHash: "", config, state: "paused", trainer, controlSeq: 0, pending: [], hyperSince: 0, history: [], previous: null },
-      { queue: new WriteQueue(store.flush), room, instructorAwayMs: 100 },
-    );
-    session.participants.add("t", { id: "t", name: "T", role: "instructor", joinedAt: "" });
-    session.participants.add("s", { id: "s", name: "S", role: "student", joinedAt: "" });
+    const { session, room, clock } = setup();
+    session.participants.join("t", "instructor", "T");
+    session.participants.join("s", "student", "S");
     session.participantsChanged();
-    await session.control({ action: "play", stepsPerSecond: 30 });
-    await sleep(200);
+    await session.control({ action: "play", stepsPerSecond: 1 });
+    await clock.advance(INSTRUCTOR_AWAY_MS + 1000);
     expect(session.state).toBe("playing"); // the instructor is still there
-    session.participants.remove("t");
+    session.participants.leave("t");
     session.participantsChanged();
-    await sleep(400);
+    await clock.advance(INSTRUCTOR_AWAY_MS - 1000);
+    expect(session.state).toBe("playing");
+    await clock.advance(2000);
     expect(session.state).toBe("paused");
     expect(room.of("session:state").at(-1)!.reason).toMatch(/no instructor/);
   });
