@@ -66,14 +66,11 @@ describe("PGlite in a worker thread", () => {
   });
 
   it("runs concurrent queries and transactions without mixing them up", async () => {
-    // The ten batch transactions queue for PGlite's one connection: on a loaded machine the last waits
-    // longer than Prisma's default 2 s to start, which is not what this test is about.
-    const queued = { maxWait: 30_000 };
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         i % 2 === 0
           ? db.prisma.session.create({ data: session(`p${i}`, `PAR${String(i).padStart(3, "0")}`) })
-          : db.prisma.$transaction([db.prisma.session.create({ data: session(`p${i}`, `PAR${String(i).padStart(3, "0")}`) }), db.prisma.session.update({ where: { id: `p${i}` }, data: { step: i } })], queued),
+          : db.prisma.$transaction([db.prisma.session.create({ data: session(`p${i}`, `PAR${String(i).padStart(3, "0")}`) }), db.prisma.session.update({ where: { id: `p${i}` }, data: { step: i } })]),
       ),
     );
     const rows = await db.prisma.session.findMany({ where: { id: { startsWith: "p" } }, select: { id: true, step: true } });
