@@ -14,6 +14,8 @@ export interface CsvPoints {
   inputs: string[];
   targets: string[];
   points: Point[];
+  /** The line (from 1, the header's included) each point was read from: `lines[k]` is `points[k]`'s. */
+  lines: number[];
 }
 
 /**
@@ -35,6 +37,7 @@ export function parseCsvPoints(text: string, options: { inputDim?: number; maxRo
   const inputDim = options.inputDim ?? header.length - 1;
   if (inputDim >= header.length) throw bad(`line ${headerAt + 1}: the network takes ${inputDim} inputs, so the CSV needs ${inputDim} input columns and at least one label column; it has ${header.length} columns`);
   const points: Point[] = [];
+  const pointLines: number[] = [];
   for (let k = headerAt + 1; k < lines.length; k++) {
     const raw = lines[k];
     if (raw.trim() === "") continue;
@@ -49,9 +52,25 @@ export function parseCsvPoints(text: string, options: { inputDim?: number; maxRo
       return v;
     });
     points.push({ x: values.slice(0, inputDim), y: values.slice(inputDim) });
+    pointLines.push(line);
   }
   if (points.length === 0) throw bad("the CSV has a header but no data rows");
-  return { inputs: header.slice(0, inputDim), targets: header.slice(inputDim), points };
+  return { inputs: header.slice(0, inputDim), targets: header.slice(inputDim), points, lines: pointLines };
+}
+
+/**
+ * A point list's error (rule D2 says "points[3].y[0]: must be in [0, 1] …", counting from 0) in the
+ * CSV's own terms: "line 5, column label: must be in [0, 1] …", lines counted from 1 as the parser's
+ * own errors and the data editor count them. Any other message is returned unchanged.
+ */
+export function csvPointsMessage(message: string, csv: Pick<CsvPoints, "inputs" | "targets" | "lines">): string {
+  const m = /^points\[(\d+)\](?:\.([xy])(?:\[(\d+)\])?)?: ([\s\S]*)$/.exec(message);
+  const line = m ? csv.lines[Number(m[1])] : undefined;
+  if (!m || line === undefined) return message;
+  const columns = m[2] === "x" ? csv.inputs : m[2] === "y" ? csv.targets : null;
+  const column = columns && m[3] !== undefined ? columns[Number(m[3])] : undefined;
+  const where = column !== undefined ? `, column ${column}` : m[2] === "x" ? ", input columns" : m[2] === "y" ? ", label columns" : "";
+  return `line ${line}${where}: ${m[4]}`;
 }
 
 function bad(message: string): AppError {

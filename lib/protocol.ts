@@ -10,7 +10,7 @@ import { stopConditionSchema } from "./stop-schema";
 import { PRESET_IDS, type PresetId } from "./presets";
 import { hyperSchema, isPlainText, lrScheduleSchema, MAX_POINTS, PLAIN_TEXT_MESSAGE, pointSchema, regularizationSchema } from "./schemas";
 
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, PROJECTOR_FOCI, type Phase, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, MAX_NAME_LENGTH, PROJECTOR_FOCI, type Phase, type PollAnswer, type PollKind, type ProjectorFocus, type Role, type SessionState, type StepFrame, type StepSummary } from "./wire";
 
 export * from "./wire";
 
@@ -215,12 +215,6 @@ export interface TeachingInfo {
 /** `session:focus` payload (instructor only, PV1). */
 export const focusSchema = z.strictObject({ view: z.enum(PROJECTOR_FOCI, { error: `must be one of ${PROJECTOR_FOCI.join(", ")}` }) });
 
-/** What a poll asks. */
-export type PollKind = "param-direction" | "loss-direction";
-/** An answer. `loss-direction` polls accept up/down only. */
-export type PollAnswer = "up" | "down" | "stay";
-/** Answers of each poll kind, in display order. */
-export const POLL_ANSWERS: Record<PollKind, readonly PollAnswer[]> = { "param-direction": ["up", "down", "stay"], "loss-direction": ["up", "down"] };
 /**
  * "stay" means |Δθ| ≤ POLL_STAY_TOLERANCE · max(1, |θ before|): a move below what the panel's three
  * decimals show for |θ| ≤ 1, relative beyond that (Q7).

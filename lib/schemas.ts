@@ -254,6 +254,17 @@ export function isPlainText(text: string): boolean {
 /** The rule `isPlainText` enforces, as a validation message. */
 export const PLAIN_TEXT_MESSAGE = "must not contain control characters or broken Unicode";
 
+/** Longest session title, in characters. */
+export const MAX_TITLE_LENGTH = 120;
+
+/** A session's title as typed: trimmed, 1 to MAX_TITLE_LENGTH characters of plain text (the start form and `POST /api/sessions`). */
+export const sessionTitleSchema = z
+  .string("must be a string")
+  .trim()
+  .min(1, "must not be empty")
+  .max(MAX_TITLE_LENGTH, `must be at most ${MAX_TITLE_LENGTH} characters`)
+  .refine(isPlainText, PLAIN_TEXT_MESSAGE);
+
 /** Renders a zod error as "field: rule" lines, e.g. `layers[0]: must be ≤ 64`. */
 export function formatIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; ");

@@ -22,6 +22,13 @@ export type SessionState = "paused" | "playing" | "diverged" | "finished";
 export const PHASES = ["forward", "loss", "backward", "update"] as const;
 /** One phase of a step. */
 export type Phase = (typeof PHASES)[number];
+/** What a poll asks. */
+export type PollKind = "param-direction" | "loss-direction";
+/** An answer. `loss-direction` polls accept up/down only. */
+export type PollAnswer = "up" | "down" | "stay";
+/** Answers of each poll kind, in display order. */
+export const POLL_ANSWERS: Record<PollKind, readonly PollAnswer[]> = { "param-direction": ["up", "down", "stay"], "loss-direction": ["up", "down"] };
+
 /** Who a socket is in a session. */
 export type Role = "student" | "instructor";
 

@@ -15,7 +15,7 @@ const RELATION: Record<RunRelation, string> = { self: "this session", origin: "l
 /** The live session's loss curve from the store, bucketed like the server's `/curve`. */
 function liveCurve(store: SessionStore, id: string, title: string): RunCurve {
   const h = store.history;
-  return bucketCurve({ id, label: `${title} (this session)`, steps: h.steps.slice(), loss: h.batchLoss.slice() });
+  return bucketCurve({ id, label: `${title} (this session)`, steps: h.steps.slice(), loss: h.batchLoss.slice(), low: h.low.slice(), high: h.high.slice() });
 }
 
 /**

@@ -1,11 +1,11 @@
 "use client";
 
 import { useMemo, useRef, useState } from "react";
-import { parseCsvPoints } from "@/lib/csv-points";
+import { csvPointsMessage, parseCsvPoints } from "@/lib/csv-points";
 import type { EngineConfig } from "@/lib/engine";
 import { datasetPoints, editPoints, pointsToCsv, type EditMode } from "@/app/_lib/point-edit";
 import type { DataEditing } from "@/app/_hooks/use-data-editing";
-import { csvErrorDisplay, fileProblem, type CsvErrorDisplay } from "./csv-errors-model";
+import { csvErrorDisplay, fileProblem, MAX_CSV_BYTES, type CsvErrorDisplay } from "./csv-errors-model";
 
 const BUTTON = "rounded-md border border-border px-3 py-1.5 hover:bg-surface-2 disabled:opacity-50";
 const FIELD = "w-20 rounded border border-border bg-surface px-2 py-1";
@@ -27,26 +27,40 @@ export function DataEditor({ config, editing, disabled, inDisclosure = false }: 
   const [x2, setX2] = useState("0.5");
   const [label, setLabel] = useState<"add-1" | "add-0">("add-1");
   const [csvError, setCsvError] = useState<CsvErrorDisplay | null>(null);
+  const [pasted, setPasted] = useState("");
   const file = useRef<HTMLInputElement>(null);
   const twoD = config.layers[0] === 2;
   const csvHref = useMemo(() => `data:text/csv;charset=utf-8,${encodeURIComponent(pointsToCsv(points))}`, [points]);
 
-  const upload = async (f: File) => {
+  /** Checks CSV text in the browser (lines counted from 1), then sends its points; true when the room has them. */
+  const loadCsv = async (text: string, source: string, loaded: string): Promise<boolean> => {
     setCsvError(null);
-    const problem = fileProblem(f);
-    if (problem) return setCsvError({ headline: problem, lines: [], more: 0 });
     let parsed;
     try {
-      parsed = parseCsvPoints(await f.text(), { inputDim: config.layers[0] });
+      parsed = parseCsvPoints(text, { inputDim: config.layers[0] });
     } catch (err) {
-      return setCsvError(csvErrorDisplay(f.name, [{ message: err instanceof Error ? err.message.replace(/^csv: /, "") : String(err) }]));
+      setCsvError(csvErrorDisplay(source, [{ message: err instanceof Error ? err.message.replace(/^csv: /, "") : String(err) }]));
+      return false;
     }
     const targets = config.layers[config.layers.length - 1];
-    const wrong = parsed.points.findIndex((p) => p.y.length !== targets);
-    if (wrong >= 0) return setCsvError(csvErrorDisplay(f.name, [{ message: `the network has ${targets} output(s), so the CSV needs ${targets} label column(s); it has ${parsed.targets.length}` }]));
-    if (await editing.apply(parsed.points, `Loaded ${f.name}.`)) {
-      if (file.current) file.current.value = "";
+    if (parsed.targets.length !== targets) {
+      setCsvError(csvErrorDisplay(source, [{ message: `the network has ${targets} output(s), so the CSV needs ${targets} label column(s); it has ${parsed.targets.length}` }]));
+      return false;
     }
+    return editing.apply(parsed.points, loaded, (message) => csvPointsMessage(message, parsed));
+  };
+
+  const upload = async (f: File) => {
+    const problem = fileProblem(f);
+    if (problem) return setCsvError({ headline: problem, lines: [], more: 0 });
+    if ((await loadCsv(await f.text(), f.name, `Loaded ${f.name}.`)) && file.current) file.current.value = "";
+  };
+
+  const paste = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (pasted.trim() === "") return setCsvError({ headline: "Paste CSV text first: a header such as x1,x2,label, then one point a line.", lines: [], more: 0 });
+    if (new Blob([pasted]).size > MAX_CSV_BYTES) return setCsvError({ headline: `The pasted text is over the ${MAX_CSV_BYTES / 1000} KB limit (2,000 points fit easily).`, lines: [], more: 0 });
+    if (await loadCsv(pasted, "The pasted CSV", "Loaded the pasted points.")) setPasted("");
   };
 
   const addTyped = (e: React.FormEvent) => {
@@ -118,6 +132,15 @@ export function DataEditor({ config, editing, disabled, inDisclosure = false }: 
           Download these points as CSV
         </a>
       </div>
+      <form className="flex flex-col gap-1 text-sm" onSubmit={paste} aria-label="Paste CSV points">
+        <label className="font-medium" htmlFor="csv-paste">
+          …or paste CSV (same format)
+        </label>
+        <textarea id="csv-paste" value={pasted} onChange={(e) => setPasted(e.target.value)} rows={4} maxLength={MAX_CSV_BYTES} spellCheck={false} placeholder={"x1,x2,label\n0,0,0\n1,0,1"} className="w-full rounded border border-border bg-surface px-2 py-1 font-mono" disabled={disabled || editing.busy} data-testid="csv-paste" />
+        <button type="submit" className={`${BUTTON} self-start`} disabled={disabled || editing.busy} data-testid="csv-paste-load">
+          Load pasted points
+        </button>
+      </form>
       <div aria-live="polite" className="min-h-[1.5rem] text-sm">
         {csvError ? (
           <div role="alert" className="text-bad" data-testid="csv-error">

@@ -22,6 +22,8 @@ export interface DecisionBoundaryProps {
   highlight?: number | null;
   /** Instructor's data editing: a click at plane point (x1, x2); `remove` for a right or modifier click. */
   onPlaneClick?: (x1: number, x2: number, remove: boolean, radius: number) => void;
+  /** On the lecture hall's screen the axis ranges are numbers read from the back row (1rem there is 28 px). */
+  projector?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface DecisionBoundaryProps {
  * pass, with the data on top: training points as circles, test points as triangles. Redrawn when θ
  * changes, which the store limits to once per animation frame.
  */
-export function DecisionBoundary({ config, params, highlight = null, onPlaneClick }: DecisionBoundaryProps) {
+export function DecisionBoundary({ config, params, highlight = null, onPlaneClick, projector = false }: DecisionBoundaryProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const scratch = useRef<{ canvas: HTMLCanvasElement; pixels: Uint8ClampedArray<ArrayBuffer> } | null>(null);
   const [showTest, setShowTest] = useState(true);
@@ -68,6 +70,7 @@ export function DecisionBoundary({ config, params, highlight = null, onPlaneClic
     onPlaneClick(x1, x2, remove || e.shiftKey || e.altKey || e.metaKey || e.ctrlKey, radius);
   };
 
+  const axisText = projector ? "text-base" : "text-xs";
   if (!twoD) return <p className="text-muted">The decision boundary is drawn for data of two inputs (x1, x2).</p>;
   return (
     <figure className="flex flex-col gap-2" data-testid="decision-boundary" data-points={data.train.n + data.test.n}>
@@ -84,8 +87,8 @@ export function DecisionBoundary({ config, params, highlight = null, onPlaneClic
           onClick={onPlaneClick ? (e) => click(e, false) : undefined}
           onContextMenu={onPlaneClick ? (e) => click(e, true) : undefined}
         />
-        <span className="num absolute bottom-1 left-1 rounded bg-surface/80 px-1 text-xs">{`x1 ${formatValue(bounds.xMin, 2)} … ${formatValue(bounds.xMax, 2)}`}</span>
-        <span className="num absolute top-1 left-1 rounded bg-surface/80 px-1 text-xs">{`x2 ${formatValue(bounds.yMin, 2)} … ${formatValue(bounds.yMax, 2)}`}</span>
+        <span className={`num absolute bottom-1 left-1 rounded bg-surface/80 px-1 ${axisText}`} data-proj-number={projector || undefined}>{`x1 ${formatValue(bounds.xMin, 2)} … ${formatValue(bounds.xMax, 2)}`}</span>
+        <span className={`num absolute top-1 left-1 rounded bg-surface/80 px-1 ${axisText}`} data-proj-number={projector || undefined}>{`x2 ${formatValue(bounds.yMin, 2)} … ${formatValue(bounds.yMax, 2)}`}</span>
       </div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
         {data.test.n > 0 && (

@@ -23,6 +23,7 @@ export interface LossNote {
 export function lossNote(loss: string): LossNote {
   if (loss === "mse-seed-sign") return { formula: "∂L/∂ŷ = 2(y − ŷ).", text: "This demo uses the seed document's sign slip on purpose: the true derivative is 2(ŷ − y), so every update climbs the loss.", tone: "bad" };
   if (loss === "bce") return { formula: "∂L/∂ŷ = (ŷ − y) / (ŷ(1 − ŷ)).", text: "Binary cross-entropy L = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)]. With a sigmoid output f'(zo) = ŷ(1 − ŷ) cancels the denominator: δo = ŷ − y, so a confidently wrong output still gets a large gradient.", tone: "info" };
+  if (loss === "ce") return { formula: "∂L/∂z_k = ŷ_k − y_k.", text: "Cross-entropy L = −Σ_k y_k ln ŷ_k over a softmax output: the softmax's Jacobian cancels the logarithm's 1/ŷ_k, so each output's δ is its probability minus its one-hot target.", tone: "info" };
   return { formula: "∂L/∂ŷ = 2(ŷ − y).", text: "The seed document writes 2(y − ŷ) — that sign would make the update climb the loss.", tone: "warn" };
 }
 

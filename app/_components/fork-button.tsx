@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { saveSession } from "@/app/_lib/instructor-storage";
+import { listSavedSessions, saveSession, type SavedSession } from "@/app/_lib/instructor-storage";
 import type { SessionClient } from "@/app/_lib/session-client";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
@@ -19,15 +19,19 @@ export function ForkButton({ store, client, returnTo }: { store: SessionStore; c
   const usable = useSessionValue(store, (v) => v.connection === "live" && v.state !== "finished" && v.phase === null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // At the fork limit: this browser's sandboxes of this lecture, each a link to the console that ends it.
+  const [limitReached, setLimitReached] = useState<SavedSession[] | null>(null);
 
   const fork = async () => {
     if (!client) return;
     setBusy(true);
     setError(null);
+    setLimitReached(null);
     const sandboxTitle = `Sandbox: ${title}`.slice(0, 120);
     const res = await client.fork(sandboxTitle);
     if (!res.ok) {
       setError(res.error.message);
+      if (res.error.code === "LIMIT_REACHED") setLimitReached(listSavedSessions().filter((s) => s.returnTo === returnTo));
       setBusy(false);
       return;
     }
@@ -45,6 +49,22 @@ export function ForkButton({ store, client, returnTo }: { store: SessionStore; c
         <p role="alert" className="text-sm text-bad" data-testid="fork-error">
           {error}
         </p>
+      ) : null}
+      {limitReached ? (
+        <div className="text-sm" data-testid="fork-limit-help">
+          <p>To end a sandbox, open its console and press “■ End session” twice. Your sandboxes are also under “Your sessions” on the home page.</p>
+          {limitReached.length > 0 ? (
+            <ul className="list-disc pl-5">
+              {limitReached.map((s) => (
+                <li key={s.joinCode}>
+                  <a href={`/s/${s.joinCode}/present`} className="underline">
+                    {s.title || "Sandbox"} ({s.joinCode})
+                  </a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
       ) : null}
     </div>
   );

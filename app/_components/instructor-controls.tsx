@@ -5,7 +5,9 @@ import type { SessionClient } from "@/app/_lib/session-client";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useKeyboardShortcuts } from "@/app/_hooks/use-keyboard-shortcuts";
 import { useSessionValue } from "@/app/_hooks/use-session-view";
+import { findSavedSession } from "@/app/_lib/instructor-storage";
 import { ConfirmButton } from "./confirm-button";
+import { readStopDraft, stopDraftOf, StopConditionPicker, type StopDraft } from "./stop-condition-picker";
 
 const BUTTON = "rounded-md border border-border px-3 py-1.5 hover:bg-surface-2 disabled:opacity-50";
 
@@ -13,7 +15,7 @@ const BUTTON = "rounded-md border border-border px-3 py-1.5 hover:bg-surface-2 d
  * The instructor's transport: play/pause, speed, step ×1/×10/×100, next phase, fast-forward, reset and
  * end, with keyboard shortcuts (space, →, P) shown next to the buttons they press.
  */
-export function InstructorControls({ store, client }: { store: SessionStore; client: SessionClient | null }) {
+export function InstructorControls({ store, client, joinCode }: { store: SessionStore; client: SessionClient | null; joinCode: string }) {
   const state = useSessionValue(store, (v) => v.state);
   const serverSpeed = useSessionValue(store, (v) => v.stepsPerSecond);
   const phase = useSessionValue(store, (v) => v.phase?.phase ?? null);
@@ -22,6 +24,9 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
   const polling = useSessionValue(store, (v) => v.teaching.poll !== null);
   const [speed, setSpeed] = useState<number | null>(null);
   const [epochs, setEpochs] = useState(10);
+  // The start form's stop condition (kept with the session in this browser) is the first default.
+  const [stop, setStop] = useState<StopDraft>(() => stopDraftOf(typeof window === "undefined" ? null : findSavedSession(joinCode)?.stop));
+  const [stopError, setStopError] = useState<string | null>(null);
   const shownSpeed = speed ?? serverSpeed;
   const playing = state === "playing";
   const ended = state === "finished";
@@ -31,7 +36,13 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
   const moving = disabled || polling;
 
   const send = (payload: Record<string, unknown>) => void client?.control(payload);
-  const togglePlay = () => send(playing ? { action: "pause" } : { action: "play", stepsPerSecond: shownSpeed });
+  // Every play carries the stop condition: a play without `until` would clear it (S1).
+  const play = () => {
+    const until = readStopDraft(stop);
+    setStopError(until.ok ? null : until.message);
+    if (until.ok) send({ action: "play", stepsPerSecond: shownSpeed, ...(until.stop ? { until: until.stop } : {}) });
+  };
+  const togglePlay = () => (playing ? send({ action: "pause" }) : play());
   const step = (count: number) => send({ action: "step", count });
   const nextPhase = () => send({ action: "phase" });
   useKeyboardShortcuts({ " ": togglePlay, ArrowRight: () => step(1), p: nextPhase }, !moving);
@@ -67,14 +78,15 @@ export function InstructorControls({ store, client }: { store: SessionStore; cli
           value={shownSpeed}
           disabled={moving}
           onChange={(e) => setSpeed(Number(e.target.value))}
-          onPointerUp={() => playing && send({ action: "play", stepsPerSecond: shownSpeed })}
-          onKeyUp={() => playing && send({ action: "play", stepsPerSecond: shownSpeed })}
+          onPointerUp={() => playing && play()}
+          onKeyUp={() => playing && play()}
           className="w-48 max-w-full"
           data-testid="speed-input"
           aria-valuetext={`${shownSpeed} steps per second`}
         />
         <span className="num inline-block w-[8ch]">{String(shownSpeed).padStart(2, " ")} steps/s</span>
       </label>
+      <StopConditionPicker draft={stop} onChange={setStop} error={stopError} disabled={disabled} />
       <form
         className="flex flex-wrap items-center gap-2"
         onSubmit={(e) => {

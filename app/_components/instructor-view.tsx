@@ -14,7 +14,9 @@ import { HyperControls } from "./hyper-controls";
 import { InstructorControls } from "./instructor-controls";
 import { InstructorLinkButton } from "./instructor-link-button";
 import { JoinQr } from "./join-qr";
+import { NetworkEditPanel } from "./network-edit-panel";
 import { NotesExport } from "./notes-export";
+import { ParamEditor, type EditedParam } from "./param-editor";
 import { PollPanel } from "./poll-panel";
 import { PresetMenu } from "./preset-menu";
 import { PresenterPoll } from "./presenter-poll";
@@ -24,6 +26,7 @@ import { RosterList } from "./roster-list";
 import { SandboxBanner } from "./sandbox-banner";
 import { SessionHeader } from "./session-header";
 import { SessionPanels } from "./session-panels";
+import { SetupLinkButton } from "./setup-link-button";
 import { StatusBar } from "./status-bar";
 import { TemplateSave } from "./template-save";
 import { ToolCard } from "./tool-card";
@@ -49,11 +52,14 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
   // The projector shows the QR code (its "Join" view); the console keeps its space for the controls.
   const [showQr, setShowQr] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
+  const [editedParam, setEditedParam] = useState<EditedParam | null>(null);
   const config = useSessionValue(store, (v) => v.meta?.config ?? null);
   const origin = useSessionValue(store, (v) => v.teaching.origin);
   const editable = useSessionValue(store, (v) => v.connection === "live" && v.state !== "finished" && v.teaching.poll === null);
   const names = useMemo(() => (config ? describeParams(createLayout(config.layers)).map((p) => p.name) : []), [config]);
   const editing = useDataEditing(store, client, key ?? null);
+  // A new run (an edit, a reset) may renumber the parameters: the open editor belonged to the old one.
+  useEffect(() => setEditedParam(null), [config]);
   useEffect(() => {
     setJoinUrl(findSavedSession(joinCode)?.joinUrl ?? `${window.location.origin}/s/${joinCode}`);
   }, [joinCode]);
@@ -75,7 +81,7 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
       <div className="grid grid-cols-1 gap-3 xl:grid-cols-[minmax(20rem,26rem)_1fr] xl:gap-4">
         <aside className="flex flex-col gap-3">
           <div className={CARD}>
-            <InstructorControls store={store} client={client} />
+            <InstructorControls store={store} client={client} joinCode={joinCode} />
             {origin ? null : (
               <div className="mt-3 border-t border-border pt-3">
                 <ProjectorFocusPicker store={store} client={client} joinCode={joinCode} />
@@ -104,8 +110,9 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
                 </a>
               </p>
             )}
-            <div className="mt-3">
+            <div className="mt-3 flex flex-col gap-2">
               <InstructorLinkButton joinCode={joinCode} instructorKey={key} />
+              <SetupLinkButton store={store} joinCode={joinCode} />
             </div>
           </div>
           {/* A sandbox is private: no room to poll. */}
@@ -120,6 +127,11 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
           <div className={CARD}>
             <HyperControls store={store} client={client} />
           </div>
+          {config ? (
+            <ToolCard title="Change the network (live)" testId="tool-network-edit">
+              <NetworkEditPanel config={config} client={client} disabled={!editable} />
+            </ToolCard>
+          ) : null}
           {config ? (
             <ToolCard title="Your own data" testId="tool-data">
               <DataEditor config={config} editing={editing} disabled={!editable} inDisclosure />
@@ -138,7 +150,15 @@ export function InstructorView({ joinCode }: { joinCode: string }) {
         <div className="flex min-w-0 flex-col gap-3 xl:gap-4">
           <PresenterPoll store={store} />
           {joined ? (
-            <SessionPanels store={store} selected={selected} onSelect={setSelected} onPlaneClick={editing.mode && editable ? editing.onPlaneClick : undefined} compare />
+            <SessionPanels
+              store={store}
+              selected={selected}
+              onSelect={setSelected}
+              onPlaneClick={editing.mode && editable ? editing.onPlaneClick : undefined}
+              onEditParam={setEditedParam}
+              networkExtra={editedParam ? <ParamEditor param={editedParam} client={client} disabled={!editable} onClose={() => setEditedParam(null)} /> : null}
+              compare
+            />
           ) : (
             <p className="text-muted">Connecting to session {joinCode}…</p>
           )}

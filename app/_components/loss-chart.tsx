@@ -23,11 +23,37 @@ export function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-/** The theme's axis style for uPlot charts. */
-export function themedAxis() {
+/** Text sizes of a uPlot chart in CSS pixels: tick numbers, axis names, and the plot's height. */
+export interface ChartText {
+  tickPx: number;
+  labelPx: number;
+  height: number;
+}
+
+/** A laptop or a phone: uPlot's own 12 px axis text. */
+export const SCREEN_CHART: ChartText = { tickPx: 12, labelPx: 12, height: LOSS_CHART_HEIGHT };
+/** The projector at 1920×1080, read from the back row: numbers ≥ 28 px, labels ≥ 20 px (issue 14). */
+export const PROJECTOR_CHART: ChartText = { tickPx: 28, labelPx: 22, height: 520 };
+
+const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+/** The theme's axis style for uPlot charts, its text sized by `text`; `wide` is the y axis (room for "0.250"). */
+export function themedAxis(text: ChartText = SCREEN_CHART, wide = false): uPlot.Axis {
   const fg = cssVar("--fg");
   const grid = cssVar("--border");
-  return { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const axis: uPlot.Axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: wide ? 60 : 50 };
+  if (text === SCREEN_CHART) return axis;
+  // uPlot's sizes (axis 50, label 30, tick spacing) are made for its 12 px text: grown with ours.
+  const grow = text.tickPx / 12;
+  return {
+    ...axis,
+    font: `${text.tickPx}px ${FONT_FAMILY}`,
+    labelFont: `bold ${text.labelPx}px ${FONT_FAMILY}`,
+    labelSize: Math.round(text.labelPx * 1.4),
+    size: wide ? Math.round(60 * grow * 0.8) : text.tickPx + 24,
+    // Ticks at least ~2 (y) or ~3 (x) text heights apart, as uPlot's defaults are at 12 px.
+    space: Math.round(text.tickPx * (wide ? 2.2 : 3)),
+  };
 }
 
 /**
@@ -35,7 +61,7 @@ export function themedAxis() {
  * `setData` only when the history's version changed, at most once per animation frame (the source
  * notifies per frame), which keeps 60 steps/s with 100,000+ points smooth.
  */
-export function LossChart({ source }: { source: HistorySource }) {
+export function LossChart({ source, text = SCREEN_CHART }: { source: HistorySource; text?: ChartText }) {
   const box = useRef<HTMLDivElement>(null);
   const [log, setLog] = useState(false);
   const { theme } = useTheme();
@@ -43,13 +69,12 @@ export function LossChart({ source }: { source: HistorySource }) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const axis = themedAxis();
     const h = source.history;
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
-      height: LOSS_CHART_HEIGHT,
+      height: text.height,
       scales: { x: { time: false }, y: log ? { distr: 3 } : { range: (_u, _min, max) => [0, Math.max(max, 1e-6) * 1.05] } },
-      axes: [{ ...axis, label: "step", incrs: STEP_INCREMENTS }, { ...axis, size: 60 }],
+      axes: [{ ...themedAxis(text), label: "step", incrs: STEP_INCREMENTS }, themedAxis(text, true)],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
@@ -69,14 +94,14 @@ export function LossChart({ source }: { source: HistorySource }) {
       drawn = now.version;
       chart.setData([now.steps, now.batchLoss, now.trainLoss, now.testLoss, now.low, now.high]);
     });
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height: LOSS_CHART_HEIGHT }));
+    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height: text.height }));
     resize.observe(el);
     return () => {
       unsubscribe();
       resize.disconnect();
       chart.destroy();
     };
-  }, [source, log, theme]);
+  }, [source, log, theme, text]);
 
   return (
     <figure className="flex flex-col gap-1" data-testid="loss-chart">
@@ -86,7 +111,7 @@ export function LossChart({ source }: { source: HistorySource }) {
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
         </label>
       </div>
-      <div ref={box} className="w-full overflow-hidden" style={{ minHeight: LOSS_CHART_HEIGHT + 40 }} role="img" aria-label="Loss over steps: batch loss, training loss and test loss" />
+      <div ref={box} className={`w-full overflow-hidden ${text === SCREEN_CHART ? "" : "chart-legend-rem"}`} style={{ minHeight: text.height + 40 }} role="img" aria-label="Loss over steps: batch loss, training loss and test loss" />
       <p className="text-xs text-muted">Batch loss every step (thin grey; earlier steps as the mean of each stored bucket, with its min and max dotted, so spikes survive); train (solid) and test (dashed) loss over the whole split at the end of each epoch.</p>
     </figure>
   );

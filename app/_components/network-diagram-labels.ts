@@ -23,8 +23,20 @@ export interface DiagramLabel {
   box: LabelBox;
 }
 
-const NAME_FONT = 15;
-const VALUE_FONT = 13;
+/** Font sizes of the diagram's text, in viewBox units (one unit ≈ one CSS pixel). */
+export interface DiagramFonts {
+  /** Neuron names (x1, h1, ŷ …). */
+  name: number;
+  /** Neuron values (activations of this step). */
+  value: number;
+  /** Weight names on edges and the bias knobs' signs. */
+  edge: number;
+}
+
+/** A laptop or a phone. */
+export const SCREEN_FONTS: DiagramFonts = { name: 15, value: 13, edge: 13 };
+/** The projector, read from the back row at 1920×1080: numbers ≥ 28 px, labels ≥ 20 px (issue 14). */
+export const PROJECTOR_FONTS: DiagramFonts = { name: 22, value: 28, edge: 20 };
 /** Width of a character as a share of the font size (bold sans names, monospace values), a little generous. */
 const NAME_CHAR_EM = 0.66;
 const VALUE_CHAR_EM = 0.62;
@@ -61,7 +73,7 @@ function biasBox(n: DiagramNode): LabelBox {
  * the parameter table still carry it. Names go first, so a crowded network keeps its names and drops
  * values. So no two label boxes ever overlap, at any size the form accepts.
  */
-export function placeLabels(nodes: readonly DiagramNode[], width: number, height: number): DiagramLabel[] {
+export function placeLabels(nodes: readonly DiagramNode[], width: number, height: number, fonts: DiagramFonts = SCREEN_FONTS): DiagramLabel[] {
   const obstacles = nodes.flatMap((n) => [{ id: n.id, box: nodeBox(n) }, ...(n.bias ? [{ id: `${n.id}-bias`, box: biasBox(n) }] : [])]);
   const placed: DiagramLabel[] = [];
   const fits = (box: LabelBox, ownNode: string, inside: boolean) =>
@@ -72,7 +84,7 @@ export function placeLabels(nodes: readonly DiagramNode[], width: number, height
     placed.every((l) => !boxesOverlap(l.box, box)) &&
     obstacles.every((o) => (inside && o.id === ownNode) || !boxesOverlap(o.box, box));
   const tryPlace = (n: DiagramNode, kind: DiagramLabel["kind"], text: string, spots: { x: number; y: number; anchor: DiagramLabel["anchor"]; inside?: boolean }[]) => {
-    const fontSize = kind === "name" ? NAME_FONT : VALUE_FONT;
+    const fontSize = kind === "name" ? fonts.name : fonts.value;
     for (const s of spots) {
       const box = textBox(s.x, s.y, s.anchor, text, fontSize, kind === "name" ? NAME_CHAR_EM : VALUE_CHAR_EM);
       if (!fits(box, n.id, s.inside ?? false)) continue;
@@ -81,14 +93,16 @@ export function placeLabels(nodes: readonly DiagramNode[], width: number, height
     }
   };
   for (const n of nodes) {
-    const roomy = n.heatmap ? { x: n.x, y: n.y - n.r - 8, anchor: "middle" as const } : { x: n.x, y: n.y + 5, anchor: "middle" as const, inside: true };
-    tryPlace(n, "name", n.label, [roomy, { x: n.x - n.r - GAP, y: n.y + 5, anchor: "end" }]);
+    // Baselines a third of the font below the centre read as vertically centred.
+    const mid = n.y + Math.round(fonts.name / 3);
+    const roomy = n.heatmap ? { x: n.x, y: n.y - n.r - 8, anchor: "middle" as const } : { x: n.x, y: mid, anchor: "middle" as const, inside: true };
+    tryPlace(n, "name", n.label, [roomy, { x: n.x - n.r - GAP, y: mid, anchor: "end" }]);
   }
   for (const n of nodes) {
     if (n.value === null) continue;
     tryPlace(n, "value", formatValue(n.value, 3), [
-      { x: n.x, y: n.y + n.r + 17, anchor: "middle" },
-      { x: n.x + n.r + GAP, y: n.y + 5, anchor: "start" },
+      { x: n.x, y: n.y + n.r + Math.round(fonts.value * 1.3), anchor: "middle" },
+      { x: n.x + n.r + GAP, y: n.y + Math.round(fonts.value * 0.38), anchor: "start" },
     ]);
   }
   return placed;

@@ -1,4 +1,4 @@
-import { createLayout, describeParams, neuronName, type ParamInfo, type StepTrace } from "@/lib/engine";
+import { createLayout, describeParams, FEATURES, neuronName, type FeatureName, type ParamInfo, type StepTrace } from "@/lib/engine";
 import type { Phase } from "@/lib/protocol";
 import { activationRange, cssRgb, divergingRgb, toSigned } from "@/app/_lib/colour-scale";
 
@@ -104,8 +104,12 @@ export interface DiagramInput {
   /** θ index of the selected parameter: its chain-rule path is highlighted. */
   selected?: number | null;
   activation: { hidden: string; output: string };
+  /** The network's input features (config `features`): inputs are named by them (x1², sin(x1) …), and hidden neurons of any feature list draw a heatmap over the 2-D plane. */
+  features?: readonly FeatureName[];
   width?: number;
   height?: number;
+  /** Largest neuron radius (26 on a laptop; the projector draws larger). */
+  maxRadius?: number;
 }
 
 /** Maps parameters and a step trace to a drawing: positions, strokes, colours, dashes, highlights. */
@@ -122,9 +126,10 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
   const showGrad = input.phase === "backward" || input.phase === "update";
 
   const tallest = Math.max(...sizes);
-  const padX = 56;
   const padY = 34;
-  const r = Math.max(5, Math.min(26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
+  const r = Math.max(5, Math.min(input.maxRadius ?? 26, width / 20, (height - 2 * padY) / (tallest * 2.6)));
+  // Room for the output's bias knob (top right of the neuron) inside the picture, however large r is.
+  const padX = Math.max(56, Math.ceil(r * 1.4) + 4);
   const pos = (l: number, i: number): [number, number] => {
     const x = padX + (l * (width - 2 * padX)) / Math.max(1, last);
     const gap = (height - 2 * padY) / sizes[l];
@@ -171,10 +176,10 @@ export function buildDiagramModel(input: DiagramInput): DiagramModel {
         x,
         y,
         r,
-        label: neuronName(sizes, l, i),
+        label: l === 0 && input.features?.[i] ? FEATURES[input.features[i]].label : neuronName(sizes, l, i),
         value,
         fill: value === null ? "var(--surface-2)" : cssRgb(divergingRgb(l === 0 ? Math.tanh(value) : toSigned(value, range))),
-        heatmap: l > 0 && l < last && sizes[0] === 2 && sizes[l] <= 16,
+        heatmap: l > 0 && l < last && (sizes[0] === 2 || input.features !== undefined) && sizes[l] <= 16,
         bias: biasOf.get(`${l}:${i}`) ?? null,
         onPath: path?.nodes.has(`${l}:${i}`) ?? false,
       });

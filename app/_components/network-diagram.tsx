@@ -8,7 +8,7 @@ import { formatValue } from "@/app/_lib/format";
 import type { StepFocus } from "@/app/_lib/session-types";
 import { trainerFor } from "@/app/_lib/trainer-cache";
 import { useElementWidth } from "@/app/_hooks/use-element-width";
-import { placeLabels } from "./network-diagram-labels";
+import { placeLabels, PROJECTOR_FONTS, SCREEN_FONTS } from "./network-diagram-labels";
 import { buildDiagramModel, type DiagramEdge, type DiagramNode, type DiagramParam } from "./network-diagram-model";
 import { NeuronHeatmap } from "./neuron-heatmap";
 import { ParamInspector } from "./param-inspector";
@@ -23,6 +23,10 @@ export interface NetworkDiagramProps {
   exampleIndex: number;
   selected: number | null;
   onSelect(index: number | null): void;
+  /** Drawn for the lecture hall's screen: as wide as its box, with back-row text sizes. */
+  projector?: boolean;
+  /** The instructor's console: a click or Enter on a weight or bias opens its value editor ("what if w11 were −2?"). */
+  onEditParam?(param: { index: number; name: string; value: number }): void;
 }
 
 /**
@@ -30,23 +34,24 @@ export interface NetworkDiagramProps {
  * edges (width = |w|, colour AND dash = sign), gradient halos in the backward phase, the selected
  * parameter's chain-rule path, and a heatmap of what each hidden neuron detects.
  */
-export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect }: NetworkDiagramProps) {
+export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect, projector = false, onEditParam }: NetworkDiagramProps) {
   const [hovered, setHovered] = useState<number | null>(null);
   const [hoveredNode, setHoveredNode] = useState<string | null>(null);
   const box = useRef<HTMLElement>(null);
   // One viewBox unit ≈ one CSS pixel, so labels keep their size from a phone to a projector.
   const measured = useElementWidth(box, 640);
-  const width = Math.max(300, Math.min(760, measured));
+  const width = Math.max(300, Math.min(projector ? 1800 : 760, measured));
+  const fonts = projector ? PROJECTOR_FONTS : SCREEN_FONTS;
   const sizes = config.layers;
   // Tall layers get ~28 units a neuron (room for a side label), up to 720.
-  const height = Math.round(Math.max(250, Math.min(420, width * 0.6), Math.min(720, Math.max(...sizes) * 28 + 68)));
+  const height = projector ? Math.round(Math.max(420, Math.min(680, width * 0.6))) : Math.round(Math.max(250, Math.min(420, width * 0.6), Math.min(720, Math.max(...sizes) * 28 + 68)));
   const showBefore = focus.phase !== null && focus.phase !== "update" && focus.before !== null;
   const params = showBefore ? focus.before! : focus.params;
   const model = useMemo(
-    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, width, height })),
-    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, width, height],
+    () => (params.length === 0 ? null : buildDiagramModel({ sizes, params, trace: focus.trace, exampleIndex, phase: focus.phase, selected, activation: config.activation, features: config.features, width, height, maxRadius: projector ? 44 : 26 })),
+    [sizes, params, focus.trace, focus.phase, exampleIndex, selected, config.activation, config.features, width, height, projector],
   );
-  const labels = useMemo(() => (model ? placeLabels(model.nodes, model.width, model.height) : []), [model]);
+  const labels = useMemo(() => (model ? placeLabels(model.nodes, model.width, model.height, fonts) : []), [model, fonts]);
   const net = useMemo(() => new Network(createLayout(sizes), ACTIVATIONS[config.activation.hidden], ACTIVATIONS[config.activation.output]), [sizes, config.activation]);
   const bounds = useMemo(() => {
     const data = trainerFor(config).data;
@@ -58,21 +63,26 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
   const inspected = hovered ?? selected;
   const names = focus.trace?.names;
   const labelled = model.edges.length <= MAX_LABELLED_EDGES && model.width >= 480;
+  const edit = (p: DiagramParam) => {
+    onSelect(p.index);
+    onEditParam!({ index: p.index, name: p.name, value: p.value });
+  };
   const paramHandlers = (p: DiagramParam) => ({
     tabIndex: 0,
     role: "button",
     "aria-pressed": selected === p.index,
-    "aria-label": `${p.name} = ${formatValue(p.value)}${focus.trace ? `, gradient ${formatValue(focus.trace.grad[p.index])}` : ""}`,
+    "aria-label": `${p.name} = ${formatValue(p.value)}${focus.trace ? `, gradient ${formatValue(focus.trace.grad[p.index])}` : ""}${onEditParam ? " (Enter: set its value)" : ""}`,
     "data-testid": `diagram-param-${p.name}`,
     onMouseEnter: () => setHovered(p.index),
     onMouseLeave: () => setHovered(null),
     onFocus: () => setHovered(p.index),
     onBlur: () => setHovered(null),
-    onClick: () => onSelect(selected === p.index ? null : p.index),
+    onClick: () => (onEditParam ? edit(p) : onSelect(selected === p.index ? null : p.index)),
     onKeyDown: (e: React.KeyboardEvent) => {
       if (e.key !== "Enter" && e.key !== " ") return;
       e.preventDefault();
-      onSelect(selected === p.index ? null : p.index);
+      if (onEditParam && e.key === "Enter") edit(p);
+      else onSelect(selected === p.index ? null : p.index);
     },
     className: "cursor-pointer",
   });
@@ -85,7 +95,7 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
           <g key={e.index} {...paramHandlers(e)} data-sign={e.stroke.sign} data-dash={e.stroke.dash ?? "solid"} data-width={e.stroke.width.toFixed(2)}>
             <EdgeLines edge={e} flow={model.flow} />
             {labelled ? (
-              <text x={e.x1 + (e.x2 - e.x1) * 0.3} y={e.y1 + (e.y2 - e.y1) * 0.3 - 6} fontSize={13} textAnchor="middle" fill="var(--muted)" className="pointer-events-none">
+              <text x={e.x1 + (e.x2 - e.x1) * 0.3} y={e.y1 + (e.y2 - e.y1) * 0.3 - 6} fontSize={fonts.edge} textAnchor="middle" fill="var(--muted)" className="pointer-events-none" data-diagram-text="label">
                 {e.name} {e.stroke.sign}
               </text>
             ) : null}
@@ -98,7 +108,7 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
                 <NeuronHeatmap net={net} params={focus.params} layer={n.layer} neuron={n.index} bounds={bounds} range={hiddenRange} features={config.features} label={n.label} />
               </foreignObject>
             ) : null}
-            {n.bias ? <BiasKnob node={n} bias={n.bias} handlers={paramHandlers(n.bias)} /> : null}
+            {n.bias ? <BiasKnob node={n} bias={n.bias} handlers={paramHandlers(n.bias)} fontSize={projector ? fonts.edge : 11} /> : null}
           </NodeShape>
         ))}
         <g className="pointer-events-none">
@@ -118,6 +128,7 @@ export function NetworkDiagram({ config, focus, exampleIndex, selected, onSelect
                 paintOrder="stroke"
                 className={l.kind === "value" ? "num" : undefined}
                 data-diagram-label={l.kind}
+                data-diagram-text={l.kind === "value" ? "number" : "label"}
                 data-testid={l.kind === "value" ? `neuron-value-${model.nodes.find((n) => n.id === l.nodeId)!.label}` : undefined}
               >
                 {l.text}
@@ -182,7 +193,7 @@ function NodeShape({ node: n, onHover, children }: { node: DiagramNode; onHover(
   );
 }
 
-function BiasKnob({ node: n, bias, handlers }: { node: DiagramNode; bias: DiagramParam; handlers: Record<string, unknown> }) {
+function BiasKnob({ node: n, bias, handlers, fontSize }: { node: DiagramNode; bias: DiagramParam; handlers: Record<string, unknown>; fontSize: number }) {
   const r = Math.max(6, n.r * 0.42);
   const cx = n.x + n.r * 0.9;
   const cy = n.y - n.r * 0.9 - 4;
@@ -191,7 +202,7 @@ function BiasKnob({ node: n, bias, handlers }: { node: DiagramNode; bias: Diagra
       <circle className="hit" cx={cx} cy={cy} r={r + 6} fill="transparent" />
       {bias.gradShare > 0 ? <circle cx={cx} cy={cy} r={r + 2 + 8 * bias.gradShare} fill="var(--grad)" fillOpacity={0.45} /> : null}
       <circle cx={cx} cy={cy} r={r} fill="var(--surface)" stroke={bias.onPath ? "var(--path)" : bias.stroke.colour} strokeWidth={bias.onPath ? 3 : 2} strokeDasharray={bias.stroke.dash ? "3 2" : undefined} />
-      <text x={cx} y={cy + 4} fontSize={11} textAnchor="middle" fill="var(--fg)" className="pointer-events-none">
+      <text x={cx} y={cy + fontSize * 0.35} fontSize={fontSize} textAnchor="middle" fill="var(--fg)" className="pointer-events-none" data-diagram-text="label">
         {bias.stroke.sign}
       </text>
     </g>

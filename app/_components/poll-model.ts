@@ -1,4 +1,5 @@
-import { POLL_ANSWERS, type PollAnswer, type PollKind, type PollResult } from "@/lib/protocol";
+import type { PollResult } from "@/lib/protocol";
+import { POLL_ANSWERS, type PollAnswer, type PollKind } from "@/lib/wire";
 import { formatValue } from "@/app/_lib/format";
 
 /** One bar of the tally. */

@@ -17,7 +17,7 @@ export function ProblemNotice({ problem, action }: { problem: SessionProblem; ac
       <p>{problem.message}</p>
       <div className="mt-2 flex flex-wrap gap-3 text-sm">
         {action}
-        <Link href="/" className="underline">
+        <Link href="/" prefetch={false} className="underline">
           Back to the lobby
         </Link>
       </div>

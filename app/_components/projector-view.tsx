@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { PROJECTOR_FOCI, type ProjectorFocus } from "@/lib/wire";
 import { useSession } from "@/app/_hooks/use-session";
 import { useKeyboardShortcuts } from "@/app/_hooks/use-keyboard-shortcuts";
@@ -9,7 +9,7 @@ import { formatLoss } from "./projector-model";
 import { DecisionBoundary } from "./decision-boundary";
 import { EquationPanel } from "./equation-panel";
 import { JoinQr } from "./join-qr";
-import { LossChart } from "./loss-chart";
+import { LossChart, PROJECTOR_CHART } from "./loss-chart";
 import { NetworkDiagram } from "./network-diagram";
 import { PhaseIndicator } from "./phase-indicator";
 import { ProblemNotice } from "./problem-notice";
@@ -43,6 +43,15 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
     };
   }, []);
   const shown = local ?? chosen;
+  // The equations do not all fit the screen: the current phase's section is scrolled into view.
+  const equations = useRef<HTMLDivElement>(null);
+  const phase = focus.phase;
+  useEffect(() => {
+    const card = equations.current;
+    const active = card?.querySelector<HTMLElement>('[data-active="true"]');
+    if (card && active) card.scrollTo({ top: Math.max(0, active.getBoundingClientRect().top - card.getBoundingClientRect().top + card.scrollTop - 16), behavior: "smooth" });
+    else card?.scrollTo({ top: 0 });
+  }, [phase, focus.step, shown]);
   useKeyboardShortcuts({
     "1": () => setLocal("network"),
     "2": () => setLocal("curve"),
@@ -95,19 +104,19 @@ export function ProjectorView({ joinCode }: { joinCode: string }) {
         ) : shown === "network" ? (
           <div className="grid h-full grid-cols-[3fr_2fr] gap-4">
             <div className={`${CARD} min-h-0`}>
-              <NetworkDiagram config={config} focus={focus} exampleIndex={0} selected={null} onSelect={() => undefined} />
+              <NetworkDiagram config={config} focus={focus} exampleIndex={0} selected={null} onSelect={() => undefined} projector />
             </div>
-            <div className={`${CARD} min-h-0 overflow-hidden text-sm`}>
+            <div ref={equations} className={`${CARD} min-h-0 overflow-hidden text-base`} data-testid="projector-equations">
               <EquationPanel config={config} focus={focus} exampleIndex={0} onExampleIndex={() => undefined} selected={null} />
             </div>
           </div>
         ) : shown === "curve" ? (
           <div className="grid h-full grid-cols-[3fr_2fr] gap-4">
             <div className={`${CARD} min-h-0`}>
-              <LossChart source={store} />
+              <LossChart source={store} text={PROJECTOR_CHART} />
             </div>
             <div className={`${CARD} min-h-0`}>
-              <DecisionBoundary config={config} params={focus.params} />
+              <DecisionBoundary config={config} params={focus.params} projector />
             </div>
           </div>
         ) : shown === "poll" ? (

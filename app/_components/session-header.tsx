@@ -11,7 +11,8 @@ export function SessionHeader({ store, joinCode, suffix }: { store: SessionStore
   return (
     <header className="flex flex-wrap items-center justify-between gap-2">
       <div className="min-w-0">
-        <Link href="/" className="text-sm text-muted underline">
+        {/* No prefetch: a phone in the lecture should not download the lobby's form and presets (bench:ui). */}
+        <Link href="/" prefetch={false} className="text-sm text-muted underline">
           Backprop Live
         </Link>
         <h1 className="truncate text-xl font-bold sm:text-2xl">

@@ -5,13 +5,11 @@ import { createLayout, describeParams } from "@/lib/engine";
 import { gradientCheck, traceExamples } from "@/lib/gradient-check";
 import type { SessionStore } from "@/app/_lib/session-store";
 import { useStepFocus } from "@/app/_hooks/use-session-view";
-import { CompareRuns } from "./compare-runs";
-import { DecisionBoundary } from "./decision-boundary";
-import { EquationPanel } from "./equation-panel";
-import { GradientCheckPanel } from "./gradient-check-panel";
-import { LossChart, type HistorySource } from "./loss-chart";
-import { NetworkDiagram } from "./network-diagram";
-import { ParameterTable } from "./parameter-table";
+import { useMediaQuery, WIDE_QUERY } from "@/app/_hooks/use-media-query";
+import { LazyCompareRuns, LazyDecisionBoundary, LazyEquationPanel, LazyGradientCheckPanel, LazyLossChart, LazyParameterTable } from "./lazy-panels";
+import type { HistorySource } from "./loss-chart";
+import { NetworkDiagram, type NetworkDiagramProps } from "./network-diagram";
+import { NetworkTable } from "./network-table";
 import { PresetNote } from "./preset-note";
 
 const CARD = "rounded-xl border border-border bg-surface p-3 sm:p-4";
@@ -38,6 +36,10 @@ export interface SessionPanelsProps {
   onSelect?(index: number | null): void;
   /** The instructor's data editing: clicks on the decision-boundary plane. */
   onPlaneClick?: (x1: number, x2: number, remove: boolean, radius: number) => void;
+  /** The instructor's console: a click on a weight or bias opens its editor (the diagram's `onEditParam`). */
+  onEditParam?: NetworkDiagramProps["onEditParam"];
+  /** Shown under the diagram (the console's parameter editor), so instructor-only UI stays out of the student's bundle. */
+  networkExtra?: React.ReactNode;
   /** Live sessions offer compare-runs (a replay does not). */
   compare?: boolean;
 }
@@ -47,13 +49,16 @@ export interface SessionPanelsProps {
  * parameters, decision boundary, loss curve (the store's, or `history` for a replay) and compare-runs.
  * They share one selected parameter and one example.
  */
-export function SessionPanels({ store, history, selected: sharedSelected, onSelect, onPlaneClick, compare = false }: SessionPanelsProps) {
+export function SessionPanels({ store, history, selected: sharedSelected, onSelect, onPlaneClick, onEditParam, networkExtra, compare = false }: SessionPanelsProps) {
   const { view, focus } = useStepFocus(store);
   const [ownSelected, setOwnSelected] = useState<number | null>(null);
   const selected = sharedSelected !== undefined ? sharedSelected : ownSelected;
   const setSelected = onSelect ?? setOwnSelected;
   const [example, setExample] = useState(0);
   const [tab, setTab] = useState<Tab>("network");
+  // A phone mounts only the chosen tab's panels, so their code is fetched on the first tap (lazy-panels).
+  const wide = useMediaQuery(WIDE_QUERY);
+  const mounted = (t: Tab) => wide || tab === t;
   // The phone follows what the instructor puts on the projector (PV1).
   const projected = view.teaching.focus;
   useEffect(() => {
@@ -97,34 +102,44 @@ export function SessionPanels({ store, history, selected: sharedSelected, onSele
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-12 lg:grid-rows-[auto_1fr_auto] lg:gap-4">
         <div className={`${CARD} lg:col-span-7 ${shownOn("network", tab)}`}>
           <h2 className="mb-2 text-lg font-semibold">Network</h2>
-          <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} />
+          <NetworkDiagram config={config} focus={focus} exampleIndex={exampleIndex} selected={selected} onSelect={setSelected} onEditParam={onEditParam} />
+          {networkExtra}
+          <NetworkTable config={config} focus={focus} exampleIndex={exampleIndex} />
           {focus.mismatch ? <p className="mt-2 text-sm text-warn">These numbers were recomputed locally and differ from the broadcast parameters; the table shows the broadcast ones.</p> : null}
         </div>
         <div className={`flex-col gap-3 lg:col-span-5 lg:row-span-2 lg:flex lg:gap-4 ${tab === "equations" ? "flex" : "hidden"}`}>
-          <div className={CARD}>
-            <EquationPanel config={config} focus={focus} exampleIndex={exampleIndex} onExampleIndex={setExample} selected={selected} />
-          </div>
-          <div className={CARD}>
-            <GradientCheckPanel check={check} hint={selected !== null && !trace ? "This step's numbers could not be recomputed." : undefined} />
-          </div>
+          {mounted("equations") ? (
+            <>
+              <div className={CARD}>
+                <LazyEquationPanel config={config} focus={focus} exampleIndex={exampleIndex} onExampleIndex={setExample} selected={selected} />
+              </div>
+              <div className={CARD}>
+                <LazyGradientCheckPanel check={check} hint={selected !== null && !trace ? "This step's numbers could not be recomputed." : undefined} />
+              </div>
+            </>
+          ) : null}
         </div>
         {/* The table keeps its natural width (every column visible); the plot takes the rest, or wraps above it. */}
         <div className={`flex-wrap content-start gap-3 lg:col-span-7 lg:flex lg:gap-4 ${tab === "boundary" ? "flex" : "hidden"}`}>
-          <div className={`${CARD} min-w-0 flex-[1_1_16rem]`}>
-            <DecisionBoundary config={config} params={focus.params} highlight={highlight} onPlaneClick={onPlaneClick} />
-          </div>
-          <div className={`${CARD} min-w-0 flex-[1_1_auto]`}>
-            <h2 className="mb-2 text-lg font-semibold">Parameters</h2>
-            <ParameterTable names={names} focus={focus} selected={selected} onSelect={setSelected} />
-          </div>
+          {mounted("boundary") ? (
+            <>
+              <div className={`${CARD} min-w-0 flex-[1_1_16rem]`}>
+                <LazyDecisionBoundary config={config} params={focus.params} highlight={highlight} onPlaneClick={onPlaneClick} />
+              </div>
+              <div className={`${CARD} min-w-0 flex-[1_1_auto]`}>
+                <h2 className="mb-2 text-lg font-semibold">Parameters</h2>
+                <LazyParameterTable names={names} focus={focus} selected={selected} onSelect={setSelected} />
+              </div>
+            </>
+          ) : null}
         </div>
         <div className={`${CARD} lg:col-span-12 ${shownOn("curve", tab)}`}>
-          <LossChart source={history ?? store} />
+          {mounted("curve") ? <LazyLossChart source={history ?? store} /> : null}
         </div>
       </div>
-      {compare && view.meta ? (
+      {compare && view.meta && mounted("curve") ? (
         <div className={`${CARD} ${shownOn("curve", tab)}`}>
-          <CompareRuns store={store} sessionId={view.meta.sessionId} title={view.meta.title} />
+          <LazyCompareRuns store={store} sessionId={view.meta.sessionId} title={view.meta.title} />
         </div>
       ) : null}
     </div>

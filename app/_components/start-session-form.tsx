@@ -1,40 +1,70 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { ACTIVATION_NAMES, CONFIG_LOSS_NAMES } from "@/lib/engine";
-import { DATASET_NAMES } from "@/lib/schemas";
+import { useEffect, useState } from "react";
+import { ACTIVATION_NAMES, CONFIG_LOSS_NAMES, HIDDEN_ACTIVATION_NAMES } from "@/lib/engine";
+import { MAX_TITLE_LENGTH } from "@/lib/schemas";
 import { ApiError, createSession } from "@/app/_lib/api";
 import { saveSession } from "@/app/_lib/instructor-storage";
 import { DEFAULT_DRAFT, readDraft, type ConfigDraft } from "./config-form-model";
+import { DraftInput, DraftSelect, INPUT, type DraftBinding } from "./draft-inputs";
 import { FormField } from "./form-field";
+import { ProblemFields } from "./problem-fields";
+import { RunFields } from "./run-fields";
+import { readSetupHash } from "./setup-link";
 
-const INPUT = "w-full rounded border border-border bg-bg px-2 py-1.5";
-
-const LOSS_LABEL: Record<string, string> = { mse: "MSE", bce: "BCE" };
-const LOSS_HINT: Record<string, string> = { mse: "squared error (y − ŷ)², the seed's", bce: "binary cross-entropy; sigmoid output" };
+const LOSSES: Record<string, string> = { mse: "MSE (squared error)", bce: "BCE (binary CE)", ce: "CE (cross-entropy)" };
 
 /**
  * "Start a session": the engine config (defaults = the seed's 2-2-1 sigmoid on XOR), validated in the
  * browser with the shared schema, then `POST /api/sessions`; the instructor key is kept in this
- * browser and the console opens.
+ * browser and the console opens. A setup link (`/#setup=…`, "Copy setup link" in the console) opens
+ * it prefilled, read through the same schemas.
  */
 export function StartSessionForm() {
   const router = useRouter();
   const [draft, setDraft] = useState<ConfigDraft>(DEFAULT_DRAFT);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [linkNote, setLinkNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (key: keyof ConfigDraft) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => setDraft((d) => ({ ...d, [key]: e.target.value }));
+  const b: DraftBinding = { draft, errors, update: setDraft };
+
+  useEffect(() => {
+    const load = () => {
+      const read = readSetupHash(window.location.hash);
+      if (read.kind === "ok") {
+        setDraft(read.draft);
+        setLinkNote({ ok: true, text: "Opened from a setup link: check the fields, then start." });
+      } else if (read.kind === "bad") {
+        setDraft(DEFAULT_DRAFT);
+        setLinkNote({ ok: false, text: read.message });
+      }
+    };
+    load();
+    window.addEventListener("hashchange", load);
+    return () => window.removeEventListener("hashchange", load);
+  }, []);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const read = readDraft(draft);
-    if (!read.ok) return setErrors(read.errors);
+    if (!read.ok) {
+      setErrors(read.errors);
+      // The first field with a message gets the focus (it may be below the sticky Start button).
+      const form = e.currentTarget as HTMLFormElement;
+      requestAnimationFrame(() => {
+        const field = form.querySelector('[role="alert"]')?.closest("label, fieldset, details")?.querySelector<HTMLElement>("input, select, textarea");
+        // Centred, so the sticky Start bar does not cover it.
+        field?.scrollIntoView({ block: "center" });
+        field?.focus({ preventScroll: true });
+      });
+      return;
+    }
     setErrors({});
     setBusy(true);
     try {
       const created = await createSession(read.body);
-      saveSession({ id: created.id, joinCode: created.joinCode, instructorKey: created.instructorKey, title: String(read.body.title), joinUrl: created.joinUrl });
+      saveSession({ id: created.id, joinCode: created.joinCode, instructorKey: created.instructorKey, title: String(read.body.title), joinUrl: created.joinUrl, stop: read.stop });
       router.push(`/s/${created.joinCode}/present`);
     } catch (err) {
       setErrors({ form: err instanceof ApiError ? err.message : "Could not start the session." });
@@ -42,79 +72,54 @@ export function StartSessionForm() {
     }
   };
 
-  const field = (key: keyof ConfigDraft, label: string, errorKey: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}, hint?: string) => (
-    <FormField label={label} error={errors[errorKey]} hint={hint} testId={errorKey}>
-      <input value={draft[key]} onChange={set(key)} className={INPUT} data-testid={`field-${key}`} {...props} />
-    </FormField>
-  );
-  const select = (key: keyof ConfigDraft, label: string, errorKey: string, options: readonly string[]) => (
-    <FormField label={label} error={errors[errorKey]} testId={errorKey}>
-      <select value={draft[key]} onChange={set(key)} className={INPUT} data-testid={`field-${key}`}>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </FormField>
-  );
-
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-3" aria-labelledby="start-title" data-testid="start-form">
       <h2 id="start-title" className="text-xl font-bold">
         Start a session
       </h2>
-      {field("title", "Title", "title")}
+      {linkNote ? (
+        <p role={linkNote.ok ? "status" : "alert"} className={`rounded border px-3 py-2 text-sm ${linkNote.ok ? "border-border" : "border-bad text-bad"}`} data-testid="setup-link-note">
+          {linkNote.text}
+        </p>
+      ) : null}
+      <DraftInput b={b} field="title" label="Title" errorKey="title" hint={`1 to ${MAX_TITLE_LENGTH} characters`} />
+      <ProblemFields b={b} />
       <fieldset className="grid grid-cols-1 gap-x-3 sm:grid-cols-4">
         <legend className="mb-1 font-semibold">Network</legend>
-        {field("layers", "Layer sizes", "layers", { inputMode: "numeric" }, "input, hidden…, output")}
-        {select("hidden", "Hidden activation", "activation.hidden", ACTIVATION_NAMES)}
-        {select("output", "Output activation", "activation.output", ACTIVATION_NAMES)}
-        <FormField label="Loss" error={errors.loss} testId="loss" hint={LOSS_HINT[draft.loss]}>
-          <select value={draft.loss} onChange={set("loss")} className={INPUT} data-testid="field-loss">
-            {CONFIG_LOSS_NAMES.map((l) => (
-              <option key={l} value={l}>
-                {LOSS_LABEL[l]}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        <DraftInput b={b} field="layers" label="Layer sizes" errorKey="layers" limitOf="layers" itemWord="layers" inputMode="numeric" hint="inputs, hidden…, outputs" />
+        <DraftSelect b={b} field="hidden" label="Hidden activation" errorKey="activation.hidden" options={HIDDEN_ACTIVATION_NAMES} />
+        <DraftSelect b={b} field="output" label="Output activation" errorKey="activation.output" options={ACTIVATION_NAMES} />
+        <DraftSelect b={b} field="loss" label="Loss" errorKey="loss" options={CONFIG_LOSS_NAMES.map((l) => [l, LOSSES[l] ?? l] as const)} />
       </fieldset>
-      <fieldset className="grid grid-cols-2 gap-x-3 sm:grid-cols-4">
-        <legend className="mb-1 font-semibold">Training</legend>
-        {field("learningRate", "Learning rate η", "learningRate", { type: "number", step: "any" })}
-        {field("batchSize", "Batch size", "batchSize", { type: "number", min: 1 })}
-        {select("regKind", "Regularisation", "regularization.kind", ["none", "l1", "l2"])}
-        {field("regRate", "λ", "regularization.rate", { type: "number", step: "any", min: 0 })}
-      </fieldset>
-      <fieldset className="grid grid-cols-2 gap-x-3 sm:grid-cols-5">
-        <legend className="mb-1 font-semibold">Data</legend>
-        {select("dataset", "Dataset", "dataset.name", DATASET_NAMES)}
-        {field("noise", "Noise", "dataset.noise", { type: "number", step: "any", min: 0, max: 0.5 })}
-        {field("size", "Points", "dataset.size", { type: "number", min: 4, placeholder: "200" }, "generated sets")}
-        {field("dataSeed", "Data seed", "dataset.seed", { type: "number", min: 0 })}
-        {field("testRatio", "Test share", "dataset.testRatio", { type: "number", step: "any", min: 0, max: 0.9, placeholder: "auto" })}
-      </fieldset>
-      <fieldset className="grid grid-cols-2 gap-x-3">
-        <legend className="mb-1 font-semibold">Initial parameters</legend>
-        {select("initScheme", "Scheme", "init.scheme", ["xavier", "he", "uniform"])}
-        {field("initSeed", "Init seed", "init.seed", { type: "number", min: 0 })}
-        <div className="col-span-2">
-          <FormField label="Explicit parameters (JSON, optional)" error={errors.params} testId="params" hint='e.g. { "weights": [[[0.1,0.2],[0.3,0.4]],[[0.5,0.6]]], "biases": [[0.1,0.1],[0.2]] }'>
-            <textarea value={draft.params} onChange={set("params")} rows={3} spellCheck={false} className={`${INPUT} font-mono`} data-testid="field-params" />
-          </FormField>
+      <RunFields b={b} />
+      <details className="rounded border border-border px-3 py-2" open={Object.keys(errors).some((k) => k.startsWith("init.") || k === "params") || undefined}>
+        <summary className="cursor-pointer font-semibold">Initial parameters</summary>
+        <div className="mt-2 grid grid-cols-3 gap-x-3">
+          <DraftSelect b={b} field="initScheme" label="Scheme" errorKey="init.scheme" options={["xavier", "he", "uniform"]} />
+          <DraftInput b={b} field="initSeed" label="Init seed" errorKey="init.seed" limitOf="init.seed" type="number" />
+          <DraftInput b={b} field="initRange" label="Init range" errorKey="init.range" limitOf="init.range" type="number" step="any" hint="uniform" />
+          <div className="col-span-3">
+            <FormField label="Explicit parameters (JSON, optional)" error={errors.params} testId="params" hint='e.g. { "weights": [[[0.1,0.2],[0.3,0.4]],[[0.5,0.6]]], "biases": [[0.1,0.1],[0.2]] }'>
+              <textarea value={draft.params} onChange={(e) => setDraft((d) => ({ ...d, params: e.target.value }))} rows={3} spellCheck={false} className={`${INPUT} font-mono`} data-testid="field-params" />
+            </FormField>
+          </div>
         </div>
-      </fieldset>
+      </details>
       {errors.form ? (
         <p role="alert" className="text-bad" data-testid="start-error">
           {errors.form}
         </p>
       ) : null}
-      {Object.keys(errors).some((k) => k !== "form") ? <p className="text-sm text-bad">Please fix the fields marked above.</p> : null}
-      <div>
+      {/* Sticky: the submit stays on screen on a 1366×768 laptop however long the form grows. */}
+      <div className="sticky bottom-0 -mx-4 flex flex-wrap items-center gap-3 border-t border-border bg-surface px-4 py-2">
         <button type="submit" disabled={busy} className="rounded-md bg-accent px-5 py-2 font-semibold text-accent-fg disabled:opacity-50" data-testid="start-submit">
           {busy ? "Starting…" : "Start session"}
         </button>
+        {Object.keys(errors).some((k) => k !== "form") ? (
+          <p className="text-sm text-bad" data-testid="start-fix-fields">
+            Please fix the fields marked in red{errors.params ? " (under Initial parameters too)" : ""}.
+          </p>
+        ) : null}
       </div>
     </form>
   );

@@ -16,8 +16,11 @@ export interface DataEditing {
   setMode(mode: EditMode | null): void;
   message: { text: string; ok: boolean } | null;
   busy: boolean;
-  /** Replaces the dataset with `points` for everyone (a new run from step 0, D1). */
-  apply(points: Point[], what: string): Promise<boolean>;
+  /**
+   * Replaces the dataset with `points` for everyone (a new run from step 0, D1). `explain` rewords the
+   * server's refusal (a CSV names its rows by line, not "points[k]").
+   */
+  apply(points: Point[], what: string, explain?: (message: string) => string): Promise<boolean>;
   /** A click on the plane in the current mode (a modifier or right click removes). */
   onPlaneClick(x1: number, x2: number, remove: boolean, radius: number): void;
 }
@@ -29,7 +32,7 @@ export function useDataEditing(store: SessionStore, client: SessionClient | null
   const [busy, setBusy] = useState(false);
 
   const apply = useCallback(
-    async (points: Point[], what: string): Promise<boolean> => {
+    async (points: Point[], what: string, explain: (message: string) => string = (m) => m): Promise<boolean> => {
       const meta = store.getView().meta;
       if (!client || !meta) return false;
       setBusy(true);
@@ -39,7 +42,7 @@ export function useDataEditing(store: SessionStore, client: SessionClient | null
         const payload = { action: "data", points, ...(testRatio !== undefined ? { testRatio } : {}) };
         if (JSON.stringify(payload).length <= SOCKET_JSON_BYTES) {
           const res = await client.control(payload);
-          setMessage(res.ok ? { text: `${what} Everyone now trains on ${points.length} points from step 0.`, ok: true } : { text: res.error.message, ok: false });
+          setMessage(res.ok ? { text: `${what} Everyone now trains on ${points.length} points from step 0.`, ok: true } : { text: explain(res.error.message), ok: false });
           return res.ok;
         }
         if (!instructorKey) return false;
@@ -47,7 +50,7 @@ export function useDataEditing(store: SessionStore, client: SessionClient | null
         setMessage({ text: `${what} Everyone now trains on ${points.length} points from step 0.`, ok: true });
         return true;
       } catch (err) {
-        setMessage({ text: err instanceof ApiError ? err.message : "Could not send the points.", ok: false });
+        setMessage({ text: err instanceof ApiError ? explain(err.message) : "Could not send the points.", ok: false });
         return false;
       } finally {
         setBusy(false);

@@ -137,18 +137,10 @@ export interface CurveBucket {
   max: number | null;
 }
 
-/** A stored loss curve in at most `points` buckets: each bucket's last step and mean loss. */
-export async function fetchCurve(id: string, points = 500): Promise<{ steps: number[]; loss: (number | null)[] }> {
-  const data = await request<{ points?: unknown[] }>(`/api/sessions/${encodeURIComponent(id)}/curve?points=${points}`);
-  const rows = Array.isArray(data.points) ? (data.points as Array<[number, number | null] | { step: number; loss: number | null }>) : [];
-  const steps: number[] = [];
-  const loss: (number | null)[] = [];
-  for (const r of rows) {
-    const [step, value] = Array.isArray(r) ? r : [r.step, r.loss];
-    steps.push(Number(step));
-    loss.push(value === null || !Number.isFinite(Number(value)) ? null : Number(value));
-  }
-  return { steps, loss };
+/** A stored loss curve in at most `points` buckets: each bucket's last step, mean loss, and lowest and highest loss. */
+export async function fetchCurve(id: string, points = 500): Promise<{ steps: number[]; loss: (number | null)[]; low: (number | null)[]; high: (number | null)[] }> {
+  const buckets = await fetchCurveBuckets(id, points);
+  return { steps: buckets.map((b) => b.step), loss: buckets.map((b) => b.mean), low: buckets.map((b) => b.min), high: buckets.map((b) => b.max) };
 }
 
 /** A saved session template as `GET /api/templates` lists it. */

@@ -1,3 +1,5 @@
+import type { StopCondition } from "@/lib/engine";
+
 /** One session this browser started (or was handed an instructor link for). */
 export interface SavedSession {
   id: string | null;
@@ -8,6 +10,8 @@ export interface SavedSession {
   createdAt: string;
   /** For a sandbox fork: the page of the lecture it was forked from ("Back to the lecture"). */
   returnTo?: string | null;
+  /** Where the start form said play should pause by itself (`play { until }`), if anywhere. */
+  stop?: StopCondition | null;
 }
 
 const KEY = "backprop:sessions";
@@ -49,6 +53,7 @@ export function saveSession(s: Partial<SavedSession> & { joinCode: string; instr
     joinUrl: s.joinUrl ?? old?.joinUrl ?? null,
     createdAt: old?.createdAt ?? s.createdAt ?? new Date().toISOString(),
     returnTo: s.returnTo ?? old?.returnTo ?? null,
+    stop: s.stop !== undefined ? s.stop : (old?.stop ?? null),
   };
   write([merged, ...list.filter((x) => x.joinCode !== s.joinCode)]);
 }

@@ -53,6 +53,14 @@ export async function countLiveForks(prisma: PrismaClient, parentId: string, own
   return prisma.session.count({ where: { parentId, forkOwner: owner, state: { not: "finished" } } });
 }
 
+/** Which of `ids` are sessions that have ended, or are no sessions at all (none is a live fork any more). */
+export async function listEndedSessions(prisma: PrismaClient, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const live = await prisma.session.findMany({ where: { id: { in: ids }, state: { not: "finished" } }, select: { id: true } });
+  const alive = new Set(live.map((s) => s.id));
+  return ids.filter((id) => !alive.has(id));
+}
+
 // ---- polls ----
 
 /** A stored poll with its votes. */

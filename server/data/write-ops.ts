@@ -2,7 +2,9 @@ import { RUN_STARTING_ACTIONS } from "@/lib/engine";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import type { FlushFn, WriteOp } from "../sessions/write-ops";
 import { log } from "../log";
+import { rollupStatements } from "./curve-rollup";
 import { classifyDbError } from "./db-errors";
+import { sqlInt as int, sqlString } from "./sql-literal";
 
 /** A statement of a write transaction. */
 export type Query = Prisma.PrismaPromise<unknown>;
@@ -23,6 +25,7 @@ export type ScriptRunner = (script: string) => Promise<void>;
  * transaction sees it. A session's ops never reorder, so each lands in the run it was made in; a
  * `reset` op starts the next run (a `Run` row with its config) and deletes nothing of the last one.
  * A run-starting control (logged just before its `reset` op) is the first event of the run it starts.
+ * The loss rollup of every bucket the batch completes is written in the same transaction as its steps.
  */
 /**
  * `guard` (multi-node mode) gives statements that must open every transaction (the lease check); a
@@ -109,13 +112,8 @@ function stepScript(ops: Extract<WriteOp, { kind: "steps" | "advance" }>[]): str
   const statements: string[] = [];
   if (metrics.length > 0) statements.push(metricsInsertSql(metrics, sqlString));
   if (durableStep.size > 0) statements.push(`UPDATE "Session" AS s SET "step" = v.step, "updatedAt" = now() FROM (VALUES ${[...durableStep].map(([id, step]) => `(${sqlString(id)}, ${int(step)})`).join(", ")}) AS v(id, step) WHERE s."id" = v.id`);
+  statements.push(...rollupStatements(ops));
   return statements.join(";\n");
-}
-
-/** A SQL string literal (standard_conforming_strings, PostgreSQL's default: only quotes are special). */
-function sqlString(text: string): string {
-  if (text.includes("\0")) throw new Error("SQL text cannot hold a NUL character");
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 function isRosterOp(op: WriteOp): boolean {
@@ -162,6 +160,8 @@ function statementsFor(prisma: PrismaClient, ops: WriteOp[]): Query[] {
   const q: Query[] = [];
   if (metrics.length > 0) q.push(insertMetrics(prisma, metrics));
   if (durableStep.size > 0) q.push(updateSteps(prisma, durableStep));
+  // Loss rollups of the buckets these steps complete, after the durable step moved (curve-rollup.ts).
+  for (const sql of rollupStatements(ops)) q.push(prisma.$executeRawUnsafe(sql));
   if (controls.length > 0) q.push(insertControls(prisma, controls));
   for (const op of checkpoints.values()) q.push(upsertCheckpoint(prisma, op));
   for (const [id, s] of state) q.push(prisma.session.update({ where: { id }, data: { state: s.state, ...(s.ended ? { endedAt: new Date() } : {}) } }));
@@ -222,11 +222,6 @@ function metricsInsertSql(rows: Prisma.StepMetricCreateManyInput[], sessionRef: 
     (r) => `(${sessionRef(r.sessionId)}, ${int(r.step)}, ${int(r.epoch)}, ${float(r.loss)}::float8, ${float(r.trainLoss)}::float8, ${float(r.trainAccuracy)}::float8, ${float(r.testLoss)}::float8, ${float(r.testAccuracy)}::float8)`,
   );
   return `INSERT INTO "StepMetric" ("sessionId", "run", "step", "epoch", "loss", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy") SELECT v.sid, s."run", v.step, v.epoch, v.loss, v.tl, v.ta, v.vl, v.va FROM (VALUES ${values.join(", ")}) AS v(sid, step, epoch, loss, tl, ta, vl, va) JOIN "Session" AS s ON s."id" = v.sid ON CONFLICT DO NOTHING`;
-}
-
-function int(x: number): string {
-  if (!Number.isSafeInteger(x)) throw new Error(`metrics: expected an integer, got ${x}`);
-  return String(x);
 }
 
 function float(x: number | null | undefined): string {

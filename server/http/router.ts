@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { getCurveBuckets } from "../data/curve";
 import { CurveCache } from "../teaching/curve-cache";
 import { sendError } from "./respond";
 import type { RouteDeps } from "./route-deps";
@@ -34,7 +33,7 @@ const ROUTES: { method: string; pattern: RegExp; run: (req: IncomingMessage, res
  * Returns false for any other path, which then goes to Next.js.
  */
 export function createApiHandler(options: Omit<RouteDeps, "curves"> & { curves?: CurveCache }) {
-  const deps: RouteDeps = { ...options, curves: options.curves ?? new CurveCache((id, buckets) => getCurveBuckets(options.prisma, id, buckets)) };
+  const deps: RouteDeps = { ...options, curves: options.curves ?? new CurveCache() };
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     let url: URL;
     try {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { createLayout } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
-import { engineConfigSchema, formatIssues, isPlainText, PLAIN_TEXT_MESSAGE } from "@/lib/schemas";
+import { engineConfigSchema, formatIssues, sessionTitleSchema } from "@/lib/schemas";
 import { getExportHead, getStepSummaries, listRuns, streamControls, streamMetrics } from "../data/history";
 import { getSessionSummary } from "../data/sessions";
 import { readJsonBody, sendJson } from "./respond";
@@ -15,7 +15,7 @@ import { requestLog } from "../log";
 /** Most step rows one `GET …/steps` returns. */
 export const MAX_STEPS_PER_REQUEST = 10_000;
 
-const titleSchema = z.string("must be a string").trim().min(1, "must not be empty").max(120, "at most 120 characters").refine(isPlainText, PLAIN_TEXT_MESSAGE).default("Untitled session");
+const titleSchema = sessionTitleSchema.default("Untitled session");
 const uuidSchema = z.uuid();
 const stepsQuerySchema = z.strictObject({
   run: z.coerce.number("must be an integer").int("must be an integer").min(0, "must be ≥ 0").max(2 ** 31 - 1, "too large").optional(),

@@ -6,7 +6,7 @@ import { PRESET_IDS, PRESETS, parseTrustedEngineConfig } from "@/lib/presets";
 import type { PresetNote } from "@/lib/protocol";
 import { dataPointsSchema } from "@/lib/protocol";
 import { formatIssues } from "@/lib/schemas";
-import { getCurrentRun } from "../data/history";
+import { getCurveHead, type CurveBucket } from "../data/curve";
 import { getSessionSummary } from "../data/sessions";
 import { listOwnedRuns, listPolls, setDatasetHash } from "../data/teaching";
 import { answer, type OwnerRequest } from "../owner/requests";
@@ -16,7 +16,7 @@ import { recomputeStepTrace } from "../sessions/step-trace";
 import { datasetHash } from "../teaching/dataset-hash";
 import { markdownToHtml, printablePage } from "../teaching/markdown-html";
 import { buildNotes, CURVE_POINTS } from "../teaching/notes";
-import { readJsonBody, readTextBody, sendJson } from "./respond";
+import { readJsonBody, readTextBody, sendJson, sendJsonText } from "./respond";
 import { liveStatus, type RouteDeps } from "./route-deps";
 
 /** Most sessions `…/comparable` lists. */
@@ -73,12 +73,23 @@ export async function comparableRoute(req: IncomingMessage, res: ServerResponse,
   sendJson(res, 200, { datasetHash: hash, sessions });
 }
 
-/** GET /api/sessions/:id/curve?points=N: the stored loss curve, downsampled in SQL (mean, min and max per bucket). */
+/** GET /api/sessions/:id/curve?points=N: the stored loss curve of the current run, from its rollup and exact tail (mean, min and max per bucket). */
 export async function curveRoute(res: ServerResponse, id: string, query: URLSearchParams, deps: RouteDeps): Promise<void> {
-  const { summary, step } = await requireSession(id, deps);
   const { points } = parseQuery(curveQuerySchema, query);
-  const curve = await deps.curves.get(summary.id, points, step);
-  sendJson(res, 200, { sessionId: summary.id, step, columns: ["step", "loss", "min", "max"], points: curve });
+  // One query for the session and its run's range; a cached curve costs nothing more.
+  const head = uuidSchema.safeParse(id).success ? await getCurveHead(deps.prisma, id) : null;
+  if (!head) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
+  const step = (await liveStatus(deps, id))?.step ?? head.durable;
+  const curve = await deps.curves.get(deps.prisma, id, head, points, step);
+  sendJsonText(res, 200, `{"sessionId":${JSON.stringify(id)},"step":${step},"columns":["step","loss","min","max"],"points":${pointsJson(curve)}}`);
+}
+
+/** A cached curve's points as JSON, serialised once for every request that shares it. */
+const serialised = new WeakMap<CurveBucket[], string>();
+function pointsJson(curve: CurveBucket[]): string {
+  let text = serialised.get(curve);
+  if (text === undefined) serialised.set(curve, (text = JSON.stringify(curve)));
+  return text;
 }
 
 /** GET /api/sessions/:id/notes?step=N&format=md|html: the lecture handout. */
@@ -89,9 +100,11 @@ export async function notesRoute(res: ServerResponse, id: string, query: URLSear
   const step = q.step ?? current;
   if (step > current) throw new AppError(ErrorCode.BAD_REQUEST, `step: must be between 1 and the current step ${current}, got ${step}`);
   const config = parseTrustedEngineConfig(summary.config);
-  const [trace, buckets, run] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(summary.id, CURVE_POINTS, current), getCurrentRun(deps.prisma, summary.id)]);
+  const head = await getCurveHead(deps.prisma, summary.id);
+  if (!head) throw new AppError(ErrorCode.NOT_FOUND, "no session has this id");
+  const [trace, buckets] = await Promise.all([recomputeStepTrace(deps.prisma, summary.id, step, current), deps.curves.get(deps.prisma, summary.id, head, CURVE_POINTS, current)]);
   const curve = buckets.map(([s, mean]) => [s, mean] as [number, number]);
-  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: run ?? 0, curve, trace, preset: (live?.preset as PresetNote | null | undefined) ?? null });
+  const notes = buildNotes({ title: summary.title, sessionId: summary.id, config, step: current, run: head.run, curve, trace, preset: (live?.preset as PresetNote | null | undefined) ?? null });
   const filename = `notes-${summary.id}-step-${step}.${q.format}`;
   const body = q.format === "md" ? notes.markdown : printablePage(`Lecture notes: ${summary.title}`, markdownToHtml(notes.markdown, notes.figures));
   res.writeHead(200, {

@@ -1,5 +1,5 @@
 import { AppError, ErrorCode } from "@/lib/errors";
-import { parseCsvPoints } from "@/lib/csv-points";
+import { csvPointsMessage, parseCsvPoints } from "@/lib/csv-points";
 import type { LiveSession } from "../sessions/live-session";
 import { verifyKey } from "../sessions/keys";
 import type { TeachingService } from "../teaching/service";
@@ -30,7 +30,14 @@ export function applyTeachingRequest(teaching: TeachingService, session: LiveSes
 export async function applyDataUpload(session: LiveSession, req: Extract<OwnerRequest, { op: "data" }>): Promise<{ step: number; state: string; points: number }> {
   if (!verifyKey(req.instructorKey, session.keyHash)) throw new AppError(ErrorCode.UNAUTHORIZED, "wrong instructor key for this session");
   if (session.state === "finished") throw new AppError(ErrorCode.CONFLICT, "the session has ended; it is read-only");
-  const { points, testRatio } = "csv" in req.body ? { points: parseCsvPoints(req.body.csv, { inputDim: session.config.layers[0] }).points, testRatio: undefined } : req.body;
-  const result = await session.control({ action: "data", points, ...(testRatio != null ? { testRatio } : {}) });
-  return { ...result, points: points.length };
+  const csv = "csv" in req.body ? parseCsvPoints(req.body.csv, { inputDim: session.config.layers[0] }) : null;
+  const { points, testRatio } = csv ? { points: csv.points, testRatio: undefined } : (req.body as Exclude<typeof req.body, { csv: string }>);
+  try {
+    const result = await session.control({ action: "data", points, ...(testRatio != null ? { testRatio } : {}) });
+    return { ...result, points: points.length };
+  } catch (err) {
+    // A CSV's rows are named by their lines, as the parser names them ("line 3, column label: …").
+    if (csv && err instanceof AppError) throw new AppError(err.code, csvPointsMessage(err.message, csv));
+    throw err;
+  }
 }

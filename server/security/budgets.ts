@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError, ErrorCode } from "@/lib/errors";
 import { addressKey } from "./address-key";
+import { MemoryForkSlots, RedisForkSlots, type ForkSlotStore } from "./fork-slots";
 
 /** What the per-address budgets allow; every number comes from the environment (server/env.ts). */
 export interface BudgetLimits {
@@ -22,12 +24,12 @@ export interface BudgetLimits {
 /**
  * The per-address budgets, kept by rate-limiter-flexible: in memory in one process, in Redis (shared by
  * every node, atomic) once `useRedis` is called in cluster mode. Addresses are grouped by `addressKey`
- * (IPv6 by /64). A consume that goes over still counts in the store, so every refused or undone
- * reservation is given back (`reward`), which keeps "live forks" an exact count.
+ * (IPv6 by /64). Live forks are not a rate but slots held by forks (server/security/fork-slots.ts),
+ * in the same store: whichever node a fork ends on gives its slot back.
  */
 export class Budgets {
   private creations!: RateLimiterAbstract;
-  private forks!: RateLimiterAbstract;
+  private forkSlots: ForkSlotStore = new MemoryForkSlots();
   private failedJoins!: RateLimiterAbstract;
   private templates!: RateLimiterAbstract;
 
@@ -38,6 +40,7 @@ export class Budgets {
   /** Cluster mode: moves every budget to Redis (memory stands in while Redis is not ready). */
   useRedis(redis: Redis, prefix: string): void {
     this.build((opts) => new RateLimiterRedis({ ...opts, keyPrefix: `${prefix}:${opts.keyPrefix}`, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(opts) }));
+    this.forkSlots = new RedisForkSlots(redis, `${prefix}:${this.prefix}:fork`);
   }
 
   /** Takes one session creation for `ip`; throws RATE_LIMITED (with `retryAfterS`) when the hour's budget is spent. */
@@ -60,23 +63,30 @@ export class Budgets {
 
   /**
    * Reserves one live-fork slot for `ip`, atomically (30 concurrent forks get exactly `forksPerIp`
-   * slots); throws LIMIT_REACHED when none is left. Give it back with `releaseFork` when the fork
-   * fails or ends.
+   * slots), and returns the reservation's holder id; throws LIMIT_REACHED when none is left. The
+   * reservation becomes the fork's slot with `claimFork`, or is given back with `releaseFork`.
    */
-  async reserveFork(ip: string | undefined): Promise<void> {
-    const key = addressKey(ip);
-    try {
-      await this.forks.consume(key);
-    } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
-      await this.forks.reward(key).catch(() => undefined);
+  async reserveFork(ip: string | undefined): Promise<string> {
+    const holder = `reservation:${randomUUID()}`;
+    if (!(await this.forkSlots.take(addressKey(ip), holder, this.limits.forksPerIp, this.limits.forkSlotMs).catch(slotsUnreachable))) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `your network already has ${this.limits.forksPerIp} live forks on this server (the limit is ${this.limits.forksPerIp}); end one first`);
     }
+    return holder;
   }
 
-  /** Gives a fork slot back. */
-  async releaseFork(ip: string | undefined): Promise<void> {
-    await this.forks.reward(addressKey(ip)).catch(() => undefined);
+  /** Makes the reservation `holder` the slot of the fork `forkId`: from now on whichever node ends the fork gives it back. */
+  async claimFork(ip: string | undefined, holder: string, forkId: string): Promise<void> {
+    await this.forkSlots.hand(addressKey(ip), holder, forkId, this.limits.forkSlotMs);
+  }
+
+  /** Gives back the slot of a fork (its session id) or of a reservation; a no-op if it holds none. */
+  async releaseFork(holder: string): Promise<void> {
+    await this.forkSlots.give(holder).catch(() => undefined);
+  }
+
+  /** The session ids of the forks holding `ip`'s slots (reservations of forks being created left out). */
+  async forksOf(ip: string | undefined): Promise<string[]> {
+    return (await this.forkSlots.holders(addressKey(ip)).catch(slotsUnreachable)).filter((h) => !h.startsWith("reservation:"));
   }
 
   /** Milliseconds before `ip` may join again (0: it may). */
@@ -96,7 +106,6 @@ export class Budgets {
     const l = this.limits;
     this.creations = make({ keyPrefix: `${this.prefix}:create`, points: l.sessionsPerIpPerHour, duration: 3600 });
     this.templates = make({ keyPrefix: `${this.prefix}:template`, points: l.templatesPerIpPerHour, duration: 3600 });
-    this.forks = make({ keyPrefix: `${this.prefix}:fork`, points: l.forksPerIp, duration: Math.ceil(l.forkSlotMs / 1000) });
     this.failedJoins = make({ keyPrefix: `${this.prefix}:failjoin`, points: l.failedJoinsPerMinute, duration: 60 });
   }
 }
@@ -106,4 +115,9 @@ function overBudget(res: unknown, what: string): Error {
   if (!(res instanceof RateLimiterRes)) return res as Error;
   const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   return Object.assign(new AppError(ErrorCode.RATE_LIMITED, `${what}; try again in ${seconds} s`), { retryAfterS: seconds });
+}
+
+/** The shared slot store (Redis) did not answer: no fork is made without its slot being counted. */
+function slotsUnreachable(err: unknown): never {
+  throw Object.assign(new AppError(ErrorCode.UNAVAILABLE, "fork limits cannot be checked right now; try again shortly"), { cause: err });
 }

@@ -2,7 +2,7 @@ import { createLayout, nestParams, type EngineConfig } from "@/lib/engine";
 import { AppError, ErrorCode } from "@/lib/errors";
 import type { ForkCreated } from "@/lib/protocol";
 import type { PrismaClient } from "../generated/prisma/client";
-import { countLiveForks } from "../data/teaching";
+import { countLiveForks, listEndedSessions } from "../data/teaching";
 import type { LiveSession } from "../sessions/live-session";
 import type { SessionRegistry } from "../sessions/registry";
 import type { Budgets } from "../security/budgets";
@@ -51,13 +51,12 @@ export class ForkService {
     if (this.creating.has(key)) throw new AppError(ErrorCode.CONFLICT, "your previous fork is still being created");
     this.creating.add(key);
     const budgets = this.deps.budgets;
-    let reserved = false;
+    let reservation: string | null = null;
     try {
       // The per-address slot is reserved before anything is awaited, atomically in the budget store,
       // so concurrent forks cannot all pass a count taken before any of them was stored.
       if (budgets) {
-        await this.reserveForkSlot(budgets, who.ip);
-        reserved = true;
+        reservation = await this.reserveForkSlot(budgets, who.ip);
         await budgets.takeCreation(who.ip);
       } else {
         this.checkIpCountInMemory(who.ip);
@@ -81,35 +80,28 @@ export class ForkService {
       );
       this.ipOf.set(created.id, who.ip);
       this.lastActive.set(created.id, this.now());
-      reserved = false;
+      if (budgets && reservation) await budgets.claimFork(who.ip, reservation, created.id).catch((err) => log.warn({ err, sessionId: created.id }, "fork slot could not be handed to the fork; it runs out with its window"));
+      reservation = null;
       return { sessionId: created.id, joinCode: created.joinCode, instructorKey: created.instructorKey, forkedAtStep: snap.step };
     } finally {
       this.creating.delete(key);
-      if (reserved) await budgets!.releaseFork(who.ip);
+      if (reservation) await budgets!.releaseFork(reservation);
     }
   }
 
-  /** Takes a live-fork slot of `ip`; when none is left, first gives back the slots of its forks that have ended, then tries once more. */
-  private async reserveForkSlot(budgets: Budgets, ip: string): Promise<void> {
+  /**
+   * Takes a live-fork slot of `ip` (its reservation id); when none is left, first gives back the slots
+   * of its forks that have ended, on whichever node (their stored state says so), then tries once more.
+   */
+  private async reserveForkSlot(budgets: Budgets, ip: string): Promise<string> {
     try {
-      await budgets.reserveFork(ip);
+      return await budgets.reserveFork(ip);
     } catch (err) {
-      if (!(await this.releaseEnded(budgets, ip))) throw err;
-      await budgets.reserveFork(ip);
+      const ended = await listEndedSessions(this.deps.prisma, await budgets.forksOf(ip));
+      if (ended.length === 0) throw err;
+      for (const id of ended) await budgets.releaseFork(id);
+      return budgets.reserveFork(ip);
     }
-  }
-
-  /** Releases the slots of `ip`'s forks that are finished or no longer held here; true if any was. */
-  private async releaseEnded(budgets: Budgets, ip: string): Promise<boolean> {
-    let released = false;
-    for (const [id, owner] of [...this.ipOf]) {
-      const fork = this.deps.registry.loaded(id);
-      if (owner !== ip || (fork && fork.state !== "finished")) continue;
-      this.ipOf.delete(id);
-      await budgets.releaseFork(ip);
-      released = true;
-    }
-    return released;
   }
 
   /** Without a budget store (unit tests): counts this process's live forks of `ip`. */
@@ -157,11 +149,10 @@ export class ForkService {
     return ended;
   }
 
-  /** Forgets a fork's owner address and gives its slot back. */
+  /** Forgets a fork's owner address and gives its slot back (in the shared store: wherever the fork was created). */
   private release(id: string): void {
-    const ip = this.ipOf.get(id);
     this.ipOf.delete(id);
-    if (ip !== undefined) void this.deps.budgets?.releaseFork(ip);
+    void this.deps.budgets?.releaseFork(id);
   }
 
   /** Starts the periodic sweeper. */

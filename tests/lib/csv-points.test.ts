@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCsvPoints } from "@/lib/csv-points";
+import { csvPointsMessage, parseCsvPoints } from "@/lib/csv-points";
 
 describe("CSV points (D3)", () => {
   it("[D3] parses a header and numeric rows; the last column is the label", () => {
@@ -38,5 +38,24 @@ describe("CSV points (D3)", () => {
   it("[D3] refuses a network input size the CSV cannot satisfy, and oversized text", () => {
     expect(() => parseCsvPoints("x1,x2,y\n0,0,1", { inputDim: 3 })).toThrow(/takes 3 inputs/);
     expect(() => parseCsvPoints(`x1,x2,y\n${"1,1,1\n".repeat(40_000)}`)).toThrow(/larger than 200 KB/);
+  });
+});
+
+describe("a point list's errors in a CSV's own lines", () => {
+  const csv = parseCsvPoints("x1,x2,label\n0,0,0\n\n1,1,2\n");
+
+  it("records the line (from 1, the header's included) of every point, blank lines skipped", () => {
+    expect(csv.lines).toEqual([2, 4]);
+  });
+
+  it("says points[k].y[j] as the line and the label column, points[k].x as the line's input columns", () => {
+    expect(csvPointsMessage("points[1].y[0]: must be in [0, 1] for a sigmoid output, got 2", csv)).toBe("line 4, column label: must be in [0, 1] for a sigmoid output, got 2");
+    expect(csvPointsMessage("points[0].x: expected 3 inputs (the network's input layer), got 2", csv)).toBe("line 2, input columns: expected 3 inputs (the network's input layer), got 2");
+    expect(csvPointsMessage("points[0]: bad", csv)).toBe("line 2: bad");
+  });
+
+  it("leaves other messages, and points the CSV does not have, as they are", () => {
+    expect(csvPointsMessage("testRatio: leaves no training examples", csv)).toBe("testRatio: leaves no training examples");
+    expect(csvPointsMessage("points[9].y[0]: must be in [0, 1]", csv)).toBe("points[9].y[0]: must be in [0, 1]");
   });
 });

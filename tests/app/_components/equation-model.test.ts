@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Trainer } from "@/lib/engine";
 import { presetConfig } from "@/lib/presets";
 import { parseEngineConfig } from "@/lib/schemas";
-import { buildEquationModel, SEED_SIGN_NOTE } from "@/app/_components/equation-model";
+import { buildEquationModel, lossNote, SEED_SIGN_NOTE } from "@/app/_components/equation-model";
 import { formatValue } from "@/app/_lib/format";
 
 const SEED_PARAMS = { weights: [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]], biases: [[0.1, 0.1], [0.2]] };
@@ -126,5 +126,13 @@ describe("equation model: binary cross-entropy", () => {
     const chain = model.chain!;
     expect(chain.symbols).toEqual(["(ŷ − y)", "wo1", "f'(z1)", "x2"]);
     expect(chain.product).toBe(trace.grad[trace.names.indexOf("w12")]);
+  });
+});
+
+describe("the loss note names the run's loss", () => {
+  it("softmax + cross-entropy gets δ = ŷ − y, not squared error's sign note", () => {
+    expect(lossNote("ce")).toMatchObject({ formula: "∂L/∂z_k = ŷ_k − y_k.", tone: "info" });
+    expect(lossNote("mse").tone).toBe("warn");
+    expect(lossNote("bce").formula).toContain("(ŷ − y) / (ŷ(1 − ŷ))");
   });
 });

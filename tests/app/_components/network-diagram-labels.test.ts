@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Trainer } from "@/lib/engine";
 import { parseEngineConfig } from "@/lib/schemas";
-import { boxesOverlap, placeLabels } from "@/app/_components/network-diagram-labels";
+import { boxesOverlap, placeLabels, PROJECTOR_FONTS } from "@/app/_components/network-diagram-labels";
 import { buildDiagramModel } from "@/app/_components/network-diagram-model";
 
 /** The diagram of a network after one step, at the size the component gives it on a laptop. */
@@ -45,6 +45,22 @@ describe("network diagram labels", () => {
     for (const layers of [[2, 8, 8, 1], [2, 16, 16, 1]]) {
       const { model, labels } = diagram(layers);
       expect(labels.filter((l) => l.kind === "name")).toHaveLength(model.nodes.length);
+    }
+  });
+
+  it("on the projector (back-row sizes: values 28, names 22) the seed's network keeps every name and value, none overlapping", () => {
+    for (const width of [1100, 1800]) {
+      const config = parseEngineConfig({});
+      const trace = new Trainer(config).stepTraced();
+      const height = Math.round(Math.max(420, Math.min(680, width * 0.6)));
+      const model = buildDiagramModel({ sizes: config.layers, params: trace.after, trace, activation: config.activation, width, height, maxRadius: 44 });
+      const labels = placeLabels(model.nodes, model.width, model.height, PROJECTOR_FONTS);
+      expect(labels.filter((l) => l.kind === "value").map((l) => l.fontSize)).toEqual([28, 28, 28, 28, 28]);
+      expect(labels.filter((l) => l.kind === "name").map((l) => l.fontSize)).toEqual([22, 22, 22, 22, 22]);
+      for (let a = 0; a < labels.length; a++) for (let b = a + 1; b < labels.length; b++) expect(boxesOverlap(labels[a].box, labels[b].box)).toBe(false);
+      // The output's bias knob stays inside the picture however large the neurons are.
+      const out = model.nodes.at(-1)!;
+      expect(out.x + out.r * 0.9 + Math.max(6, out.r * 0.42)).toBeLessThanOrEqual(model.width);
     }
   });
 });

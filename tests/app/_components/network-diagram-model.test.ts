@@ -72,3 +72,14 @@ describe("diagram model", () => {
     back.edges.forEach((e) => expect(e.gradShare).toBeCloseTo(Math.abs(trace.grad[e.index]) / Math.max(...trace.grad.map(Math.abs)), 12));
   });
 });
+
+describe("input features in the diagram (issue 15)", () => {
+  it("names each input after its feature and draws the hidden heatmaps for any feature list", () => {
+    const model = buildDiagramModel({ sizes: [4, 3, 3], params: new Array(27).fill(0.1), activation: { hidden: "tanh", output: "softmax" }, features: ["x1", "x2", "x1^2", "x2^2"] });
+    expect(model.nodes.filter((n) => n.layer === 0).map((n) => n.label)).toEqual(["x1", "x2", "x1²", "x2²"]);
+    expect(model.nodes.filter((n) => n.layer === 1).every((n) => n.heatmap)).toBe(true);
+    const plain = buildDiagramModel({ sizes: [4, 3, 3], params: new Array(27).fill(0.1), activation: { hidden: "tanh", output: "softmax" } });
+    expect(plain.nodes.filter((n) => n.layer === 0).map((n) => n.label)).toEqual(["x1", "x2", "x3", "x4"]);
+    expect(plain.nodes.some((n) => n.heatmap)).toBe(false);
+  });
+});

@@ -37,6 +37,31 @@ describe("curve overlay", () => {
     expect(bucketCurve(live, 500)).toBe(live);
   });
 
+  it("keeps each bucket's lowest and highest loss, so a one-step spike survives bucketing (as in the loss chart)", () => {
+    const n = 10_000;
+    const loss = Array.from({ length: n }, (_, i) => (i === 4321 ? 9 : 0.5));
+    const b = bucketCurve({ id: "s", label: "s", steps: Array.from({ length: n }, (_, i) => i + 1), loss }, 500);
+    const spike = b.steps.findIndex((s) => s >= 4322);
+    expect(b.high![spike]).toBe(9);
+    expect(b.low![spike]).toBe(0.5);
+    expect(b.loss[spike]).toBeCloseTo((19 * 0.5 + 9) / 20, 12);
+    expect(b.high!.filter((v) => v === 9)).toHaveLength(1);
+    // Points that already were buckets (the server's, the live history's older part) bring their own extents.
+    const again = bucketCurve({ id: "t", label: "t", steps: [1, 2, 3, 4], loss: [1, 1, 1, 1], low: [0.2, null, 1, 1], high: [3, null, 1, 1] }, 2);
+    expect(again).toMatchObject({ steps: [2, 4], loss: [1, 1], low: [0.2, 1], high: [3, 1] });
+  });
+
+  it("adds a min and a max column for each bucketed run after the runs' own columns", () => {
+    const bucketed: RunCurve = { id: "b", label: "b", steps: [2, 4], loss: [1, 2], low: [0.5, 1.5], high: [3, 2.5] };
+    const { data, extents } = buildOverlay([live, bucketed]);
+    expect(extents).toEqual([{ run: 1, low: 3, high: 4 }]);
+    expect(data[0]).toEqual([1, 2, 3, 4]);
+    expect(data[2]).toEqual([null, 1, null, 2]);
+    expect(data[3]).toEqual([null, 0.5, null, 1.5]);
+    expect(data[4]).toEqual([null, 3, null, 2.5]);
+    expect(buildOverlay([live]).extents).toEqual([]);
+  });
+
   it("gives every run its own style, dashed after the palette runs out", () => {
     expect(runStyle(0)).toEqual({ colourVar: "--pos", dashed: false });
     expect(runStyle(1).colourVar).not.toBe(runStyle(0).colourVar);

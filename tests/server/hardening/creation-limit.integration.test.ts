@@ -55,10 +55,13 @@ describe("one per-address budget for every way of creating a session", { timeout
     expect(wait).toBeLessThanOrEqual(5_000);
     expect(await budgets.joinBlockedFor("1.2.3.5")).toBe(0);
     // Fork slots are an exact count: a refused reservation takes nothing, a release gives one back.
-    await budgets.reserveFork("9.9.9.9");
+    const reservation = await budgets.reserveFork("9.9.9.9");
     await expect(budgets.reserveFork("9.9.9.9")).rejects.toMatchObject({ code: "LIMIT_REACHED" });
-    await budgets.releaseFork("9.9.9.9");
-    await budgets.reserveFork("9.9.9.9");
+    await budgets.releaseFork(reservation);
+    await budgets.claimFork("9.9.9.9", await budgets.reserveFork("9.9.9.9"), "fork-1");
+    expect(await budgets.forksOf("9.9.9.9")).toEqual(["fork-1"]);
+    await budgets.releaseFork("fork-1");
+    expect(await budgets.forksOf("9.9.9.9")).toEqual([]);
   });
 
   it("the environment variables are validated", () => {

@@ -130,6 +130,8 @@ for (const kind of ["pglite", "postgres"] as const) {
       const live = await request<SessionSnapshot>(t, "session:resync", {});
       expect(live.ok && "points" in live.data.config.dataset && live.data.config.dataset.points.length).toBe(2000);
       expect((await (await put("x1,x2,label\n0,0,1\n1,x,0", "text/csv")).json()).error.message).toBe('csv: line 3: column x2: "x" is not a finite number');
+      // A point the data rules refuse is named by its CSV line (from 1, the header's included) and column.
+      expect((await (await put("x1,x2,label\n0,0,1\n\n1,1,2", "text/csv")).json()).error.message).toBe("line 4, column label: must be in [0, 1] for a sigmoid output, got 2");
       expect((await put("x1,x2,label\n0,0,1", "text/csv", null)).status).toBe(401);
       expect((await put("x1,x2,label\n0,0,1", "text/csv", "wrong-key")).status).toBe(401);
       expect((await put(JSON.stringify({ points: [{ x: [0, 0], y: [1] }], testRatio: 2 }), "application/json")).status).toBe(400);
