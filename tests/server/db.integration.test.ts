@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checksumOf, MIGRATIONS_DIR, readMigrations } from "@/server/data/migrate";
 import { openDatabase, type Database } from "@/server/db";
+import { seedPgliteDataDir } from "./helpers/pglite-template";
 import { POSTGRES_ADMIN_URL, postgresReachable } from "./helpers/postgres";
 
 const hasPostgres = await postgresReachable();
@@ -77,7 +78,8 @@ describe("migrations on disk", () => {
   });
 });
 
-describe("PGlite database", () => {
+// Creating a database (initdb) takes 10–30 s of CPU on a busy two-core machine: the timeout is not a speed bound.
+describe("PGlite database", { timeout: 120_000 }, () => {
   let dataDir: string;
 
   beforeAll(async () => {
@@ -107,7 +109,8 @@ describe("PGlite database", () => {
   });
 
   it("re-opens idempotently, keeping the data", async () => {
-    const dir = path.join(dataDir, "reopen");
+    // A copy of the test template (the migrated database a first open makes): this case is about re-opening.
+    const dir = await seedPgliteDataDir(path.join(dataDir, "reopen"));
     const first = await openDatabase({ DATA_DIR: dir });
     await first.prisma.session.create({ data: newSession("KEEP01") });
     await first.close();
@@ -122,7 +125,7 @@ describe("PGlite database", () => {
   });
 
   it("refuses a second open of the same directory while the first is open", async () => {
-    const dir = path.join(dataDir, "single");
+    const dir = await seedPgliteDataDir(path.join(dataDir, "single"));
     const db = await openDatabase({ DATA_DIR: dir });
     try {
       await expect(openDatabase({ DATA_DIR: dir })).rejects.toThrow(/already open/);

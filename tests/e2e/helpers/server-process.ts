@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { seedPgliteDataDir } from "../../server/helpers/pglite-template";
 import { ROOT } from "./next-build";
 
 /** How long the server may take to open its port (migrations on a fresh PGlite, Next's prepare; minutes on a loaded two-core machine). */
@@ -16,12 +17,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the real server on a free port with a temporary DATA_DIR; resolves once it listens. */
-export async function startServerProcess(): Promise<ServerProcess> {
+/**
+ * Starts the real server on a free port with a temporary DATA_DIR (a copy of the template database);
+ * resolves once it listens. `env` adds to its environment (DATABASE_URL, REDIS_URL: a cluster node).
+ */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "bp-e2e-"));
+  if (!env.DATABASE_URL) await seedPgliteDataDir(dataDir);
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

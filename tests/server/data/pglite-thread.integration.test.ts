@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/server/db";
 import { PgliteThread } from "@/server/data/pglite-thread";
+import { seedPgliteDataDir } from "../helpers/pglite-template";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -18,7 +19,9 @@ let db: Database;
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "bp-thread-"));
-  db = await openDatabase({ DATA_DIR: path.join(dir, "data"), DATABASE_URL: undefined });
+  // Every database here is a copy of the test template: this file is about the thread, not creation
+  // (tests/server/data/pglite-initdb.integration.test.ts is).
+  db = await openDatabase({ DATA_DIR: await seedPgliteDataDir(path.join(dir, "data")), DATABASE_URL: undefined });
 });
 afterAll(async () => {
   await db?.close();
@@ -76,7 +79,7 @@ describe("PGlite in a worker thread", () => {
   });
 
   it("rejects requests after close instead of hanging", { timeout: 120_000 }, async () => {
-    const thread = await PgliteThread.start(path.join(dir, "closing"));
+    const thread = await PgliteThread.start(path.join(await seedPgliteDataDir(path.join(dir, "closing")), "pglite"));
     expect((await thread.query<{ x: number }>("SELECT 1 AS x")).rows).toEqual([{ x: 1 }]);
     await thread.close();
     await expect(thread.query("SELECT 1")).rejects.toThrow(/closed/);
@@ -84,6 +87,7 @@ describe("PGlite in a worker thread", () => {
 
   it("an open but idle database does not keep Node running (the Prisma CLI never closes it)", { timeout: 150_000 }, async () => {
     const script = path.join(dir, "open-and-leave.mts");
+    await seedPgliteDataDir(path.join(dir, "cli"));
     await writeFile(
       script,
       `import { openDatabase } from ${JSON.stringify(path.join(ROOT, "server/db.ts"))};

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { freePort } from "@/scripts/load/processes";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
+import { seedPgliteDataDir } from "./pglite-template";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -15,11 +17,17 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-/** Starts the server and resolves once it listens. */
-export async function startChildServer(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ChildServer> {
+/**
+ * Starts the server and resolves once it listens. An embedded database it would create in DATA_DIR is
+ * copied from the template instead (pglite-template.ts) unless `freshDatabase` is set.
+ */
+export async function startChildServer(env: Record<string, string>, options: { startTimeoutMs?: number; freshDatabase?: boolean } = {}): Promise<ChildServer> {
+  if (env.DATA_DIR && !env.DATABASE_URL && !env.REDIS_URL && !options.freshDatabase) await seedPgliteDataDir(env.DATA_DIR);
   const port = await freePort();
-  // node --import tsx (not the tsx CLI, which forks): the pid we signal is the server itself
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  // The run's compiled server (tests/global-setup.ts), else node --import tsx (not the tsx CLI, which
+  // forks): either way the pid we signal is the server itself.
+  const bundle = inject("serverBundle");
+  const child = spawn(process.execPath, bundle ? [bundle] : ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],

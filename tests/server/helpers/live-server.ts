@@ -7,6 +7,7 @@ import { createApp, type App } from "@/server/app";
 import { openDatabase, type Database } from "@/server/db";
 import { loadEnv } from "@/server/env";
 import { attachLiveSessions, type LiveService } from "@/server/live";
+import { seedPgliteDataDir } from "./pglite-template";
 import { createTempDatabase } from "./postgres";
 import { TEST_TOKEN_SECRET } from "./tokens";
 
@@ -19,12 +20,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on PGlite in a temp dir, or on a fresh PostgreSQL database. */
+/** Starts the server on PGlite in a temp dir (a copy of the template database), or on a fresh PostgreSQL database. */
 export async function startTestServer(kind: "pglite" | "postgres", extraEnv: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "bp-live-"));
   // A DATABASE_URL given by the caller is shared (several nodes of one cluster): the caller drops it.
   const pgdb = kind === "postgres" && extraEnv.DATABASE_URL === undefined ? await createTempDatabase() : null;
   const env = loadEnv({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, PARTICIPANT_TOKEN_SECRET: TEST_TOKEN_SECRET, ...(pgdb ? { DATABASE_URL: pgdb.url } : {}), ...extraEnv });
+  if (!env.DATABASE_URL) await seedPgliteDataDir(env.DATA_DIR);
   const db = await openDatabase(env);
   const app = await createApp({ env, db, dev: false, next: false });
   const live = attachLiveSessions(app, env);
