@@ -17,6 +17,8 @@ export const ACK_TIMEOUT_MS = 8000;
 const ATTEMPTS_BEFORE_UNREACHABLE = 3;
 /** Reconnection attempts before giving up and showing "offline" with a retry button. */
 const MAX_RECONNECT_ATTEMPTS = 40;
+/** Longest wait between joins answered UNAVAILABLE (an outage, or a session another server is taking over). */
+const MAX_JOIN_RETRY_MS = 5000;
 
 /** Who joins: a display name, the code, and the instructor key for the console. */
 export interface JoinIdentity {
@@ -40,6 +42,9 @@ export class SessionClient {
   private stopped = false;
   /** The server refused this page's co-instructor key (taken back, H3): join without it from now on. */
   private linkRefused = false;
+  /** Joins answered UNAVAILABLE in a row, and the timer of the next attempt. */
+  private joinRetries = 0;
+  private joinTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: SessionStore,
@@ -87,6 +92,8 @@ export class SessionClient {
   /** Closes the socket for good. */
   stop(): void {
     this.stopped = true;
+    if (this.joinTimer) clearTimeout(this.joinTimer);
+    this.joinTimer = null;
     this.socket?.removeAllListeners();
     this.socket?.io.removeAllListeners();
     this.socket?.disconnect();
@@ -204,6 +211,8 @@ export class SessionClient {
 
   private async join(): Promise<void> {
     this.failedAttempts = 0;
+    if (this.joinTimer) clearTimeout(this.joinTimer);
+    this.joinTimer = null;
     const { coInstructorKey, ...who } = this.identity;
     const send = () => {
       const participantToken = loadParticipantToken(who.joinCode);
@@ -230,6 +239,7 @@ export class SessionClient {
       return;
     }
     if (res.ok) {
+      this.joinRetries = 0;
       const token = res.data.teaching?.participantToken;
       if (token) saveParticipantToken(this.identity.joinCode, token);
       this.applySnapshot(res.data);
@@ -238,6 +248,12 @@ export class SessionClient {
     }
     const problem = problemFromError(res.error.code, res.error.message, this.identity.joinCode);
     this.store.setProblem(problem);
+    if (res.error.code === "UNAVAILABLE" && !this.stopped && this.socket?.connected) {
+      // The database is down, or the session is being taken over by another server after a crash: the
+      // server says so rather than "no such session"; ask again, 1 s, 2 s, 4 s … apart.
+      const delay = Math.min(MAX_JOIN_RETRY_MS, 1000 * 2 ** this.joinRetries++);
+      this.joinTimer = setTimeout(() => void this.join(), delay);
+    }
     if (problem.kind === "not-found" || problem.kind === "unauthorized" || problem.kind === "ended") {
       this.stop();
       this.store.setConnection("offline");

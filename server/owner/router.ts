@@ -1,6 +1,7 @@
 import type { Server } from "socket.io";
 import type { PrismaClient } from "../generated/prisma/client";
 import { getSessionState } from "../data/leases";
+import { isJoinCodeLive } from "../data/sessions";
 import type { SessionRegistry } from "../sessions/registry";
 import { answer, type OwnerReply, type OwnerRequest } from "./requests";
 import type { SessionOwner } from "./session-owner";
@@ -80,6 +81,11 @@ export class OwnerRouter {
     if ((req.op !== "join" && req.op !== "view") || req.sessionId == null || (await this.storedState(req.sessionId)) !== "finished") return null;
     await this.deps.registry.get(req.sessionId);
     return this.owner.handle(req);
+  }
+
+  /** Whether a session that is not finished has this join code (whether or not a node runs it now). */
+  isLiveCode(joinCode: string): Promise<boolean> {
+    return isJoinCodeLive(this.deps.prisma, joinCode);
   }
 
   /** The stored state of a session ("playing", "finished"…), or null if there is no such session. */

@@ -62,6 +62,9 @@ export function createHandler(limits: Pick<Limits, "maxPayloadBytes">) {
     };
 }
 
+/** The answer to a join of a live session that no node runs at the moment (C13). */
+export const TAKEOVER_MESSAGE = "this session's server restarted and another is taking it over; joining again in a moment";
+
 /** The answer to a join from a page older than protocol 3 (P6). */
 export const OUTDATED_PAGE_MESSAGE = "this page is from an older version of Backprop Live: reload the page to join";
 
@@ -157,6 +160,9 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     if (req.instructorKey !== undefined && req.coInstructorKey !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, "coInstructorKey: join with the instructor key or a co-instructor link, not both");
     const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, instructorKey: req.instructorKey, coInstructorKey: req.coInstructorKey, name: req.name, voterId: voterIdOf(token) });
     if (!reply) {
+      // A live session no node runs right now: its server died and another is taking it over (its lease
+      // runs out), or this one is still adopting it at start-up. Not a wrong code: the page asks again.
+      if (await router.isLiveCode(req.joinCode!)) throw new AppError(ErrorCode.UNAVAILABLE, TAKEOVER_MESSAGE);
       await deps.budgets.failJoin(ip);
       throw new AppError(ErrorCode.NOT_FOUND, `no live session has the code ${req.joinCode}; check the code, or the session may have ended`);
     }

@@ -56,6 +56,44 @@ describe("[P6] the client checks the server's protocol version", () => {
   });
 });
 
+describe("[C13] a join answered UNAVAILABLE (outage, or a takeover after a crash)", () => {
+  it("[C13] is asked again until the session is back, and the page goes live", async () => {
+    vi.useFakeTimers();
+    try {
+      fake.listeners.clear();
+      fake.emitted.length = 0;
+      let answers = 0;
+      fake.answer = () =>
+        ++answers <= 3
+          ? { ok: false, error: { code: "UNAVAILABLE", message: "this session's server restarted and another is taking it over; joining again in a moment" } }
+          : { ok: true, data: { protocol: PROTOCOL_VERSION, sessionId: "x", history: [] } };
+      const store = new SessionStore();
+      vi.spyOn(store, "applySnapshot").mockImplementation(() => undefined);
+      const client = new SessionClient(store, { joinCode: "ABCDEF", name: "Ada" });
+      client.start();
+      fake.listeners.get("connect")!();
+      await vi.advanceTimersByTimeAsync(20); // the answer, and the store's publication of it (next frame)
+      expect(fake.emitted).toEqual(["session:join"]);
+      expect(store.getView().problem?.message).toMatch(/taking it over/);
+      await vi.advanceTimersByTimeAsync(980); // second try after 1 s
+      expect(fake.emitted).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1999); // the third waits 2 s
+      expect(fake.emitted).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fake.emitted).toHaveLength(3);
+      await vi.advanceTimersByTimeAsync(4000);
+      expect(fake.emitted).toHaveLength(4);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(store.getView().connection).toBe("live");
+      await vi.advanceTimersByTimeAsync(10_000); // live: no more joins
+      expect(fake.emitted).toHaveLength(4);
+      client.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe("[Q3] a participant token the server refuses", () => {
   it("[Q3] is forgotten, and the page joins again without it to get a new one", async () => {
     const stored = new Map<string, string>([["backprop:token:ABCDEF", "old-token-0123456789abcdef0123"]]);

@@ -52,6 +52,9 @@ describe.skipIf(unavailable !== null)("[issue 13][F3] fork slots across a takeov
     let joined: Awaited<ReturnType<typeof request>> | undefined;
     for (let k = 0; k < 150 && !joined?.ok; k++) {
       joined = await request(owner, "session:join", { joinCode: fork.data.joinCode, name: "Ada", instructorKey: fork.data.instructorKey, participantToken: token });
+      // C13: until B runs it, the fork is a live session nobody runs: UNAVAILABLE, never NOT_FOUND, and
+      // these attempts are not failed joins (else the address is blocked before the takeover).
+      if (!joined.ok) expect(joined).toMatchObject({ error: { code: "UNAVAILABLE" } });
       if (!joined.ok) await new Promise((r) => setTimeout(r, 200));
     }
     expect(joined).toMatchObject({ ok: true });
