@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)("a classroom session in Chromium", () => {
   const students = () => [ada, mallory];
 
   beforeAll(async () => {
-    ensureNextBuild();
+    await ensureNextBuild();
     await mkdir(SCREENSHOTS, { recursive: true });
     server = await startServerProcess();
     browser = await launchChromium();

@@ -53,7 +53,7 @@ describe.skipIf(skip !== null)("a poll round and a fork through deploy/nginx.con
   }
 
   beforeAll(async () => {
-    ensureNextBuild();
+    await ensureNextBuild();
     const db = await createTempDatabase("bp_e2e_nginx");
     dropDatabase = db.drop;
     const env = { DATABASE_URL: db.url, REDIS_URL: SHARED_REDIS_URL, REDIS_STREAM: `bp-e2e-${randomBytes(4).toString("hex")}`, PARTICIPANT_TOKEN_SECRET: TEST_TOKEN_SECRET };

@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
   }
 
   beforeAll(async () => {
-    ensureNextBuild();
+    await ensureNextBuild();
     await mkdir(SCREENS, { recursive: true });
     server = await startServerProcess();
     browser = await launchChromium();

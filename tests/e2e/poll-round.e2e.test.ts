@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
   }
 
   beforeAll(async () => {
-    ensureNextBuild();
+    await ensureNextBuild();
     await mkdir(SCREENSHOTS, { recursive: true });
     server = await startServerProcess();
     browser = await launchChromium();
