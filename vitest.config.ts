@@ -20,8 +20,9 @@ export default defineConfig({
         test: { name: "unit+integration", include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"], exclude: [E2E, ...ALONE], globalSetup: ["tests/global-setup.ts"], maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       { extends: true, test: { name: "alone", include: ALONE, globalSetup: ["tests/global-setup.ts"], maxWorkers: 1, sequence: { groupOrder: 1 } } },
-      // Chromium and the Next build would starve the timing-sensitive integration tests (rate limits,
-      // recovery): the browser tests run once everything else has finished, three files at a time.
+      // Chromium would starve the timing-sensitive integration tests (rate limits, recovery): the browser
+      // tests run once everything else has finished, three files at a time. The Next build they need is
+      // started in the background by their global setup, before the first test of the run.
       { extends: true, test: { name: "e2e", include: [E2E], globalSetup: ["tests/e2e/global-setup.ts"], maxWorkers: 3, sequence: { groupOrder: 2 } } },
     ],
   },
