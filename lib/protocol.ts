@@ -40,6 +40,11 @@ export const joinSchema = z.strictObject({
   participantToken: participantTokenSchema.optional(),
   /** The key of a co-instructor link (`control:link`): this socket may send the training controls while the link drives (H1–H3). */
   coInstructorKey: z.string("must be a string").min(1, "must not be empty").max(200, "too long").optional(),
+  /**
+   * The room's projector (`/s/CODE/projector`, PV4): it follows the session like a student but is not a
+   * participant: not counted in presence, not listed in the roster, and it cannot vote or be handed the controls.
+   */
+  projector: z.literal(true, "must be true when given").optional(),
 }).refine((j) => (j.joinCode === undefined) !== (j.sessionId === undefined), { message: "give either joinCode or sessionId", path: ["joinCode"] });
 /** Parsed `session:join` payload. */
 export type JoinRequest = z.infer<typeof joinSchema>;

@@ -27,7 +27,7 @@ const LABELS: Record<ProjectorFocus, string> = { network: "Network", curve: "Los
  * until the instructor chooses again; F toggles full screen.
  */
 export function ProjectorView({ joinCode }: { joinCode: string }) {
-  const { store } = useSession({ joinCode, name: "Projector" });
+  const { store } = useSession({ joinCode, name: "Projector", projector: true });
   const { view, focus } = useStepFocus(store);
   const chosen = view.teaching.focus;
   const [local, setLocal] = useState<ProjectorFocus | null>(null);

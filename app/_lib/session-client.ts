@@ -27,6 +27,8 @@ export interface JoinIdentity {
   instructorKey?: string;
   /** A co-instructor link's key (from `#drive=` in the page's address, H1). */
   coInstructorKey?: string;
+  /** The room's projector: follows the session but is not a participant (PV4). */
+  projector?: true;
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -18,9 +18,9 @@ export interface Caller {
  * plain data (absent fields may arrive as null from another node).
  */
 export type OwnerRequest =
-  | { op: "join"; socketId: string; joinCode?: string; sessionId?: string; instructorKey?: string; coInstructorKey?: string; name: string; voterId: string }
+  | { op: "join"; socketId: string; joinCode?: string; sessionId?: string; instructorKey?: string; coInstructorKey?: string; name: string; voterId: string; projector?: boolean }
   | { op: "view"; sessionId: string }
-  | { op: "rejoin"; socketId: string; sessionId: string; role: Role; name: string; voterId?: string }
+  | { op: "rejoin"; socketId: string; sessionId: string; role: Role; name: string; voterId?: string; projector?: boolean }
   | { op: "leave"; socketId: string; sessionId: string }
   | { op: "control"; sessionId: string; control: Control; caller: ControlCaller }
   | { op: "trace"; sessionId: string; step: number }
@@ -50,6 +50,8 @@ export interface SessionSocketData {
   participantToken?: string;
   /** The co-instructor link this socket joined with (H1), checked by the owner at every control. */
   linkId?: string;
+  /** The room's projector (PV4): in the room, but not a participant. */
+  projector?: boolean;
 }
 
 /** The owner's data, or its error rethrown; UNAVAILABLE when no node runs the session right now. */

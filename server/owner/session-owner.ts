@@ -88,7 +88,7 @@ export class SessionOwner {
     const sockets = await this.io.in(sessionRoom(session.id)).fetchSockets();
     for (const s of sockets) {
       const data = s.data as SessionSocketData;
-      if (data.sessionId === session.id && data.role) session.participants.join(s.id, data.role, data.name ?? "", data.participantToken ? voterIdOf(data.participantToken) : undefined);
+      if (data.sessionId === session.id && data.role) session.participants.join(s.id, data.role, data.name ?? "", data.participantToken ? voterIdOf(data.participantToken) : undefined, data.projector === true);
     }
     if (sockets.length > 0) this.presence.changed(session);
     await this.deps.teaching.recoverSession(session);
@@ -111,7 +111,7 @@ export class SessionOwner {
       }
       case "rejoin":
         if (session.participants.size >= this.deps.limits.maxSocketsPerSession) throw new AppError(ErrorCode.LIMIT_REACHED, "this session is full");
-        session.participants.join(req.socketId, req.role, req.name, req.voterId ?? undefined);
+        session.participants.join(req.socketId, req.role, req.name, req.voterId ?? undefined, req.projector === true);
         this.presence.changed(session);
         return null;
       case "leave":
@@ -128,7 +128,7 @@ export class SessionOwner {
       case "resync":
         return this.ownSnapshot(session, req.role, req.voterId, req.linkId ?? undefined);
       case "status":
-        return { state: session.state, step: session.step, connected: session.participants.size, preset: session.teaching.preset };
+        return { state: session.state, step: session.step, connected: session.participants.people, preset: session.teaching.preset };
       case "data":
         return applyDataUpload(session, req);
       default:
@@ -147,7 +147,9 @@ export class SessionOwner {
     if (!session.participants.has(req.socketId) && session.participants.size >= this.deps.limits.maxSocketsPerSession) {
       throw new AppError(ErrorCode.LIMIT_REACHED, `this session is full (${this.deps.limits.maxSocketsPerSession} connections)`);
     }
-    session.participants.join(req.socketId, role, req.name, req.voterId);
+    // The room's projector follows as a student but is not a participant (PV4).
+    if (req.projector && role !== "student") throw new AppError(ErrorCode.BAD_REQUEST, "projector: the projector view joins without an instructor key");
+    session.participants.join(req.socketId, role, req.name, req.voterId, req.projector === true);
     // The owner puts the socket in the rooms (wherever it is connected) before taking the snapshot:
     // the join travels through the same stream as the steps, so the socket gets every step after it.
     this.io.in(req.socketId).socketsJoin(role === "instructor" ? [sessionRoom(session.id), instructorRoom(session.id)] : [sessionRoom(session.id)]);

@@ -131,6 +131,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
       const { sessionId, role } = requireJoined(socket);
       const { pollId, answer } = parse(pollVoteSchema, payload);
       if (role !== "student") throw new AppError(ErrorCode.FORBIDDEN, "instructors cannot vote; only students answer polls");
+      if (socket.data.projector) throw new AppError(ErrorCode.FORBIDDEN, "the projector view cannot vote");
       return router.call({ op: "poll:vote", sessionId, caller: callerOf(socket), pollId, answer });
     });
     on("poll:reveal", (payload) => router.call({ op: "poll:reveal", sessionId: requireInstructor(socket), pollId: parse(pollRefSchema, payload).pollId, name: socket.data.name }));
@@ -158,7 +159,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     // this server by server/security/join-guard.ts, or a new one): one connection is one voter.
     const token = socket.data.participantToken ?? req.participantToken ?? deps.tokens.issue();
     if (req.instructorKey !== undefined && req.coInstructorKey !== undefined) throw new AppError(ErrorCode.BAD_REQUEST, "coInstructorKey: join with the instructor key or a co-instructor link, not both");
-    const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, instructorKey: req.instructorKey, coInstructorKey: req.coInstructorKey, name: req.name, voterId: voterIdOf(token) });
+    const reply = await router.ask({ op: "join", socketId: socket.id, joinCode: req.joinCode, instructorKey: req.instructorKey, coInstructorKey: req.coInstructorKey, name: req.name, voterId: voterIdOf(token), projector: req.projector === true });
     if (!reply) {
       // A live session no node runs right now: its server died and another is taking it over (its lease
       // runs out), or this one is still adopting it at start-up. Not a wrong code: the page asks again.
@@ -173,6 +174,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     socket.data.role = snapshot.role;
     socket.data.name = req.name;
     socket.data.participantToken = token;
+    socket.data.projector = req.projector === true;
     const driverId = snapshot.teaching?.driverId;
     socket.data.linkId = driverId?.startsWith("link:") ? driverId.slice("link:".length) : undefined;
     return withToken(socket, snapshot);
@@ -199,7 +201,7 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
   async function rejoin(socket: IoSocket): Promise<void> {
     const { sessionId, role, name } = socket.data;
     const voterId = socket.data.participantToken ? voterIdOf(socket.data.participantToken) : undefined;
-    const reply = await router.ask({ op: "rejoin", socketId: socket.id, sessionId: sessionId!, role: role!, name: name ?? "", voterId }).catch(() => null);
+    const reply = await router.ask({ op: "rejoin", socketId: socket.id, sessionId: sessionId!, role: role!, name: name ?? "", voterId, projector: socket.data.projector === true }).catch(() => null);
     if (reply?.ok) return;
     leave(socket);
     socket.emit("session:error", { code: ErrorCode.CONFLICT, message: "please join the session again" });

@@ -22,7 +22,7 @@ export class PresenceNotifier {
   private flush(): void {
     this.timer = null;
     for (const session of this.due.values()) {
-      this.io.to(sessionRoom(session.id)).emit("session:presence", { count: session.participants.size });
+      this.io.to(sessionRoom(session.id)).emit("session:presence", { count: session.participants.people });
       this.io.to(instructorRoom(session.id)).emit("session:roster", session.roster());
     }
     this.due.clear();

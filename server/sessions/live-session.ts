@@ -87,7 +87,7 @@ export class LiveSession {
 
   /** What a client needs to draw the session now (the teaching layer's part through `teaching.view`). */
   snapshot(role: Role): SessionSnapshot {
-    return snapshotOf({ id: this.id, joinCode: this.joinCode, title: this.title, run: this.run, participants: this.participants.size, roster: () => this.roster(), teaching: this.teaching.info() }, role);
+    return snapshotOf({ id: this.id, joinCode: this.joinCode, title: this.title, run: this.run, participants: this.participants.people, roster: () => this.roster(), teaching: this.teaching.info() }, role);
   }
 
   /** Everyone in the session, for the instructor. */

@@ -21,6 +21,8 @@ export class Roster {
   private readonly bySocket = new Map<string, RosterEntry>();
   /** Voter id (hash of the participant token) by participant id, for handing the controls over (H1). */
   private readonly voters = new Map<string, string>();
+  /** Sockets of the room's projector (PV4): in the session, but neither counted, listed nor recorded. */
+  private readonly projectors = new Set<string>();
   private awayTimer: TimerHandle | null = null;
 
   constructor(
@@ -30,9 +32,14 @@ export class Roster {
     private readonly recorder: RosterRecorder | null = null,
   ) {}
 
-  /** Sockets in the session. */
+  /** Sockets in the session, the projector's included (it keeps a session in use). */
   get size(): number {
     return this.bySocket.size;
+  }
+
+  /** Participants: the sockets in the session but the projector's (presence, PV4). */
+  get people(): number {
+    return this.bySocket.size - this.projectors.size;
   }
 
   /** True if this socket is in the session. */
@@ -47,13 +54,13 @@ export class Roster {
 
   /** Everyone, in joining order. */
   list(): RosterEntry[] {
-    return [...this.bySocket.values()];
+    return [...this.bySocket].filter(([socketId]) => !this.projectors.has(socketId)).map(([, entry]) => entry);
   }
 
   /** How many sockets have this role. */
   count(role: Role): number {
     let n = 0;
-    for (const p of this.bySocket.values()) if (p.role === role) n++;
+    for (const [socketId, p] of this.bySocket) if (p.role === role && !this.projectors.has(socketId)) n++;
     return n;
   }
 
@@ -62,13 +69,16 @@ export class Roster {
    * entry. With the voter id (hash of its participant token) the entry gets a participant id, by which
    * the instructor can hand it the controls (H1).
    */
-  join(socketId: string, role: Role, name: string, voterId?: string): RosterEntry {
-    const entry: RosterEntry = { id: randomUUID(), name, role, joinedAt: new Date(this.clock.now()).toISOString(), ...(voterId ? { participantId: participantIdOf(voterId) } : {}) };
+  join(socketId: string, role: Role, name: string, voterId?: string, projector = false): RosterEntry {
+    const entry: RosterEntry = { id: randomUUID(), name, role, joinedAt: new Date(this.clock.now()).toISOString(), ...(voterId && !projector ? { participantId: participantIdOf(voterId) } : {}) };
     if (entry.participantId && voterId) this.voters.set(entry.participantId, voterId);
     const previous = this.bySocket.get(socketId);
+    const wasProjector = this.projectors.has(socketId);
     this.bySocket.set(socketId, entry);
-    if (previous) this.recorder?.left(previous);
-    this.recorder?.joined(entry);
+    if (projector) this.projectors.add(socketId);
+    else this.projectors.delete(socketId);
+    if (previous && !wasProjector) this.recorder?.left(previous);
+    if (!projector) this.recorder?.joined(entry);
     return entry;
   }
 
@@ -83,6 +93,7 @@ export class Roster {
     const entry = this.bySocket.get(socketId);
     if (!entry) return undefined;
     this.bySocket.delete(socketId);
+    if (this.projectors.delete(socketId)) return entry;
     if (entry.participantId && !this.list().some((p) => p.participantId === entry.participantId)) this.voters.delete(entry.participantId);
     this.recorder?.left(entry);
     return entry;

@@ -47,6 +47,32 @@ describe("projector focus (session:focus)", () => {
     expect(!bad.ok && bad.error.message).toMatch(/view: must be one of network, curve, poll, join/);
   });
 
+  it("[PV4] the projector follows the room but is not a participant: not counted, not listed, cannot vote", async () => {
+    const s = await createSession(server.url, {});
+    const teacher = await client();
+    await join(teacher, { joinCode: s.joinCode, name: "Teacher", instructorKey: s.instructorKey });
+    const student = await client();
+    await join(student, { joinCode: s.joinCode, name: "Ada" });
+    const projector = await client();
+    const shown = await join(projector, { joinCode: s.joinCode, name: "Projector", projector: true });
+    expect(shown.participants).toBe(2);
+    const steps: number[] = [];
+    projector.on("session:step", () => steps.push(1));
+    expect(await request(teacher, "session:control", { action: "step", count: 1 })).toMatchObject({ ok: true });
+    await waitFor(() => steps.length === 1, 5000, "the projector's step frame");
+    const again = await request<{ participants: number; roster?: { name: string; participantId?: string }[] }>(teacher, "session:resync", {});
+    expect(again).toMatchObject({ ok: true, data: { participants: 2 } });
+    const roster = again.ok ? (again.data.roster ?? []) : [];
+    expect(roster.map((r) => r.name).sort()).toEqual(["Ada", "Teacher"]);
+    const poll = await request<{ id: string }>(teacher, "poll:open", { kind: "loss-direction" });
+    expect(poll.ok).toBe(true);
+    if (poll.ok) {
+      expect(await request(projector, "poll:vote", { pollId: poll.data.id, answer: "down" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN", message: "the projector view cannot vote" } });
+      expect(await request(student, "poll:vote", { pollId: poll.data.id, answer: "down" })).toMatchObject({ ok: true });
+    }
+    expect(await request(await client(), "session:join", { joinCode: s.joinCode, name: "P", projector: true, instructorKey: s.instructorKey })).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
+  });
+
   it("[PV3] the focus may change while a poll is open (it does not move the run)", async () => {
     const s = await createSession(server.url, {});
     const teacher = await client();
