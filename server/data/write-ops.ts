@@ -73,7 +73,8 @@ async function storeRoster(prisma: PrismaClient, roster: WriteOp[]): Promise<voi
     await prisma.$transaction(statementsFor(prisma, roster));
     return;
   } catch (err) {
-    if (classifyDbError(err) === "outage" || roster.length === 1) return rosterFailed(err, roster.length);
+    if (classifyDbError(err) === "outage") throw err;
+    if (roster.length === 1) return void log.warn({ err, dropped: 1 }, "a participant record the database refused was dropped");
   }
   let dropped = 0;
   let lastError: unknown;
@@ -87,11 +88,6 @@ async function storeRoster(prisma: PrismaClient, roster: WriteOp[]): Promise<voi
     }
   }
   if (dropped > 0) log.warn({ err: lastError, dropped, stored: roster.length - dropped }, "participant records the database refused were dropped; the others were stored");
-}
-
-function rosterFailed(err: unknown, count: number): void {
-  if (classifyDbError(err) === "outage") throw err;
-  log.warn({ err, dropped: count }, "a participant record the database refused was dropped");
 }
 
 function isStepOp(op: WriteOp): op is Extract<WriteOp, { kind: "steps" | "advance" }> {

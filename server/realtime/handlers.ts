@@ -62,9 +62,6 @@ export function createHandler(limits: Pick<Limits, "maxPayloadBytes">) {
     };
 }
 
-/** The answer to a join of a live session that no node runs at the moment (C13). */
-export const TAKEOVER_MESSAGE = "this session's server restarted and another is taking it over; joining again in a moment";
-
 /** The answer to a join from a page older than protocol 3 (P6). */
 export const OUTDATED_PAGE_MESSAGE = "this page is from an older version of Backprop Live: reload the page to join";
 
@@ -163,7 +160,8 @@ export function registerSessionHandlers(server: Server, deps: { router: OwnerRou
     if (!reply) {
       // A live session no node runs right now: its server died and another is taking it over (its lease
       // runs out), or this one is still adopting it at start-up. Not a wrong code: the page asks again.
-      if (await router.isLiveCode(req.joinCode!)) throw new AppError(ErrorCode.UNAVAILABLE, TAKEOVER_MESSAGE);
+      // `answer` gives it the same UNAVAILABLE as any request that finds no owner (C13).
+      if (await router.isLiveCode(req.joinCode!)) return answer<SessionSnapshot>(reply);
       await deps.budgets.failJoin(ip);
       throw new AppError(ErrorCode.NOT_FOUND, `no live session has the code ${req.joinCode}; check the code, or the session may have ended`);
     }

@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { Trainer } from "@/lib/engine";
-import { decodeStepFrame, type StepFrame } from "@/lib/protocol";
+import { decodeStepFrame, type SessionSnapshot, type StepFrame } from "@/lib/protocol";
 import { parseEngineConfig } from "@/lib/schemas";
 import { freePort, startChildServer, type ChildServer } from "../helpers/child-server";
 import { createTempDatabase, postgresReachable } from "../helpers/postgres";
-import { TEST_TOKEN_SECRET } from "../helpers/tokens";
+import { connectClient, createSession, join, request, type Client } from "../helpers/live-server";
+import { issuedToken, TEST_TOKEN_SECRET } from "../helpers/tokens";
 
 /** The CI Redis (never restarted by tests). */
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -149,4 +150,33 @@ export function gapsAndDuplicates(steps: number[], first: number): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * Two nodes and a session node A runs, with its instructor and two students (Ada and Bo, each with an
+ * issued token named after `tag`) all connected to node B: the room a failover test kills A under.
+ */
+export async function roomRunOnA(cluster: TestCluster, tag: string, sockets: Client[]) {
+  await cluster.init();
+  const a = await cluster.start();
+  const b = await cluster.start();
+  const session = await createSession(a.url);
+  const [teacher, ada, bo] = [await connectClient(b.url), await connectClient(b.url), await connectClient(b.url)];
+  sockets.push(teacher, ada, bo);
+  await join(teacher, { joinCode: session.joinCode, name: "Teacher", instructorKey: session.instructorKey });
+  const adaSnapshot = await join(ada, { joinCode: session.joinCode, name: "Ada", participantToken: issuedToken(`${tag}-ada`) });
+  await join(bo, { joinCode: session.joinCode, name: "Bo", participantToken: issuedToken(`${tag}-bo`) });
+  return { a, b, session, teacher, ada, bo, adaSnapshot };
+}
+
+/** kill -9 of `node`, then the client's `session:resync` until the node taking over answers (at most ~30 s). */
+export async function killAndResync(node: ChildServer, client: Client) {
+  node.child.kill("SIGKILL");
+  await node.exited;
+  let snap: Awaited<ReturnType<typeof request<SessionSnapshot>>> | undefined;
+  for (let k = 0; k < 150 && !snap?.ok; k++) {
+    snap = await request<SessionSnapshot>(client, "session:resync", {});
+    if (!snap.ok) await new Promise((r) => setTimeout(r, 200));
+  }
+  return snap;
 }

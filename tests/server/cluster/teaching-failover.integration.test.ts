@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { PollResult, PollView, SessionSnapshot } from "@/lib/protocol";
-import { connectClient, createSession, join, request, waitFor, type Client } from "../helpers/live-server";
-import { issuedToken } from "../helpers/tokens";
-import { clusterUnavailable, TestCluster } from "./helpers";
+import type { PollResult, PollView } from "@/lib/protocol";
+import { request, waitFor, type Client } from "../helpers/live-server";
+import { clusterUnavailable, killAndResync, roomRunOnA, TestCluster } from "./helpers";
 
 const unavailable = await clusterUnavailable();
 if (unavailable) console.warn(`multi-node tests skipped: ${unavailable} (CI starts both; see .ci/run)`);
@@ -17,30 +16,14 @@ describe.skipIf(unavailable !== null)("[Q10][C6] a poll survives kill -9 of the 
   });
 
   it("[Q10][C6][C11] votes acknowledged before the kill count; the poll is open again on the new owner, and its reveal decides", async () => {
-    await cluster.init();
-    const a = await cluster.start();
-    const b = await cluster.start();
-    const s = await createSession(a.url); // A runs it; everyone is on B
-    const teacher = await connectClient(b.url);
-    const ada = await connectClient(b.url);
-    const bo = await connectClient(b.url);
-    sockets.push(teacher, ada, bo);
-    await join(teacher, { joinCode: s.joinCode, name: "Teacher", instructorKey: s.instructorKey });
-    await join(ada, { joinCode: s.joinCode, name: "Ada", participantToken: issuedToken("failover-ada") });
-    await join(bo, { joinCode: s.joinCode, name: "Bo", participantToken: issuedToken("failover-bo") });
+    const { a, teacher, ada, bo } = await roomRunOnA(cluster, "failover", sockets);
     expect(await request(teacher, "session:control", { action: "step", count: 3 })).toMatchObject({ ok: true, data: { step: 3 } });
     const opened = await request<PollView>(teacher, "poll:open", { kind: "param-direction", param: "wo1" });
     if (!opened.ok) throw new Error(opened.error.message);
     expect(await request(ada, "poll:vote", { pollId: opened.data.id, answer: "up" })).toMatchObject({ ok: true });
     expect(await request(bo, "poll:vote", { pollId: opened.data.id, answer: "down" })).toMatchObject({ ok: true });
 
-    a.child.kill("SIGKILL");
-    await a.exited;
-    let snap: Awaited<ReturnType<typeof request<SessionSnapshot>>> | undefined;
-    for (let k = 0; k < 150 && !snap?.ok; k++) {
-      snap = await request<SessionSnapshot>(ada, "session:resync", {});
-      if (!snap.ok) await new Promise((r) => setTimeout(r, 200));
-    }
+    const snap = await killAndResync(a, ada);
     expect(snap).toMatchObject({ ok: true, data: { step: 3, teaching: { poll: { id: opened.data.id }, myVote: "up" } } });
     // One vote per student still holds on the new owner (Q3); the reveal counts both stored votes.
     expect(await request(bo, "poll:vote", { pollId: opened.data.id, answer: "up" })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import type { ControlsInfo, PollResult, PollView, SessionSnapshot } from "@/lib/protocol";
-import { connectClient, createSession, join, request, type Client } from "../helpers/live-server";
-import { issuedToken } from "../helpers/tokens";
-import { clusterUnavailable, TestCluster } from "../cluster/helpers";
+import type { ControlsInfo, PollResult, PollView } from "@/lib/protocol";
+import { request, type Client } from "../helpers/live-server";
+import { clusterUnavailable, killAndResync, roomRunOnA, TestCluster } from "../cluster/helpers";
 
 const unavailable = await clusterUnavailable();
 if (unavailable) console.warn(`multi-node tests skipped: ${unavailable} (CI starts both; see .ci/run)`);
@@ -16,17 +15,7 @@ describe.skipIf(unavailable !== null)("[Q10][Q11][H6] a second round and a drive
   });
 
   it("[Q10][Q11][H6][C6] the node taking over answers with the poll in round 2 (both rounds' votes) and the same driver, who still drives", async () => {
-    await cluster.init();
-    const a = await cluster.start();
-    const b = await cluster.start();
-    const s = await createSession(a.url); // A runs it; everyone is on B
-    const teacher = await connectClient(b.url);
-    const ada = await connectClient(b.url);
-    const bo = await connectClient(b.url);
-    sockets.push(teacher, ada, bo);
-    await join(teacher, { joinCode: s.joinCode, name: "Teacher", instructorKey: s.instructorKey });
-    const adaSnap = await join(ada, { joinCode: s.joinCode, name: "Ada", participantToken: issuedToken("teach-failover-ada") });
-    await join(bo, { joinCode: s.joinCode, name: "Bo", participantToken: issuedToken("teach-failover-bo") });
+    const { a, teacher, ada, bo, adaSnapshot: adaSnap } = await roomRunOnA(cluster, "teach-failover", sockets);
     const handed = await request<ControlsInfo>(teacher, "control:hand", { participantId: adaSnap.teaching!.driverId });
     expect(handed).toMatchObject({ ok: true, data: { driver: { name: "Ada" } } });
     expect(await request(ada, "session:control", { action: "step", count: 3 })).toMatchObject({ ok: true, data: { step: 3 } });
@@ -37,13 +26,7 @@ describe.skipIf(unavailable !== null)("[Q10][Q11][H6] a second round and a drive
     expect(await request(teacher, "poll:again", { pollId: opened.data.id })).toMatchObject({ ok: true, data: { round: 2 } });
     expect(await request(ada, "poll:vote", { pollId: opened.data.id, answer: "down" })).toMatchObject({ ok: true });
 
-    a.child.kill("SIGKILL");
-    await a.exited;
-    let snap: Awaited<ReturnType<typeof request<SessionSnapshot>>> | undefined;
-    for (let k = 0; k < 150 && !snap?.ok; k++) {
-      snap = await request<SessionSnapshot>(ada, "session:resync", {});
-      if (!snap.ok) await new Promise((r) => setTimeout(r, 200));
-    }
+    const snap = await killAndResync(a, ada);
     expect(snap).toMatchObject({ ok: true, data: { step: 3, teaching: { poll: { id: opened.data.id, round: 2 }, myVote: "down", controls: handed.ok ? handed.data : null } } });
     expect(await request(ada, "poll:vote", { pollId: opened.data.id, answer: "stay" })).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
     expect(await request(bo, "poll:vote", { pollId: opened.data.id, answer: "down" })).toMatchObject({ ok: true });
