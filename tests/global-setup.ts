@@ -3,11 +3,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { pgliteTemplate } from "./server/helpers/pglite-template";
-import { buildServerBundle } from "./server/helpers/server-bundle";
+import { buildServerBundle } from "../scripts/server-bundle.mjs";
 
 declare module "vitest" {
   interface ProvidedContext {
-    /** The compiled server (server-bundle.ts) that spawned test servers run, made for this run. */
+    /** The compiled server (scripts/server-bundle.mjs, as `npm start` runs it) that spawned test servers run, made for this run. */
     serverBundle: string;
   }
 }

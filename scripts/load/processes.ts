@@ -3,12 +3,12 @@
  * workers; CPU and memory samples from /proc; and clean-up of every child on exit, signal or timeout.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The repository root (scripts/load/ is two levels down). */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -115,16 +115,29 @@ export function startNodeFlags(root: string): string[] {
 }
 
 /**
- * The real server (`node <npm start's flags> --import tsx server/index.ts`, API and sockets only) on
+ * How `npm start` of the checkout at `root` runs its server: the compiled module it builds
+ * (scripts/server-bundle.mjs, built here the same way), or `--import tsx server/index.ts` for an older
+ * checkout that ran TypeScript through tsx (BENCH_PRODUCT_ROOT, BENCH_COMPARE_ROOT).
+ */
+async function serverEntry(root: string): Promise<string[]> {
+  const bundler = path.join(root, "scripts/server-bundle.mjs");
+  if (!existsSync(bundler)) return ["--import", "tsx", "server/index.ts"];
+  const { buildServerBundle, serverBundlePath } = (await import(pathToFileURL(bundler).href)) as typeof import("../server-bundle.mjs");
+  return [await buildServerBundle(serverBundlePath(root), root)];
+}
+
+/**
+ * The real server (`node <npm start's flags> <its compiled module>`, API and sockets only) on
  * PGlite in a temp DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
 export async function startProductServer(env: Record<string, string> = {}, nodeArgs: string[] = [], options: ProductOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
+  const entry = await serverEntry(options.root ?? PRODUCT_ROOT);
   const dataDir = await mkdtemp(path.join(tmpdir(), "bp-bench-"));
   tempDirs.add(dataDir);
   if (options.templateDir) await cp(options.templateDir, dataDir, { recursive: true });
   const child = track(
-    spawn(process.execPath, [...startNodeFlags(options.root ?? PRODUCT_ROOT), ...nodeArgs, "--import", "tsx", "server/index.ts"], {
+    spawn(process.execPath, [...startNodeFlags(options.root ?? PRODUCT_ROOT), ...nodeArgs, ...entry], {
       cwd: options.root ?? PRODUCT_ROOT,
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -3,12 +3,13 @@ import type { StepInfo } from "@/lib/protocol";
 import { log } from "../log";
 import type { Clock, TimerHandle } from "./clock";
 import type { RunState } from "./run-state";
-import { lookaheadSteps } from "./step-pipeline";
+import { commitBatch, lookaheadSteps } from "./step-pipeline";
 
 /**
  * The play loop of one session: at `stepsPerSecond` it releases the next durable step and has the
- * pipeline compute a little ahead (R2), on the injected clock. It also keeps `play { until }` (S1):
- * when a released step reaches the condition, nothing more is computed and a pause is queued.
+ * pipeline compute a little ahead (R2), in batches of commitBatch steps, on the injected clock. It
+ * also keeps `play { until }` (S1): when a released step reaches the condition, nothing more is
+ * computed and a pause is queued.
  */
 export class PlayLoop {
   private timer: TimerHandle | null = null;
@@ -75,7 +76,9 @@ export class PlayLoop {
         .catch((err) => log.error({ err, sessionId: run.id }, "could not record a divergence"));
       return;
     }
-    if (!this.stopReached) pipeline.produce(productionLimit(this.stop, run.trainer, pipeline.backlog, lookaheadSteps(run.stepsPerSecond)));
+    // Refill in batches (commitBatch): at 20 steps/s two steps, one transaction, every other tick.
+    const lookahead = lookaheadSteps(run.stepsPerSecond);
+    if (!this.stopReached && lookahead - pipeline.backlog >= commitBatch(run.stepsPerSecond)) pipeline.produce(productionLimit(this.stop, run.trainer, pipeline.backlog, lookahead));
     const now = this.clock.now();
     this.nextTickAt += 1000 / run.stepsPerSecond;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up

@@ -6,8 +6,20 @@ import { endTurn, SLICE_MS, takeTurn } from "./cpu-slice";
 
 /** How far (in seconds of play) the pipeline computes and persists ahead of what it has broadcast. */
 export const LOOKAHEAD_S = 0.15;
+/** From this speed on, a playing session computes and stores its steps two at a time (commitBatch). */
+export const PAIRED_COMMITS_FROM = 10;
 /** Most steps a session playing at the fastest speed (60/s) holds computed but unreleased. */
 export const MAX_PLAY_BACKLOG = lookaheadSteps(60);
+
+/**
+ * How many steps a playing session computes and stores together: one transaction for two steps from
+ * PAIRED_COMMITS_FROM steps/s, which halves the database's work per step where it competes with the
+ * broadcasts for the CPU (docs/benchmarks.md, issue 17). Nothing is released earlier or later for it:
+ * the lookahead grows by the same step, so each stored step still has LOOKAHEAD_S to commit.
+ */
+export function commitBatch(stepsPerSecond: number): number {
+  return stepsPerSecond >= PAIRED_COMMITS_FROM ? 2 : 1;
+}
 
 /**
  * How many steps a playing session keeps computed ahead of release. This is also the bound on what it
@@ -15,7 +27,7 @@ export const MAX_PLAY_BACKLOG = lookaheadSteps(60);
  * steps are stored (a `step {count}` control holds at most `count` ≤ 1000).
  */
 export function lookaheadSteps(stepsPerSecond: number): number {
-  return Math.max(2, Math.ceil(stepsPerSecond * LOOKAHEAD_S));
+  return Math.max(2, Math.ceil(stepsPerSecond * LOOKAHEAD_S)) + commitBatch(stepsPerSecond) - 1;
 }
 
 /** At most this many steps between checkpoints (and one at every pause). */

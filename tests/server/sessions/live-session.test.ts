@@ -188,6 +188,28 @@ describe("LiveSession", () => {
     await expect(session.control({ action: "phase" })).rejects.toThrow(/pause it/);
     await session.control({ action: "pause" });
   });
+
+  it("[R2] from 10 steps/s play stores two steps per transaction and still releases one step per tick", async () => {
+    for (const [stepsPerSecond, batch] of [[20, 2], [10, 2], [5, 1]] as const) {
+      const { session, room, store, clock } = setup();
+      await session.control({ action: "play", stepsPerSecond });
+      const released: number[] = [];
+      for (let t = 0; t < 2000; t += 1000 / stepsPerSecond) {
+        await clock.advance(1000 / stepsPerSecond);
+        released.push(steps(room).length);
+      }
+      await session.control({ action: "pause" });
+      // one new step per tick, never two and never none, once the first batch is stored
+      const perTick = released.slice(2).map((n, i) => n - released[i + 1]);
+      expect(new Set(perTick), `${stepsPerSecond} steps/s`).toEqual(new Set([1]));
+      // the first write fills the lookahead; every later one carries `batch` steps
+      const rows = store.rowsPerStepsOp;
+      expect(rows.length).toBeGreaterThan(5);
+      expect(rows.slice(1, -1).every((n) => n === batch), `${stepsPerSecond} steps/s: ${rows.join(",")}`).toBe(true);
+      const all = steps(room).map((s) => s.step);
+      expect(all).toEqual(Array.from({ length: all.length }, (_, k) => k + 1));
+    }
+  });
 });
 
 describe("LiveSession teaching state", () => {

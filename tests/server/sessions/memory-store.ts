@@ -15,6 +15,8 @@ export class MemoryStore {
   controls: { seq: number; step: number; action: string; payload: unknown }[] = [];
   /** Committed transactions, each a list of op kinds (for ordering assertions). */
   log: string[][] = [];
+  /** How many step rows each committed `steps` op carried, in order. */
+  rowsPerStepsOp: number[] = [];
   /** Resolve to let a flush commit; by default flushes commit at once. */
   gate: (() => Promise<void>) | null = null;
 
@@ -29,6 +31,7 @@ export class MemoryStore {
     this.log.push(ops.map((o) => o.kind));
     for (const op of ops) {
       if (op.kind === "steps") {
+        this.rowsPerStepsOp.push(op.rows.length);
         for (const r of op.rows) this.metrics.set(r.step, r);
         if (op.rows.length) this.step = op.rows[op.rows.length - 1].step;
       } else if (op.kind === "advance") this.step = op.step;
