@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, createSession, join, request, startTestServer, type Client, type TestServer } from "../helpers/live-server";
 
 /** Seconds each measuring window lasts (CPU_WINDOW_SECONDS). */
-const WINDOW_S = Number(process.env.CPU_WINDOW_SECONDS ?? 8);
+const WINDOW_S = Number(process.env.CPU_WINDOW_SECONDS ?? 5);
 /** The largest live network under MAX_LIVE_PARAMS (2,048): [2, 40, 40, 1] has 1,801 parameters, on a 2,000-point full batch. */
 const MAXIMAL = { layers: [2, 40, 40, 1], dataset: { name: "circle", size: 2000, testRatio: 0 }, batchSize: 2000 };
 

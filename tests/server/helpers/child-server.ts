@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { freePort } from "@/scripts/load/processes";
+import { freePort, startNodeFlags } from "@/scripts/load/processes";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
 import { seedPgliteDataDir } from "./pglite-template";
@@ -25,9 +25,10 @@ export async function startChildServer(env: Record<string, string>, options: { s
   if (env.DATA_DIR && !env.DATABASE_URL && !env.REDIS_URL && !options.freshDatabase) await seedPgliteDataDir(env.DATA_DIR);
   const port = await freePort();
   // The run's compiled server (tests/global-setup.ts), else node --import tsx (not the tsx CLI, which
-  // forks): either way the pid we signal is the server itself.
+  // forks): either way the pid we signal is the server itself. With `npm start`'s node flags, so that
+  // memory is measured as a lecture's server would hold it.
   const bundle = inject("serverBundle");
-  const child = spawn(process.execPath, bundle ? [bundle] : ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [...startNodeFlags(ROOT), ...(bundle ? [bundle] : ["--import", "tsx", "server/index.ts"])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
