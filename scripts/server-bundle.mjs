@@ -1,15 +1,20 @@
 // The server as one compiled ES module: `npm start` runs it with plain `node` (no TypeScript loader
 // at run time), and so do the servers the tests and benchmarks spawn. Plain JavaScript, so that
 // scripts/start.mjs can load it without tsx.
+import { createHash } from "node:crypto";
 import { readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-/** Where `npm start` writes the compiled server of the checkout at `root`. */
+/**
+ * Where `npm start` writes the compiled server of the checkout at `root`; named after the checkout,
+ * since a second checkout may share this one's node_modules (BENCH_COMPARE_ROOT).
+ */
 export function serverBundlePath(root = ROOT) {
-  return path.join(root, "node_modules/.cache/backprop-live/server.mjs");
+  const name = createHash("sha256").update(path.resolve(root)).digest("hex").slice(0, 12);
+  return path.join(root, `node_modules/.cache/backprop-live/server-${name}.mjs`);
 }
 
 /**
