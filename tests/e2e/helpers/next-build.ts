@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { setPriority } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +61,9 @@ export function startNextBuild(): () => void {
   console.log(`e2e: building Next.js for production in the background: ${reason}`);
   writeStatus({ state: "building", pid: process.pid });
   const child = spawn(NEXT_BIN, ["build"], { cwd: ROOT, env: BUILD_ENV, stdio: ["ignore", "pipe", "pipe"] });
+  // At nice 10 (its workers inherit it): the integration tests running meanwhile, timing-sensitive
+  // ones among them, get the CPU first; the build only has to be done before the browser tests.
+  if (child.pid !== undefined) setPriority(child.pid, 10);
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString("utf8")).slice(-64 * 1024));
   child.stdout.on("data", keep);
