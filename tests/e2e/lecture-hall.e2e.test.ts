@@ -160,7 +160,13 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await console_.getByTestId("poll-kind-loss").check();
     await console_.getByTestId("poll-open").click();
     await console_.getByTestId("focus-poll").click();
-    await waitForAttr(projector, "projector-view", "data-focus", "poll");
+    await waitForAttr(projector, "projector-view", "data-focus", "poll").catch(async (error: Error) => {
+      // Seen once in a full run under load and not reproduced since: say what each side saw.
+      const pressed = await console_.getByTestId("focus-poll").getAttribute("aria-pressed");
+      const notice = await console_.locator("[role=status], [role=alert]").allTextContents();
+      const shown = await projector.getByTestId("projector-view").getAttribute("data-focus");
+      throw new Error(`${error.message}\nconsole: focus-poll aria-pressed=${pressed}, notices ${JSON.stringify(notice)}; projector shows ${shown}\nserver:\n${server.output().slice(-4000)}`);
+    });
     await projector.locator("[data-testid=projector-poll][data-poll-state=open]").waitFor();
     expect(await projector.getByTestId("poll-tally").count()).toBe(0);
     await phone.getByTestId("poll-card").waitFor();
