@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchChromium, CHROMIUM_PATH } from "./helpers/browser";
+import { hasChromium, launchPages, type Pages, CHROMIUM_PATH } from "./helpers/browser";
 import { ensureNextBuild, ROOT } from "./helpers/next-build";
 import { emitControlOnPageSocket, measureOverflow, PROBE_SCRIPT, readParameterTable, readParameterValues, readProbe, waitForAttr, waitForText } from "./helpers/page-probes";
 import { startServerProcess, type ServerProcess } from "./helpers/server-process";
@@ -22,22 +22,12 @@ if (!hasChromium) console.log(`e2e: skipped: no Chromium at ${CHROMIUM_PATH} (ap
  */
 describe.skipIf(!hasChromium)("a classroom session in Chromium", () => {
   let server: ServerProcess;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let pages: Pages;
   let instructor: Page;
   let ada: Page;
   let mallory: Page;
   let joinCode = "";
   const timing: Record<string, number> = {};
-
-  async function openPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-    contexts.push(context);
-    await context.addInitScript(PROBE_SCRIPT);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
 
   async function joinFromLobby(page: Page, name: string): Promise<void> {
     await page.goto(`${server.url}/`);
@@ -55,17 +45,16 @@ describe.skipIf(!hasChromium)("a classroom session in Chromium", () => {
     await ensureNextBuild();
     await mkdir(SCREENSHOTS, { recursive: true });
     server = await startServerProcess();
-    browser = await launchChromium();
+    pages = await launchPages({ timeoutMs: 15_000, defaults: { viewport: { width: 1280, height: 800 } }, initScript: PROBE_SCRIPT });
   }, 600_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
+    await pages?.close();
     await server?.stop();
   }, 30_000);
 
   it("the instructor starts the default session from the lobby and lands on the console", async () => {
-    instructor = await openPage({ viewport: { width: 1440, height: 900 } });
+    instructor = await pages.open({ viewport: { width: 1440, height: 900 } });
     await instructor.goto(`${server.url}/`);
     await instructor.getByTestId("start-form").waitFor();
     await instructor.screenshot({ path: path.join(SCREENSHOTS, "lobby.png"), fullPage: true });
@@ -83,12 +72,12 @@ describe.skipIf(!hasChromium)("a classroom session in Chromium", () => {
   });
 
   it("two students join by code with their display names and appear in the roster as text", async () => {
-    ada = await openPage();
+    ada = await pages.open();
     await joinFromLobby(ada, "Ada");
     const probe = await readProbe(ada);
     timing.joinToFirstFrameMs = probe.firstParamsAt! - probe.submittedAt!;
 
-    mallory = await openPage({ viewport: { width: 1024, height: 768 } });
+    mallory = await pages.open({ viewport: { width: 1024, height: 768 } });
     await joinFromLobby(mallory, XSS_NAME);
 
     await instructor.waitForFunction((name) => [...document.querySelectorAll('[data-testid="roster"] li')].some((li) => li.textContent?.includes(name)), XSS_NAME);
@@ -157,7 +146,7 @@ describe.skipIf(!hasChromium)("a classroom session in Chromium", () => {
   });
 
   it("on a phone the lobby and the student view fit the screen width", async () => {
-    const phone = await openPage(PHONE);
+    const phone = await pages.open(PHONE);
     await phone.goto(`${server.url}/`);
     await phone.getByTestId("join-form").waitFor();
     const lobby = await measureOverflow(phone);
@@ -182,7 +171,7 @@ describe.skipIf(!hasChromium)("a classroom session in Chromium", () => {
     const figures = {
       recordedAt: new Date().toISOString(),
       note: "Chromium headless against the production server on loopback; performance.now() in the page. Not a pass/fail criterion.",
-      chromium: browser.version(),
+      chromium: pages.browser.version(),
       joinToFirstFrameMs: round(timing.joinToFirstFrameMs),
       reloadToFirstFrameMs: round(timing.reloadToFirstFrameMs),
       coldLoadToFirstFrameMs: round(timing.coldLoadToFirstFrameMs),

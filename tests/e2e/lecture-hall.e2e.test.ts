@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAxe } from "./helpers/axe";
-import { hasChromium, launchChromium } from "./helpers/browser";
+import { hasChromium, launchPages, type Pages } from "./helpers/browser";
 import { ensureNextBuild, ROOT } from "./helpers/next-build";
 import { measureOverflow, waitForAttr, waitForText } from "./helpers/page-probes";
 import { startServerProcess, type ServerProcess } from "./helpers/server-process";
@@ -34,20 +34,11 @@ const PRIMARY_CONTROLS = ["play-pause", "step-1", "next-phase", "speed-input", "
  */
 describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
   let server: ServerProcess;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let pages: Pages;
   let session: { id: string; joinCode: string; instructorKey: string };
   let projector: Page;
   let console_: Page;
   let phone: Page;
-
-  async function openPage(options: BrowserContextOptions): Promise<Page> {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    return page;
-  }
 
   async function shootAll(moment: string): Promise<void> {
     await projector.screenshot({ path: path.join(SCREENS, `projector-${moment}.png`) });
@@ -108,26 +99,25 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await ensureNextBuild();
     await mkdir(SCREENS, { recursive: true });
     server = await startServerProcess();
-    browser = await launchChromium();
+    pages = await launchPages({ timeoutMs: 20_000 });
     const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Backprop on XOR" }) });
     session = await res.json();
   }, 600_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
+    await pages?.close();
     await server?.stop();
   }, 30_000);
 
   it("step 0: the three views open and fit their screens", async () => {
-    console_ = await openPage(CONSOLE);
+    console_ = await pages.open(CONSOLE);
     await console_.goto(`${server.url}/s/${session.joinCode}/present#key=${encodeURIComponent(session.instructorKey)}`);
     await waitForAttr(console_, "connection-state", "data-connection", "live");
-    projector = await openPage(PROJECTOR);
+    projector = await pages.open(PROJECTOR);
     await projector.addInitScript(CANVAS_TEXT_PROBE);
     await projector.goto(`${server.url}/s/${session.joinCode}/projector`);
     await projector.getByTestId("projector-network").waitFor();
-    phone = await openPage(PHONE);
+    phone = await pages.open(PHONE);
     await phone.goto(`${server.url}/s/${session.joinCode}?name=Ada`);
     await waitForAttr(phone, "connection-state", "data-connection", "live");
     // The projector link needs no key and shows no names or keys.
@@ -174,9 +164,9 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
     await shootAll("poll");
     if (DOCS_SCREENS) {
       await mkdir(DOCS_SCREENS, { recursive: true });
-      await writeThumbnail(browser, projector, path.join(DOCS_SCREENS, "projector.png"), 640);
-      await writeThumbnail(browser, console_, path.join(DOCS_SCREENS, "console.png"), 640);
-      await writeThumbnail(browser, phone, path.join(DOCS_SCREENS, "phone.png"), 240);
+      await writeThumbnail(pages.browser, projector, path.join(DOCS_SCREENS, "projector.png"), 640);
+      await writeThumbnail(pages.browser, console_, path.join(DOCS_SCREENS, "console.png"), 640);
+      await writeThumbnail(pages.browser, phone, path.join(DOCS_SCREENS, "phone.png"), 240);
     }
     await phone.getByTestId("poll-answer-up").click();
     await phone.getByTestId("poll-locked").waitFor();
@@ -238,7 +228,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
       const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Wide", layers }) });
       const wide = await res.json();
       for (const options of [CONSOLE, PHONE]) {
-        const page = await openPage(options);
+        const page = await pages.open(options);
         await page.goto(`${server.url}/s/${wide.joinCode}/present#key=${encodeURIComponent(wide.instructorKey)}`);
         await waitForAttr(page, "connection-state", "data-connection", "live");
         await page.getByTestId("step-1").click();
@@ -259,12 +249,12 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
   }
 
   it("the start form's submit is visible without scrolling at 1366×768 and usable at 768 px wide", async () => {
-    const laptop = await openPage(CONSOLE);
+    const laptop = await pages.open(CONSOLE);
     await laptop.goto(`${server.url}/`);
     const submit = (await laptop.getByTestId("start-submit").boundingBox())!;
     expect(submit.y + submit.height, "Start session inside the first 768 px").toBeLessThanOrEqual(768);
     expect(submit.x + submit.width).toBeLessThanOrEqual(1366);
-    const tablet = await openPage({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+    const tablet = await pages.open({ viewport: { width: 768, height: 1024 }, hasTouch: true });
     await tablet.goto(`${server.url}/`);
     const fit = await measureOverflow(tablet);
     expect(fit.scrollWidth).toBeLessThanOrEqual(fit.innerWidth);
@@ -280,7 +270,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
   it("the data editor takes pasted CSV; its errors count lines from 1, the server's included", async () => {
     const res = await fetch(`${server.url}/api/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Own data" }) });
     const own = await res.json();
-    const page = await openPage(CONSOLE);
+    const page = await pages.open(CONSOLE);
     await page.goto(`${server.url}/s/${own.joinCode}/present#key=${encodeURIComponent(own.instructorKey)}`);
     await waitForAttr(page, "connection-state", "data-connection", "live");
     await page.getByTestId("tool-data").locator("summary").click();
@@ -320,7 +310,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
       ] as const) {
         views.push(
           (async () => {
-            const page = await openPage({ ...options, colorScheme: scheme });
+            const page = await pages.open({ ...options, colorScheme: scheme });
             await page.goto(`${server.url}${url}`);
             await page.locator("main").first().waitFor();
             await page.waitForTimeout(1500); // let the page settle (live data, lazy panels, transitions)
@@ -335,7 +325,7 @@ describe.skipIf(!hasChromium)("the lecture hall in Chromium", () => {
   }, 180_000);
 
   it("an unknown code shows only the error and the way back; an ended session offers its replay", async () => {
-    const stray = await openPage(PHONE);
+    const stray = await pages.open(PHONE);
     await stray.goto(`${server.url}/s/ZZZZ22?name=Ada`);
     await waitForAttr(stray, "problem", "data-kind", "not-found");
     expect(await stray.getByTestId("connection-state").count()).toBe(0);

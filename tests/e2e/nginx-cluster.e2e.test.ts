@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterUnavailable, SHARED_REDIS_URL } from "../server/cluster/helpers";
 import { hasNginx, startNginx, type OwnNginx } from "../server/helpers/nginx";
 import { createTempDatabase } from "../server/helpers/postgres";
 import { parsePrometheus, valueOf } from "../server/helpers/prometheus";
 import { TEST_TOKEN_SECRET } from "../server/helpers/tokens";
-import { hasChromium, launchChromium } from "./helpers/browser";
+import { hasChromium, launchPages, type Pages } from "./helpers/browser";
 import { ensureNextBuild } from "./helpers/next-build";
 import { readParameterValues, waitForAttr, waitForText } from "./helpers/page-probes";
 import { startServerProcess, type ServerProcess } from "./helpers/server-process";
@@ -34,23 +34,14 @@ async function socketsOn(node: ServerProcess): Promise<number> {
 describe.skipIf(skip !== null)("a poll round and a fork through deploy/nginx.conf, two nodes, in Chromium", { timeout: 60_000 }, () => {
   const nodes: ServerProcess[] = [];
   const fronts: OwnNginx[] = [];
-  const contexts: BrowserContext[] = [];
   let dropDatabase: (() => Promise<void>) | undefined;
-  let browser: Browser;
+  let pages: Pages;
   let instructor: Page;
   let ada: Page;
   let bob: Page;
   /** The node the instructor's page reached, and the other one. */
   let instructorNode: ServerProcess;
   let studentNode: ServerProcess;
-
-  async function openPage(options: BrowserContextOptions): Promise<Page> {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
 
   beforeAll(async () => {
     await ensureNextBuild();
@@ -62,12 +53,11 @@ describe.skipIf(skip !== null)("a poll round and a fork through deploy/nginx.con
     nodes.push(await startServerProcess(env));
     fronts.push(await startNginx(nodes.map((n) => n.url)));
     fronts.push(await startNginx(nodes.map((n) => n.url).reverse()));
-    browser = await launchChromium();
+    pages = await launchPages({ timeoutMs: 15_000 });
   }, 600_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
+    await pages?.close();
     for (const front of fronts) await front.stop();
     for (const node of nodes) await node.stop();
     await dropDatabase?.();
@@ -75,7 +65,7 @@ describe.skipIf(skip !== null)("a poll round and a fork through deploy/nginx.con
 
   it("the instructor starts a session through one nginx; two students join through the other and land on the other node", async () => {
     const [front1, front2] = fronts;
-    instructor = await openPage(PROJECTOR);
+    instructor = await pages.open(PROJECTOR);
     await instructor.goto(`${front1.url}/`);
     await instructor.getByTestId("start-submit").click();
     await instructor.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
@@ -86,8 +76,8 @@ describe.skipIf(skip !== null)("a poll round and a fork through deploy/nginx.con
     const k = before.findIndex((n) => n > 0);
     [instructorNode, studentNode] = [nodes[k], nodes[1 - k]];
 
-    ada = await openPage(PHONE);
-    bob = await openPage(PHONE);
+    ada = await pages.open(PHONE);
+    bob = await pages.open(PHONE);
     for (const [page, name] of [[ada, "Ada"], [bob, "Bob"]] as const) {
       await page.goto(`${front2.url}/s/${joinCode}?name=${name}`);
       await waitForAttr(page, "connection-state", "data-connection", "live");

@@ -1,10 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configLimit } from "@/app/_components/field-limits";
 import { runAxe } from "./helpers/axe";
-import { hasChromium, launchChromium } from "./helpers/browser";
+import { hasChromium, launchPages, type Pages } from "./helpers/browser";
 import { ensureNextBuild, ROOT } from "./helpers/next-build";
 import { measureOverflow, waitForAttr, waitForText } from "./helpers/page-probes";
 import { startServerProcess, type ServerProcess } from "./helpers/server-process";
@@ -48,22 +48,13 @@ async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
  */
 describe.skipIf(!hasChromium)("the playground in Chromium", () => {
   let server: ServerProcess;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let pages: Pages;
   let console_: Page;
   let laptop: Page;
   let phone: Page;
   let joinCode = "";
   /** The laptop student's parameter table at step 10 of each run (the frames as broadcast). */
   const seen: Record<string, string>[] = [];
-
-  async function openPage(options: BrowserContextOptions): Promise<Page> {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    return page;
-  }
 
   /** Steps the run to STEPS on the console and records what the laptop student sees there. */
   async function trainAndRecord(): Promise<void> {
@@ -79,17 +70,16 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await ensureNextBuild();
     await mkdir(SCREENS, { recursive: true });
     server = await startServerProcess();
-    browser = await launchChromium();
+    pages = await launchPages({ timeoutMs: 20_000 });
   }, 900_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
+    await pages?.close();
     await server?.stop();
   }, 30_000);
 
   it("the start form shows the server's limits, refuses a bad setup link by naming the field, and opens a good one prefilled", async () => {
-    console_ = await openPage(CONSOLE);
+    console_ = await pages.open(CONSOLE);
     const bad = encodeURIComponent(JSON.stringify({ title: "Too noisy", dataset: { name: "xor", noise: 0.9 } }));
     await console_.goto(`${server.url}/#setup=${bad}`);
     await waitForText(console_, "setup-link-note", "This setup link could not be used (Noise must be at most 0.5); the form shows the defaults.");
@@ -131,8 +121,8 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await console_.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
     joinCode = /\/s\/([A-Z2-9]{6})\/present$/.exec(console_.url())![1];
     await waitForAttr(console_, "connection-state", "data-connection", "live");
-    laptop = await openPage(LAPTOP);
-    phone = await openPage(PHONE);
+    laptop = await pages.open(LAPTOP);
+    phone = await pages.open(PHONE);
     for (const [page, name] of [[laptop, "Ada"], [phone, "Grace"]] as const) {
       await page.goto(`${server.url}/s/${joinCode}?name=${name}`);
       await waitForAttr(page, "connection-state", "data-connection", "live");
@@ -208,7 +198,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
   it("the console copies a setup link that opens the start form with the edited network", async () => {
     await console_.getByTestId("copy-setup-link").click();
     const link = await console_.getByTestId("setup-link-value").inputValue();
-    const lobby = await openPage(CONSOLE);
+    const lobby = await pages.open(CONSOLE);
     await lobby.goto(link);
     await waitForText(lobby, "setup-link-note", "Opened from a setup link: check the fields, then start.");
     expect(await lobby.getByTestId("field-layers").inputValue()).toBe("4, 3, 3");
@@ -218,7 +208,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
 
   it("the replay of the session shows each run's step as the students saw it", async () => {
     const id = await console_.evaluate((code) => (JSON.parse(localStorage.getItem("backprop:sessions") ?? "[]") as { joinCode: string; id: string }[]).find((s) => s.joinCode === code)!.id, joinCode);
-    const replay = await openPage(LAPTOP);
+    const replay = await pages.open(LAPTOP);
     expect(seen).toHaveLength(5); // XOR, spiral ×3, features, + neuron, w1[1,1] = −2
     for (const [run, table] of seen.entries()) {
       await replay.goto(`${server.url}/replay/${id}?run=${run}&step=${STEPS}`);

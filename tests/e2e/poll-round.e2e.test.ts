@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLL_STAY_TOLERANCE } from "@/lib/protocol";
-import { hasChromium, launchChromium } from "./helpers/browser";
+import { hasChromium, launchPages, type Pages } from "./helpers/browser";
 import { ensureNextBuild, ROOT } from "./helpers/next-build";
 import { measureOverflow, readParameterValues, waitForAttr, waitForText } from "./helpers/page-probes";
 import { startServerProcess, type ServerProcess } from "./helpers/server-process";
@@ -19,20 +19,11 @@ const PROJECTOR: BrowserContextOptions = { viewport: { width: 1920, height: 1080
  */
 describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
   let server: ServerProcess;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  let pages: Pages;
   let instructor: Page;
   let ada: Page;
   let bob: Page;
   let joinCode = "";
-
-  async function openPage(options: BrowserContextOptions): Promise<Page> {
-    const context = await browser.newContext(options);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    return page;
-  }
 
   async function joinAs(page: Page, name: string): Promise<void> {
     await page.goto(`${server.url}/s/${joinCode}?name=${encodeURIComponent(name)}`);
@@ -46,25 +37,24 @@ describe.skipIf(!hasChromium)("a poll round in Chromium", () => {
     await ensureNextBuild();
     await mkdir(SCREENSHOTS, { recursive: true });
     server = await startServerProcess();
-    browser = await launchChromium();
+    pages = await launchPages({ timeoutMs: 15_000 });
   }, 600_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
+    await pages?.close();
     await server?.stop();
   }, 30_000);
 
   it("the instructor starts a session and two students join on phones", async () => {
-    instructor = await openPage(PROJECTOR);
+    instructor = await pages.open(PROJECTOR);
     await instructor.goto(`${server.url}/`);
     await instructor.getByTestId("start-submit").click();
     await instructor.waitForURL(/\/s\/[A-Z2-9]{6}\/present$/);
     joinCode = /\/s\/([A-Z2-9]{6})\/present$/.exec(instructor.url())![1];
     await waitForAttr(instructor, "connection-state", "data-connection", "live");
-    ada = await openPage(PHONE);
+    ada = await pages.open(PHONE);
     await joinAs(ada, "Ada");
-    bob = await openPage(PHONE);
+    bob = await pages.open(PHONE);
     await joinAs(bob, "Bob");
     await waitForText(instructor, "participants-count", "3");
     // Two steps first, so the poll asks about a step in the middle of training.

@@ -5,6 +5,8 @@ import { inject } from "vitest";
 import { seedPgliteDataDir } from "./pglite-template";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+/** `npm start`'s node flags, so that memory is measured as a lecture's server would hold it. */
+const NODE_FLAGS = startNodeFlags(ROOT);
 
 export { freePort };
 
@@ -25,10 +27,9 @@ export async function startChildServer(env: Record<string, string>, options: { s
   if (env.DATA_DIR && !env.DATABASE_URL && !env.REDIS_URL && !options.freshDatabase) await seedPgliteDataDir(env.DATA_DIR);
   const port = await freePort();
   // The run's compiled server (tests/global-setup.ts), else node --import tsx (not the tsx CLI, which
-  // forks): either way the pid we signal is the server itself. With `npm start`'s node flags, so that
-  // memory is measured as a lecture's server would hold it.
+  // forks): either way the pid we signal is the server itself.
   const bundle = inject("serverBundle");
-  const child = spawn(process.execPath, [...startNodeFlags(ROOT), ...(bundle ? [bundle] : ["--import", "tsx", "server/index.ts"])], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...(bundle ? [bundle] : ["--import", "tsx", "server/index.ts"])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), ...env },
     stdio: ["ignore", "pipe", "pipe"],
