@@ -15,7 +15,9 @@
  * (extra env for the product, "K=V,K=V", e.g. to switch a lever off for an A/B), BENCH_COMPARE_ROOT (another
  * checkout, e.g. the commit before a lever, measured as "compare" right beside the product in every round
  * and case, on the first BENCH_DATA kind: an A/B in one run), BENCH_PRODUCT_NODE_ARGS (node flags for
- * both, space-separated).
+ * both, space-separated), BENCH_INTERLEAVE (seconds per slice, e.g. 5: all servers of a round up at once,
+ * each with its own students, taking turns at playing, so that a drift of the machine's speed falls on
+ * all alike; 0, the default, measures them one after the other).
  * Server CPU is reported per step for the whole process and for its main thread (the event loop).
  * Memory: rssSteadyMb is the median of the server's RSS sampled every 500 ms over the measured window;
  * rssMaxMb its peak since the process started (VmHWM: start-up, joins and the window); initdbPeakMb the
@@ -49,6 +51,12 @@ type DataDir = "existing" | "fresh";
  * in the latency figures; on a loaded machine the student workers fall seconds behind).
  */
 const DRAIN_MS = 5000;
+/** BENCH_INTERLEAVE: seconds per slice when the servers take turns (0: one after the other). */
+const INTERLEAVE_SECONDS = Number(process.env.BENCH_INTERLEAVE ?? 0);
+if (!(INTERLEAVE_SECONDS >= 0)) throw new Error(`BENCH_INTERLEAVE: expected seconds per slice (0: off), got ${process.env.BENCH_INTERLEAVE}`);
+/** Between turns: a warm-up after each resumed play, and time for the frames in flight to arrive. */
+const INTERLEAVE_WARMUP_SECONDS = 1;
+const INTERLEAVE_DRAIN_MS = 1000;
 /** issue 17: product/baseline p99 below this (issue 6 asked for at most 1.2). */
 const P99_RATIO_TARGET = 1.0;
 
@@ -96,61 +104,121 @@ interface Row {
   /** Fresh directory: the most the first start held at once (the server's own peak, or initdb's peak plus the server's RSS while it waited). */
   firstStartPeakMb: number | null;
   loadGenCpuPct: number;
+  /** Slices of play the figures are over (BENCH_INTERLEAVE), or 1. */
+  slices: number;
 }
 
-async function measure(target: Target, data: Row["data"], n: number, rate: number, frameBytes?: number): Promise<Row> {
+/** A target with its students joined, measured over one or more slices of play. */
+interface Measured {
+  target: Target;
+  data: Row["data"];
+  pool: StudentPool;
+  joined: number;
+  frameBytes?: number;
+  /** Steps inside the measured slices, and the CPU (ms) and wall time spent in them. */
+  expected: number;
+  cpuMs: number;
+  mainMs: number;
+  workersMs: number;
+  elapsedMs: number;
+  rss: number[];
+  peakRssMb: number;
+  slices: number;
+}
+
+/** Starts `target`'s students (joined, idle). */
+async function open(target: Target, data: Row["data"], n: number, frameBytes?: number): Promise<Measured> {
   const pool = StudentPool.start(WORKERS);
   try {
     const connected = await pool.connect({ url: target.server.url, count: n, joinCode: target.joinCode, name: "student", measureBytes: true });
     if (connected.errors.length > 0) console.error(`${target.kind}: ${connected.errors.length} students failed to join, first: ${connected.errors[0]}`);
-    await target.play(rate, frameBytes);
-    await sleep(WARMUP_SECONDS * 1000);
-    const from = target.lastStep() + 2;
-    const to = from + Math.round(rate * SECONDS) - 1;
-    pool.window(from, to);
-    await target.waitForStep(from - 1);
-    const pid = target.server.child.pid!;
-    const start = { ...sampleProcess(pid), at: performance.now(), workers: pool.pids.map((p) => sampleProcess(p).cpuMs) };
-    const rss = [start.rssMb];
-    const sampler = setInterval(() => rss.push(sampleProcess(pid).rssMb), 500);
-    await target.waitForStep(to, (SECONDS + 60) * 1000);
+    return { target, data, pool, joined: connected.joined, frameBytes, expected: 0, cpuMs: 0, mainMs: 0, workersMs: 0, elapsedMs: 0, rss: [], peakRssMb: 0, slices: 0 };
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+}
+
+/**
+ * One slice of play: plays at `rate`, warms up, measures `seconds` of steps (latency in the students,
+ * CPU and RSS of the server, CPU of the students), pauses, and lets the frames in flight arrive.
+ */
+async function slice(m: Measured, rate: number, seconds: number, warmupSeconds: number, drainMs: number): Promise<void> {
+  const { target, pool } = m;
+  await target.play(rate, m.frameBytes);
+  await sleep(warmupSeconds * 1000);
+  const from = target.lastStep() + 2;
+  const to = from + Math.round(rate * seconds) - 1;
+  pool.window(from, to);
+  await target.waitForStep(from - 1);
+  const pid = target.server.child.pid!;
+  const start = { ...sampleProcess(pid), at: performance.now(), workers: pool.pids.map((p) => sampleProcess(p).cpuMs) };
+  m.rss.push(start.rssMb);
+  const sampler = setInterval(() => m.rss.push(sampleProcess(pid).rssMb), 500);
+  try {
+    await target.waitForStep(to, (seconds + 60) * 1000);
+  } finally {
     clearInterval(sampler);
-    const end = { ...sampleProcess(pid), at: performance.now(), workers: pool.pids.map((p) => sampleProcess(p).cpuMs) };
-    await target.pause();
-    await sleep(DRAIN_MS);
-    const report = await pool.report();
-    const expected = to - from + 1;
+  }
+  const end = { ...sampleProcess(pid), at: performance.now(), workers: pool.pids.map((p) => sampleProcess(p).cpuMs) };
+  await target.pause();
+  await sleep(drainMs);
+  m.expected += to - from + 1;
+  m.cpuMs += end.cpuMs - start.cpuMs;
+  m.mainMs += end.mainThreadCpuMs - start.mainThreadCpuMs;
+  m.workersMs += end.workers.reduce((s, ms, k) => s + ms - start.workers[k], 0);
+  m.elapsedMs += end.at - start.at;
+  m.peakRssMb = end.peakRssMb;
+  m.slices++;
+}
+
+/** What the students saw over all of `m`'s slices, and what the server spent; stops the students. */
+async function close(m: Measured, n: number, rate: number): Promise<Row> {
+  try {
+    const report = await m.pool.report();
     const latency = summarise(report.latency);
-    const elapsedMs = end.at - start.at;
     const bytes = [...report.frameBytes].sort((a, b) => a - b);
-    const loadGenMs = end.workers.reduce((s, ms, k) => s + ms - start.workers[k], 0);
-    const initdb = /initdb process peak RSS (\d+) MB(?:, exited; this process (\d+) MB meanwhile)?/.exec(target.server.output());
+    const peakRssMb = m.peakRssMb;
+    const initdb = /initdb process peak RSS (\d+) MB(?:, exited; this process (\d+) MB meanwhile)?/.exec(m.target.server.output());
     return {
-      target: target.kind,
-      data,
+      target: m.target.kind,
+      data: m.data,
       students: n,
       stepsPerSecond: rate,
-      joined: connected.joined,
+      joined: m.joined,
       p50: latency.p50,
       p95: latency.p95,
       p99: latency.p99,
       max: latency.max,
-      deliveredPct: round((100 * report.inWindow.reduce((a, b) => a + b, 0)) / (n * expected), 3),
+      deliveredPct: round((100 * report.inWindow.reduce((a, b) => a + b, 0)) / (n * m.expected), 3),
       missing: report.missing,
       connectedAtEnd: report.open,
       bytesPerStep: bytes[Math.floor(bytes.length / 2)] ?? Number.NaN,
-      serverCpuPct: round((100 * (end.cpuMs - start.cpuMs)) / elapsedMs),
-      serverMsPerStep: round((end.cpuMs - start.cpuMs) / expected, 2),
-      mainMsPerStep: round((end.mainThreadCpuMs - start.mainThreadCpuMs) / expected, 2),
-      rssSteadyMb: round(median(rss)),
-      rssMaxMb: round(end.peakRssMb),
+      serverCpuPct: round((100 * m.cpuMs) / m.elapsedMs),
+      serverMsPerStep: round(m.cpuMs / m.expected, 2),
+      mainMsPerStep: round(m.mainMs / m.expected, 2),
+      rssSteadyMb: round(median(m.rss)),
+      rssMaxMb: round(peakRssMb),
       initdbPeakMb: initdb ? Number(initdb[1]) : null,
-      firstStartPeakMb: data !== "fresh" ? null : initdb ? Math.max(round(end.peakRssMb), Number(initdb[1]) + Number(initdb[2] ?? 0)) : round(end.peakRssMb),
-      loadGenCpuPct: round((100 * loadGenMs) / elapsedMs),
+      firstStartPeakMb: m.data !== "fresh" ? null : initdb ? Math.max(round(peakRssMb), Number(initdb[1]) + Number(initdb[2] ?? 0)) : round(peakRssMb),
+      loadGenCpuPct: round((100 * m.workersMs) / m.elapsedMs),
+      slices: m.slices,
     };
   } finally {
-    await pool.close();
+    await m.pool.close();
   }
+}
+
+/** One target on its own: joins, SECONDS of play after the warm-up, report. */
+async function measure(target: Target, data: Row["data"], n: number, rate: number, frameBytes?: number): Promise<Row> {
+  const m = await open(target, data, n, frameBytes);
+  try {
+    await slice(m, rate, SECONDS, WARMUP_SECONDS, DRAIN_MS);
+  } catch (error) {
+    await m.pool.close();
+    throw error;
+  }
+  return close(m, n, rate);
 }
 
 installCleanup((ROUNDS * cases().length * (DATA.length + (COMPARE_ROOT ? 2 : 1)) * (SECONDS + 180) + 300) * 1000);
@@ -167,11 +235,15 @@ async function prepareExisting(): Promise<string> {
 }
 const existingTemplate = DATA.includes("existing") ? await prepareExisting() : undefined;
 
-async function measureProduct(data: DataDir, n: number, rate: number, round: number, root?: string): Promise<Row> {
+function startProductFor(data: DataDir, n: number, rate: number, root?: string): Promise<Target> {
   // One profile per thread (tsx's loader runs in its own): the main thread's is the largest file.
   const profDir = path.join(ROOT, "bench-results", "profiles", `fanout-${n}x${rate}-${Date.now()}`);
   const nodeArgs = [...PRODUCT_NODE_ARGS, ...(CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])];
-  const product = await startProduct(PRODUCT_ENV, nodeArgs, { templateDir: data === "existing" ? existingTemplate : undefined, root });
+  return startProduct(PRODUCT_ENV, nodeArgs, { templateDir: data === "existing" ? existingTemplate : undefined, root });
+}
+
+async function measureProduct(data: DataDir, n: number, rate: number, round: number, root?: string): Promise<Row> {
+  const product = await startProductFor(data, n, rate, root);
   try {
     const row = await measure(product, data, n, rate);
     return { round, ...row, target: root ? "compare" : row.target };
@@ -189,12 +261,57 @@ async function measureBaseline(n: number, rate: number, round: number, frameByte
   }
 }
 
+/**
+ * BENCH_INTERLEAVE: every server of the round up at once, each with its own students, and SECONDS of
+ * play cut into slices of INTERLEAVE_SECONDS taken in turn (product, compare, bare server; the order
+ * reversed every other turn), one server playing at a time. A drift in the machine's speed (another
+ * tenant, a busy neighbour) then falls on all of them alike instead of on whichever ran at the time.
+ */
+async function measureInterleaved(n: number, rate: number, round: number): Promise<{ products: Row[]; base?: Row }> {
+  const opened: { m: Measured; label: string }[] = [];
+  const targets: Target[] = [];
+  try {
+    const kinds = [...DATA.map((data) => ({ data, root: undefined as string | undefined })), ...(COMPARE_ROOT ? [{ data: DATA[0], root: COMPARE_ROOT }] : [])];
+    for (const kind of kinds) {
+      const product = await startProductFor(kind.data, n, rate, kind.root);
+      targets.push(product);
+      opened.push({ m: await open(product, kind.data, n), label: kind.root ? "compare" : "product" });
+    }
+    const slices = Math.max(1, Math.round(SECONDS / INTERLEAVE_SECONDS));
+    const seconds = SECONDS / slices;
+    const warmed = new Set<Measured>();
+    const take = async (m: Measured) => {
+      await slice(m, rate, seconds, warmed.has(m) ? INTERLEAVE_WARMUP_SECONDS : WARMUP_SECONDS, INTERLEAVE_DRAIN_MS);
+      warmed.add(m);
+    };
+    // The bare server's frame is padded to the size of the product's, known once it has played.
+    await take(opened[0].m);
+    if (BASELINE) {
+      const sizes = [...(await opened[0].m.pool.report()).frameBytes].sort((a, b) => a - b);
+      const baseline = await startBaseline();
+      targets.push(baseline);
+      opened.push({ m: await open(baseline, "-", n, sizes[Math.floor(sizes.length / 2)]), label: "baseline" });
+    }
+    for (let turn = 0; turn < slices; turn++) {
+      const order = turn % 2 === 0 ? opened : [...opened].reverse();
+      for (const { m } of order) if (m.slices <= turn) await take(m);
+    }
+    await sleep(DRAIN_MS);
+    const rows: Row[] = [];
+    for (const { m, label } of opened.splice(0)) rows.push({ round, ...(await close(m, n, rate)), target: label });
+    return { products: rows.filter((r) => r.target !== "baseline"), base: rows.find((r) => r.target === "baseline") };
+  } finally {
+    for (const { m } of opened) await m.pool.close();
+    for (const t of targets) await t.close();
+  }
+}
+
 for (let round = 1; round <= ROUNDS; round++) {
   for (const { n, rate } of cases()) {
     console.log(`fanout: round ${round}/${ROUNDS}, ${n} students × ${rate} steps/s for ${SECONDS} s …`);
     // Rounds alternate which one runs first, so a drift in the machine's other load hits both alike.
     const previous = rows.find((r) => r.target === "product" && r.students === n && r.stepsPerSecond === rate);
-    const products: Row[] = [];
+    let products: Row[] = [];
     let base: Row | undefined;
     const measureProducts = async () => {
       const compareFirst = COMPARE_ROOT !== undefined && round % 2 === 0;
@@ -202,7 +319,8 @@ for (let round = 1; round <= ROUNDS; round++) {
       for (const data of DATA) products.push(await measureProduct(data, n, rate, round));
       if (COMPARE_ROOT !== undefined && !compareFirst) products.push(await measureProduct(DATA[0], n, rate, round, COMPARE_ROOT));
     };
-    if (BASELINE && round % 2 === 0 && previous) {
+    if (INTERLEAVE_SECONDS > 0) ({ products, base } = await measureInterleaved(n, rate, round));
+    else if (BASELINE && round % 2 === 0 && previous) {
       base = await measureBaseline(n, rate, round, previous.bytesPerStep);
       await measureProducts();
     } else {

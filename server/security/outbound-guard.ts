@@ -1,6 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import { log } from "../log";
-import { writeBroadcastFrame } from "../realtime/direct-frames";
+import { fanOutDirectly, writeBroadcastFrame } from "../realtime/direct-frames";
 
 /**
  * Most bytes one socket may have waiting to be sent (engine.io's write buffer plus the WebSocket's
@@ -32,21 +32,25 @@ export function pendingOutput(socket: Socket): { bytes: number; packets: number 
  * whose backlog is over the cap gets nothing more and is disconnected at once (its buffers are dropped
  * with the connection, so the memory is returned); the client reconnects and resyncs from a snapshot.
  * Below the cap, a room broadcast's frame is written straight to the WebSocket when engine.io has
- * nothing queued (realtime/direct-frames.ts).
+ * nothing queued (realtime/direct-frames.ts): for a broadcast to one room, in one loop over the room
+ * that comes here only for the sockets it declines.
  */
 export function guardOutbound(io: Server, caps: { bytes: number; packets: number } = { bytes: MAX_BACKLOG_BYTES, packets: MAX_BACKLOG_PACKETS }): void {
+  const cut = new WeakSet<Socket>();
+  const isCut = (socket: Socket) => cut.has(socket);
   io.on("connection", (socket: Socket) => {
+    // The namespace's adapter is final once sockets connect (a cluster sets the Redis one before).
+    fanOutDirectly(socket.nsp.adapter, caps.bytes, isCut);
     const client = socket.client as unknown as { writeToEngine: (packets: unknown, opts: unknown) => void };
     const write = client.writeToEngine.bind(client);
-    let cut = false;
     client.writeToEngine = (packets, opts) => {
-      if (cut) return;
+      if (cut.has(socket)) return;
       const pending = pendingOutput(socket);
       if (pending.bytes <= caps.bytes && pending.packets <= caps.packets) {
         if (!writeBroadcastFrame(socket, packets, opts)) write(packets, opts);
         return;
       }
-      cut = true;
+      cut.add(socket);
       log.warn({ socketId: socket.id }, `socket cut off: ${pending.bytes} bytes (${pending.packets} packets) unsent`);
       cutOff(socket);
     };

@@ -13,6 +13,8 @@ import { commitBatch, lookaheadSteps } from "./step-pipeline";
  */
 export class PlayLoop {
   private timer: TimerHandle | null = null;
+  /** The refill of the pipeline due half a tick after a release (refill). */
+  private refillTimer: TimerHandle | null = null;
   private nextTickAt = 0;
   /** Where play pauses by itself (`play { until }`, S1), or null. */
   private stop: StopCondition | null = null;
@@ -39,7 +41,9 @@ export class PlayLoop {
   /** Stops ticking; computed steps stay in the pipeline. */
   halt(): void {
     if (this.timer) this.clock.clearTimeout(this.timer);
+    if (this.refillTimer) this.clock.clearTimeout(this.refillTimer);
     this.timer = null;
+    this.refillTimer = null;
   }
 
   /** A step was released while playing: pauses there if it reached the stop condition (S1). */
@@ -76,12 +80,24 @@ export class PlayLoop {
         .catch((err) => log.error({ err, sessionId: run.id }, "could not record a divergence"));
       return;
     }
-    // Refill in batches (commitBatch): at 20 steps/s two steps, one transaction, every other tick.
-    const lookahead = lookaheadSteps(run.stepsPerSecond);
-    if (!this.stopReached && lookahead - pipeline.backlog >= commitBatch(run.stepsPerSecond)) pipeline.produce(productionLimit(this.stop, run.trainer, pipeline.backlog, lookahead));
+    // With nothing computed (play has just started), at once; otherwise half a tick after the release,
+    // when the clients have read its frame: the step's computation and its database write then do not
+    // compete with the broadcast for the CPU (docs/benchmarks.md, issue 17).
+    if (pipeline.backlog === 0) this.refill();
+    else this.refillTimer ??= this.clock.setTimeout(this.refill, 500 / run.stepsPerSecond);
     const now = this.clock.now();
     this.nextTickAt += 1000 / run.stepsPerSecond;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up
     this.timer = this.clock.setTimeout(this.tick, Math.max(0, this.nextTickAt - now));
+  };
+
+  /** Computes ahead up to the lookahead, in batches of commitBatch steps (at 20 steps/s: two steps, one transaction, every other tick). */
+  private refill = (): void => {
+    this.refillTimer = null;
+    const run = this.run;
+    if (run.state !== "playing" || this.stopReached) return;
+    const pipeline = run.pipeline;
+    const lookahead = lookaheadSteps(run.stepsPerSecond);
+    if (lookahead - pipeline.backlog >= commitBatch(run.stepsPerSecond)) pipeline.produce(productionLimit(this.stop, run.trainer, pipeline.backlog, lookahead));
   };
 }

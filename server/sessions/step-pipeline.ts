@@ -15,7 +15,8 @@ export const MAX_PLAY_BACKLOG = lookaheadSteps(60);
  * How many steps a playing session computes and stores together: one transaction for two steps from
  * PAIRED_COMMITS_FROM steps/s, which halves the database's work per step where it competes with the
  * broadcasts for the CPU (docs/benchmarks.md, issue 17). Nothing is released earlier or later for it:
- * the lookahead grows by the same step, so each stored step still has LOOKAHEAD_S to commit.
+ * the lookahead grows by the same step, so each stored step still has about LOOKAHEAD_S to commit
+ * (less the half tick by which the play loop defers the refill after a release).
  */
 export function commitBatch(stepsPerSecond: number): number {
   return stepsPerSecond >= PAIRED_COMMITS_FROM ? 2 : 1;

@@ -7,16 +7,27 @@ import { writeBroadcastFrame } from "@/server/realtime/direct-frames";
 import { guardOutbound } from "@/server/security/outbound-guard";
 
 /** A bare Socket.IO server with the outbound guard (which takes the direct path), and one WebSocket client. */
-async function start(): Promise<{ io: Server; http: HttpServer; client: ClientSocket; socket: Socket }> {
+async function start(options: ConstructorParameters<typeof Server>[1] = {}): Promise<{ io: Server; http: HttpServer; client: ClientSocket; socket: Socket }> {
+  const { io, http, clients, sockets } = await startMany(1, options);
+  return { io, http, client: clients[0], socket: sockets[0] };
+}
+
+/** The same with `count` clients, connected one after the other (so `sockets[k]` is `clients[k]`'s). */
+async function startMany(count: number, options: ConstructorParameters<typeof Server>[1] = {}): Promise<{ io: Server; http: HttpServer; clients: ClientSocket[]; sockets: Socket[] }> {
   const http = createServer();
-  const io = new Server(http);
+  const io = new Server(http, options);
   guardOutbound(io);
-  const connected = new Promise<Socket>((resolve) => io.once("connection", resolve));
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true, reconnection: false });
-  const socket = await connected;
-  await new Promise<void>((resolve) => (client.connected ? resolve() : client.once("connect", () => resolve())));
-  return { io, http, client, socket };
+  const clients: ClientSocket[] = [];
+  const sockets: Socket[] = [];
+  for (let k = 0; k < count; k++) {
+    const connected = new Promise<Socket>((resolve) => io.once("connection", resolve));
+    const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true, reconnection: false });
+    sockets.push(await connected);
+    await new Promise<void>((resolve) => (client.connected ? resolve() : client.once("connect", () => resolve())));
+    clients.push(client);
+  }
+  return { io, http, clients, sockets };
 }
 
 /** Counts the direct writes of the socket's `ws` sender (engine.io's path uses it too, but with a callback). */
@@ -93,5 +104,100 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
     socket.emit("session:error", { code: "X", message: "y" });
     await expect(got).resolves.toEqual({ code: "X", message: "y" });
     expect(direct()).toBe(0);
+  });
+
+  it("[R1] a broadcast to one room is written to each of its idle sockets in one loop, leaving out `except` and sockets outside the room", async () => {
+    const { io, http, clients, sockets } = await startMany(4);
+    stop = async () => {
+      for (const c of clients) c.close();
+      await io.close();
+      http.close();
+    };
+    const direct = sockets.map(countDirectWrites);
+    const got: number[][] = clients.map(() => []);
+    clients.forEach((c, k) => c.on("session:step", (f: number[]) => got[k].push(f[0])));
+    // Any per-socket path would pass through the guard's writeToEngine: count who gets there.
+    const viaEngine: string[] = [];
+    for (const socket of sockets) {
+      const client = socket.client as unknown as { writeToEngine: (p: unknown, o: unknown) => void };
+      const write = client.writeToEngine.bind(client);
+      client.writeToEngine = (p, o) => (viaEngine.push(socket.id), write(p, o));
+    }
+    for (const k of [0, 1, 2]) sockets[k].join("s:1");
+    for (let step = 1; step <= 20; step++) {
+      (step > 10 ? io.to("s:1").except(sockets[1].id) : io.to("s:1")).emit("session:step", [step, "é"]);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await expect.poll(() => got[2].length, { timeout: 5000 }).toBe(20);
+    await expect.poll(() => got[1].length, { timeout: 5000 }).toBe(10);
+    const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+    expect(got[0]).toEqual(steps(1, 20));
+    expect(got[1]).toEqual(steps(1, 10));
+    expect(got[3]).toEqual([]);
+    expect(direct.map((d) => d())).toEqual([20, 10, 20, 0]);
+    expect(viaEngine).toEqual([]);
+    // The loop takes only the broadcast it follows: the next use of the room (here, a disconnect) is the adapter's own.
+    io.in("s:1").disconnectSockets(true);
+    await expect.poll(() => clients.map((c) => c.connected)).toEqual([false, false, false, true]);
+  });
+
+  it("[R14][R21] in a room broadcast, a socket with packets queued gets its frame behind them, and one over the backlog cap is cut off", async () => {
+    const { io, http, clients, sockets } = await startMany(3);
+    stop = async () => {
+      for (const c of clients) c.close();
+      await io.close();
+      http.close();
+    };
+    for (const socket of sockets) socket.join("s:1");
+    const order: string[] = [];
+    clients[0].on("session:snapshot", (s: { k: number }) => order.push(`snapshot ${s.k}`));
+    clients[0].on("session:step", (f: number[]) => order.push(`step ${f[0]}`));
+    const others: number[] = [];
+    clients[1].on("session:step", (f: number[]) => others.push(f[0]));
+    const big = "x".repeat(200_000);
+    for (let k = 0; k < 3; k++) sockets[0].emit("session:snapshot", { k, big });
+    expect((sockets[0].conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length).toBeGreaterThan(0);
+    // Socket 2's WebSocket holds more than the guard's 2 MB cap: the loop declines it and the guard cuts it off.
+    const ws = (sockets[2].conn as unknown as { transport: { socket: object } }).transport.socket;
+    Object.defineProperty(ws, "bufferedAmount", { get: () => 3 * 1024 * 1024 });
+    const cut = new Promise<string>((resolve) => clients[2].once("disconnect", resolve));
+    io.to("s:1").emit("session:step", [1]);
+    await expect.poll(() => order.length, { timeout: 5000 }).toBe(4);
+    expect(order).toEqual(["snapshot 0", "snapshot 1", "snapshot 2", "step 1"]);
+    expect(others).toEqual([1]);
+    await expect(cut).resolves.toBe("transport close");
+  });
+
+  it("keeps connection state recovery: the offset travels with each frame and a client back within the window gets what it missed", async () => {
+    const http = createServer();
+    const io = new Server(http, { connectionStateRecovery: { maxDisconnectionDuration: 30_000, skipMiddlewares: true } });
+    guardOutbound(io);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    io.on("connection", (socket) => {
+      if (!socket.recovered) socket.join("s:1");
+    });
+    const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 50 });
+    stop = async () => {
+      client.close();
+      await io.close();
+      http.close();
+    };
+    const got: number[] = [];
+    client.on("session:step", (f: number[]) => got.push(f[0]));
+    await new Promise<void>((resolve) => client.once("connect", () => resolve()));
+    const [socket] = await io.in("s:1").fetchSockets();
+    const direct = countDirectWrites(io.of("/").sockets.get(socket.id)!);
+    io.to("s:1").emit("session:step", [1]);
+    await expect.poll(() => got).toEqual([1]);
+    expect(direct()).toBe(1);
+    // Drop the connection without a goodbye; broadcast while the client is away; it comes back recovered.
+    (io.of("/").sockets.get(socket.id)!.conn as unknown as { transport: { socket: { terminate: () => void } } }).transport.socket.terminate();
+    await expect.poll(() => io.of("/").sockets.size).toBe(0);
+    io.to("s:1").emit("session:step", [2]);
+    io.to("s:1").emit("session:step", [3]);
+    await expect.poll(() => got, { timeout: 5000 }).toEqual([1, 2, 3]);
+    expect(client.recovered).toBe(true);
+    io.to("s:1").emit("session:step", [4]);
+    await expect.poll(() => got).toEqual([1, 2, 3, 4]);
   });
 });

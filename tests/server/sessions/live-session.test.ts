@@ -210,6 +210,24 @@ describe("LiveSession", () => {
       expect(all).toEqual(Array.from({ length: all.length }, (_, k) => k + 1));
     }
   });
+
+  it("[R2] while playing, the next steps are computed and written half a tick after a release, not with it", async () => {
+    const { session, room, store, clock } = setup();
+    await session.control({ action: "play", stepsPerSecond: 20 }); // a tick every 50 ms from now
+    const writesAt: number[] = [];
+    const releasesAt: number[] = [];
+    for (let t = 12.5; t <= 2000; t += 12.5) {
+      const [writes, releases] = [store.rowsPerStepsOp.length, steps(room).length];
+      await clock.advance(12.5);
+      if (store.rowsPerStepsOp.length > writes) writesAt.push(t % 50);
+      if (steps(room).length > releases) releasesAt.push(t % 50);
+    }
+    await session.control({ action: "pause" });
+    expect(releasesAt.length).toBeGreaterThan(30);
+    expect(new Set(releasesAt)).toEqual(new Set([0])); // releases on the tick
+    expect(writesAt.length).toBeGreaterThan(15);
+    expect(new Set(writesAt)).toEqual(new Set([25])); // writes half a tick later
+  });
 });
 
 describe("LiveSession teaching state", () => {
