@@ -80,13 +80,15 @@ export class PlayLoop {
         .catch((err) => log.error({ err, sessionId: run.id }, "could not record a divergence"));
       return;
     }
-    // With nothing computed (play has just started), at once; otherwise half a tick after the release,
-    // when the clients have read its frame: the step's computation and its database write then do not
-    // compete with the broadcast for the CPU (docs/benchmarks.md, issue 17).
-    if (pipeline.backlog === 0) this.refill();
-    else this.refillTimer ??= this.clock.setTimeout(this.refill, 500 / run.stepsPerSecond);
+    // With nothing computed (play has just started), at once; otherwise halfway to the next tick (from
+    // when this one was due, however long its broadcast took), when the clients have read its frame:
+    // the step's computation and its database write then do not compete with a broadcast for the CPU
+    // (docs/benchmarks.md, issue 17).
+    const interval = 1000 / run.stepsPerSecond;
     const now = this.clock.now();
-    this.nextTickAt += 1000 / run.stepsPerSecond;
+    if (pipeline.backlog === 0) this.refill();
+    else this.refillTimer ??= this.clock.setTimeout(this.refill, Math.max(0, this.nextTickAt + interval / 2 - now));
+    this.nextTickAt += interval;
     if (this.nextTickAt < now - 1000) this.nextTickAt = now; // after a long stall, do not burst to catch up
     this.timer = this.clock.setTimeout(this.tick, Math.max(0, this.nextTickAt - now));
   };

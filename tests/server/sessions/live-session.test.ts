@@ -228,6 +228,28 @@ describe("LiveSession", () => {
     expect(writesAt.length).toBeGreaterThan(15);
     expect(new Set(writesAt)).toEqual(new Set([25])); // writes half a tick later
   });
+
+  it("[R2] the refill comes halfway to the next tick from when the tick was due, however long the broadcast took", async () => {
+    const { session, room, store, clock } = setup();
+    const broadcast = room.broadcast;
+    // Every step frame takes 20 ms to write (a big room): the refill must not slide towards the next tick.
+    room.broadcast = (event, ...args) => {
+      broadcast(event, ...args);
+      if (event === "session:step") clock.spend(20);
+    };
+    const start = clock.now();
+    await session.control({ action: "play", stepsPerSecond: 20 }); // ticks due at start + 50 k
+    const writesAt: number[] = [];
+    while (clock.now() - start < 1000) {
+      const before = store.rowsPerStepsOp.length;
+      await clock.advance(2.5);
+      if (store.rowsPerStepsOp.length > before) writesAt.push((clock.now() - start) % 50);
+    }
+    await session.control({ action: "pause" });
+    expect(steps(room).length).toBeGreaterThan(15);
+    expect(writesAt.length).toBeGreaterThan(8);
+    expect(new Set(writesAt)).toEqual(new Set([25]));
+  });
 });
 
 describe("LiveSession teaching state", () => {
