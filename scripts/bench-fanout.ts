@@ -271,10 +271,18 @@ async function measureBaseline(n: number, rate: number, round: number, frameByte
  * reversed every other turn), one server playing at a time. A drift in the machine's speed (another
  * tenant, a busy neighbour) then falls on all of them alike instead of on whichever ran at the time.
  */
-async function measureInterleaved(n: number, rate: number, round: number): Promise<{ products: Row[]; base?: Row }> {
+async function measureInterleaved(n: number, rate: number, round: number, previousBytes?: number): Promise<{ products: Row[]; base?: Row }> {
   const opened: { m: Measured; label: string }[] = [];
   const targets: Target[] = [];
+  const openBaseline = async (frameBytes: number) => {
+    const baseline = await startBaseline();
+    targets.push(baseline);
+    return { m: await open(baseline, "-", n, frameBytes), label: "baseline" };
+  };
   try {
+    // Even rounds start with the bare server (its frame sized like the product's of the round before).
+    const baselineFirst = BASELINE && round % 2 === 0 && previousBytes !== undefined;
+    if (baselineFirst) opened.push(await openBaseline(previousBytes));
     const kinds = [...DATA.map((data) => ({ data, root: undefined as string | undefined })), ...(COMPARE_ROOT ? [{ data: DATA[0], root: COMPARE_ROOT }] : [])];
     for (const kind of kinds) {
       const product = await startProductFor(kind.data, n, rate, kind.root);
@@ -288,13 +296,11 @@ async function measureInterleaved(n: number, rate: number, round: number): Promi
       await slice(m, rate, seconds, warmed.has(m) ? INTERLEAVE_WARMUP_SECONDS : WARMUP_SECONDS, INTERLEAVE_DRAIN_MS);
       warmed.add(m);
     };
-    // The bare server's frame is padded to the size of the product's, known once it has played.
-    await take(opened[0].m);
-    if (BASELINE) {
+    if (BASELINE && !baselineFirst) {
+      // The bare server's frame is padded to the size of the product's, known once it has played.
+      await take(opened[0].m);
       const sizes = [...(await opened[0].m.pool.report()).frameBytes].sort((a, b) => a - b);
-      const baseline = await startBaseline();
-      targets.push(baseline);
-      opened.push({ m: await open(baseline, "-", n, sizes[Math.floor(sizes.length / 2)]), label: "baseline" });
+      opened.push(await openBaseline(sizes[Math.floor(sizes.length / 2)]));
     }
     for (let turn = 0; turn < slices; turn++) {
       const order = turn % 2 === 0 ? opened : [...opened].reverse();
@@ -302,7 +308,11 @@ async function measureInterleaved(n: number, rate: number, round: number): Promi
     }
     await sleep(DRAIN_MS);
     const rows: Row[] = [];
-    for (const { m, label } of opened.splice(0)) rows.push({ round, ...(await close(m, n, rate)), target: label });
+    while (opened.length > 0) {
+      const { m, label } = opened[0];
+      rows.push({ round, ...(await close(m, n, rate)), target: label });
+      opened.shift();
+    }
     return { products: rows.filter((r) => r.target !== "baseline"), base: rows.find((r) => r.target === "baseline") };
   } finally {
     for (const { m } of opened) await m.pool.close();
@@ -313,7 +323,7 @@ async function measureInterleaved(n: number, rate: number, round: number): Promi
 for (let round = 1; round <= ROUNDS; round++) {
   for (const { n, rate } of cases()) {
     console.log(`fanout: round ${round}/${ROUNDS}, ${n} students × ${rate} steps/s for ${SECONDS} s …`);
-    // Rounds alternate which one runs first, so a drift in the machine's other load hits both alike.
+    // Rounds alternate which one runs (or, interleaved, takes its turn) first, so a drift in the machine's other load hits both alike.
     const previous = rows.find((r) => r.target === "product" && r.students === n && r.stepsPerSecond === rate);
     let products: Row[] = [];
     let base: Row | undefined;
@@ -323,7 +333,7 @@ for (let round = 1; round <= ROUNDS; round++) {
       for (const data of DATA) products.push(await measureProduct(data, n, rate, round));
       if (COMPARE_ROOT !== undefined && !compareFirst) products.push(await measureProduct(DATA[0], n, rate, round, COMPARE_ROOT));
     };
-    if (INTERLEAVE_SECONDS > 0) ({ products, base } = await measureInterleaved(n, rate, round));
+    if (INTERLEAVE_SECONDS > 0) ({ products, base } = await measureInterleaved(n, rate, round, previous?.bytesPerStep));
     else if (BASELINE && round % 2 === 0 && previous) {
       base = await measureBaseline(n, rate, round, previous.bytesPerStep);
       await measureProducts();

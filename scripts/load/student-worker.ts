@@ -27,12 +27,12 @@ export interface ConnectedMessage {
 /** Answer to `report`. */
 export interface WorkerReport {
   type: "report";
-  /** Latency of frames whose step is inside the window. */
+  /** Latency of frames whose step is inside a window. */
   latency: Histogram;
   /** Connections open now, and ever opened (churn replaces some). */
   open: number;
   connections: number;
-  /** Window steps received by each open connection that was open for the whole window. */
+  /** Window steps received by each open connection that was open since before the first window. */
   inWindow: number[];
   /** Steps skipped inside a connection (after its join snapshot), plus the tail it never got. */
   missing: number;
@@ -52,7 +52,7 @@ interface Conn {
   last: number;
   missing: number;
   inWindow: number;
-  /** Joined before the window opened, so it should have every window step. */
+  /** Joined before the first window opened, so it should have every window step. */
   wholeWindow: boolean;
   open: boolean;
 }
@@ -61,8 +61,12 @@ const JOIN_TIMEOUT_MS = 15_000;
 const conns: Conn[] = [];
 const latency = new Map<number, number>();
 const frameBytes: number[] = [];
-let windowFrom = Number.POSITIVE_INFINITY;
-let windowTo = Number.NEGATIVE_INFINITY;
+/**
+ * The measured ranges of steps (inclusive). A new window adds a range and never closes an earlier
+ * one, so a frame of an earlier slice that arrives late still counts (BENCH_INTERLEAVE).
+ */
+const windows: { from: number; to: number }[] = [];
+const inWindows = (step: number) => windows.some((w) => step >= w.from && step <= w.to);
 let disorder = 0;
 let target: Extract<WorkerCommand, { type: "connect" }> | null = null;
 
@@ -75,7 +79,7 @@ function onFrame(conn: Conn, frame: StepFrame): void {
   }
   conn.expect = Math.max(conn.expect ?? 0, step + 1);
   conn.last = Math.max(conn.last, step);
-  if (step >= windowFrom && step <= windowTo) {
+  if (inWindows(step)) {
     conn.inWindow++;
     record(latency, now - frame[4]);
   }
@@ -86,7 +90,7 @@ function openOne(spec: Extract<WorkerCommand, { type: "connect" }>, k: number, m
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const socket = connect(spec.url, { transports: ["websocket"], forceNew: true, reconnection: false, timeout: JOIN_TIMEOUT_MS });
-    const conn: Conn = { socket, expect: null, last: 0, missing: 0, inWindow: 0, wholeWindow: windowFrom === Number.POSITIVE_INFINITY, open: true };
+    const conn: Conn = { socket, expect: null, last: 0, missing: 0, inWindow: 0, wholeWindow: windows.length === 0, open: true };
     const timer = setTimeout(() => fail(new Error("join timed out")), JOIN_TIMEOUT_MS);
     const fail = (error: Error) => {
       clearTimeout(timer);
@@ -186,8 +190,7 @@ process.on("message", (cmd: WorkerCommand) => {
     target = cmd;
     void openMany(cmd, cmd.count, 0).then(send);
   } else if (cmd.type === "window") {
-    windowFrom = cmd.from;
-    windowTo = cmd.to;
+    windows.push({ from: cmd.from, to: cmd.to });
   } else if (cmd.type === "churn") void churn(cmd.count, cmd.awayMs).then((m) => send({ ...m, type: "churned" }));
   else if (cmd.type === "report") send(report(cmd.finalStep));
   else if (cmd.type === "close") {

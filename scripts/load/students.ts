@@ -41,7 +41,7 @@ export class StudentPool {
     return merge(replies);
   }
 
-  /** The steps whose latency and delivery count (inclusive). */
+  /** Adds a range of steps whose latency and delivery count (inclusive; earlier ranges keep counting). */
   window(from: number, to: number): void {
     for (const w of this.workers) this.send(w, { type: "window", from, to });
   }

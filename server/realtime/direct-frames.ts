@@ -11,6 +11,8 @@ interface EngineConnection {
   transport?: {
     name?: string;
     writable?: boolean;
+    /** Its `perMessageDeflate` is set when the server compresses: frames must then go through `ws`'s deflate (engine.io checks the same). */
+    opts?: { perMessageDeflate?: unknown };
     socket?: { readyState?: number; bufferedAmount?: number; _sender?: { sendFrame?: (list: Buffer[], cb?: () => void) => void } };
   };
 }
@@ -49,7 +51,7 @@ function writeFrame(socket: Socket, frame: Buffer[], maxBufferedBytes: number): 
   const conn = socket.conn as unknown as EngineConnection;
   if (conn.readyState !== "open" || (conn.writeBuffer?.length ?? 0) > 0) return false;
   const transport = conn.transport;
-  if (transport?.name !== "websocket" || transport.writable !== true) return false;
+  if (transport?.name !== "websocket" || transport.writable !== true || transport.opts?.perMessageDeflate) return false;
   const ws = transport.socket;
   // ws's OPEN: a WebSocket closing its handshake takes nothing more (ws.send would refuse too)
   if (ws?.readyState !== WS_OPEN || (ws.bufferedAmount ?? 0) > maxBufferedBytes) return false;
@@ -99,6 +101,8 @@ export function fanOutDirectly(adapter: object, maxBufferedBytes: number, isCutO
   if (directAdapters.has(adapter)) return;
   directAdapters.add(adapter);
   const a = adapter as AdapterInternals;
+  // An adapter without these (another major version of socket.io-adapter) keeps its own path.
+  if (typeof a._encode !== "function" || typeof a.apply !== "function" || typeof a.computeExceptSids !== "function" || !(a.rooms instanceof Map)) return;
   const encode = a._encode.bind(a);
   const apply = a.apply.bind(a);
   /** The frame of the broadcast being applied: set by `_encode`, taken by the `apply` that follows it. */

@@ -200,4 +200,20 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
     io.to("s:1").emit("session:step", [4]);
     await expect.poll(() => got).toEqual([1, 2, 3, 4]);
   });
+
+  it("leaves compressed connections (perMessageDeflate) to engine.io, which deflates each frame", async () => {
+    const { io, http, clients, sockets } = await startMany(1, { perMessageDeflate: { threshold: 0 } });
+    stop = async () => {
+      for (const c of clients) c.close();
+      await io.close();
+      http.close();
+    };
+    const direct = countDirectWrites(sockets[0]);
+    sockets[0].join("s:1");
+    const got: number[] = [];
+    clients[0].on("session:step", (f: number[]) => got.push(f[0]));
+    for (let step = 1; step <= 3; step++) io.to("s:1").emit("session:step", [step, "x".repeat(100)]);
+    await expect.poll(() => got).toEqual([1, 2, 3]);
+    expect(direct()).toBe(0);
+  });
 });
