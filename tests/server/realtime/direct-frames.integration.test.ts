@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { writeBroadcastFrame } from "@/server/realtime/direct-frames";
 import { guardOutbound } from "@/server/security/outbound-guard";
 
+/** Closes what the running test started (set by startMany, or by a test that starts its own server). */
+let stop: (() => Promise<void>) | undefined;
+
 /** A bare Socket.IO server with the outbound guard (which takes the direct path), and one WebSocket client. */
 async function start(options: ConstructorParameters<typeof Server>[1] = {}): Promise<{ io: Server; http: HttpServer; client: ClientSocket; socket: Socket }> {
   const { io, http, clients, sockets } = await startMany(1, options);
@@ -20,6 +23,11 @@ async function startMany(count: number, options: ConstructorParameters<typeof Se
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const clients: ClientSocket[] = [];
   const sockets: Socket[] = [];
+  stop = async () => {
+    for (const c of clients) c.close();
+    await io.close();
+    http.close();
+  };
   for (let k = 0; k < count; k++) {
     const connected = new Promise<Socket>((resolve) => io.once("connection", resolve));
     const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true, reconnection: false });
@@ -43,19 +51,13 @@ function countDirectWrites(socket: Socket): () => number {
 }
 
 describe("room broadcasts written straight to the WebSocket (server/realtime/direct-frames.ts)", () => {
-  let stop: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await stop?.();
     stop = undefined;
   });
 
   it("[R1] an idle socket gets each broadcast as one direct write, in order, with the same payload as engine.io's path", async () => {
-    const { io, http, client, socket } = await start();
-    stop = async () => {
-      client.close();
-      await io.close();
-      http.close();
-    };
+    const { io, client, socket } = await start();
     const direct = countDirectWrites(socket);
     const got: number[][] = [];
     client.on("session:step", (frame: number[]) => got.push(frame));
@@ -70,12 +72,7 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
   });
 
   it("[R14] a broadcast never overtakes packets engine.io still holds for that socket: it queues behind them", async () => {
-    const { io, http, client, socket } = await start();
-    stop = async () => {
-      client.close();
-      await io.close();
-      http.close();
-    };
+    const { io, client, socket } = await start();
     const order: string[] = [];
     client.on("session:snapshot", (s: { k: number }) => order.push(`snapshot ${s.k}`));
     client.on("session:step", (f: number[]) => order.push(`step ${f[0]}`));
@@ -91,12 +88,7 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
   });
 
   it("leaves anything that is not a pre-encoded broadcast (acks, one socket's emits) to engine.io", async () => {
-    const { io, http, client, socket } = await start();
-    stop = async () => {
-      client.close();
-      await io.close();
-      http.close();
-    };
+    const { io, client, socket } = await start();
     expect(writeBroadcastFrame(socket, ["2[\"x\"]"], {})).toBe(false);
     expect(writeBroadcastFrame(socket, ["a", "b"], { wsPreEncodedFrame: [Buffer.from("x")] })).toBe(false);
     const direct = countDirectWrites(socket);
@@ -107,12 +99,7 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
   });
 
   it("[R1] a broadcast to one room is written to each of its idle sockets in one loop, leaving out `except` and sockets outside the room", async () => {
-    const { io, http, clients, sockets } = await startMany(4);
-    stop = async () => {
-      for (const c of clients) c.close();
-      await io.close();
-      http.close();
-    };
+    const { io, clients, sockets } = await startMany(4);
     const direct = sockets.map(countDirectWrites);
     const got: number[][] = clients.map(() => []);
     clients.forEach((c, k) => c.on("session:step", (f: number[]) => got[k].push(f[0])));
@@ -142,12 +129,7 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
   });
 
   it("[R14][R21] in a room broadcast, a socket with packets queued gets its frame behind them, and one over the backlog cap is cut off", async () => {
-    const { io, http, clients, sockets } = await startMany(3);
-    stop = async () => {
-      for (const c of clients) c.close();
-      await io.close();
-      http.close();
-    };
+    const { io, clients, sockets } = await startMany(3);
     for (const socket of sockets) socket.join("s:1");
     const order: string[] = [];
     clients[0].on("session:snapshot", (s: { k: number }) => order.push(`snapshot ${s.k}`));
@@ -176,7 +158,7 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
     io.on("connection", (socket) => {
       if (!socket.recovered) socket.join("s:1");
     });
-    const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 50 });
+    const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true, reconnectionDelay: 300, reconnectionDelayMax: 300, randomizationFactor: 0 });
     stop = async () => {
       client.close();
       await io.close();
@@ -191,8 +173,11 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
     await expect.poll(() => got).toEqual([1]);
     expect(direct()).toBe(1);
     // Drop the connection without a goodbye; broadcast while the client is away; it comes back recovered.
-    (io.of("/").sockets.get(socket.id)!.conn as unknown as { transport: { socket: { terminate: () => void } } }).transport.socket.terminate();
-    await expect.poll(() => io.of("/").sockets.size).toBe(0);
+    const server = io.of("/").sockets.get(socket.id)!;
+    const gone = new Promise((resolve) => server.once("disconnect", resolve));
+    (server.conn as unknown as { transport: { socket: { terminate: () => void } } }).transport.socket.terminate();
+    await gone; // the client comes back 300 ms after it notices
+    expect(io.of("/").sockets.size).toBe(0);
     io.to("s:1").emit("session:step", [2]);
     io.to("s:1").emit("session:step", [3]);
     await expect.poll(() => got, { timeout: 5000 }).toEqual([1, 2, 3]);
@@ -202,12 +187,7 @@ describe("room broadcasts written straight to the WebSocket (server/realtime/dir
   });
 
   it("leaves compressed connections (perMessageDeflate) to engine.io, which deflates each frame", async () => {
-    const { io, http, clients, sockets } = await startMany(1, { perMessageDeflate: { threshold: 0 } });
-    stop = async () => {
-      for (const c of clients) c.close();
-      await io.close();
-      http.close();
-    };
+    const { io, clients, sockets } = await startMany(1, { perMessageDeflate: { threshold: 0 } });
     const direct = countDirectWrites(sockets[0]);
     sockets[0].join("s:1");
     const got: number[] = [];
