@@ -76,7 +76,7 @@ export function writeBroadcastFrame(socket: Socket, packets: unknown, options: u
 interface AdapterInternals {
   rooms: Map<string, Set<string>>;
   nsp: { sockets: Map<string, Socket> };
-  _encode(packet: { id?: number }, packetOpts: BroadcastOptions): unknown[];
+  _encode(packet: { id?: number; data?: unknown[] }, packetOpts: BroadcastOptions): unknown[];
   apply(opts: { rooms: Set<string>; except?: Set<string> }, callback: (socket: Socket) => void): void;
   computeExceptSids(exceptRooms?: Set<string>): Set<string>;
 }
@@ -84,12 +84,12 @@ interface AdapterInternals {
 const directAdapters = new WeakSet<object>();
 
 /**
- * Makes `adapter`'s broadcasts to one room (a session's step frames, its state events) write each
- * idle socket's frame directly in one loop over the room (see writeFrame), instead of calling, per
- * socket, the adapter's callback, the outbound guard's `writeToEngine` and then the same checks; a
- * socket this loop declines (something queued, over `maxBufferedBytes`, cut off) takes that path as
- * before. At 1,000 students this is most of the event loop's JavaScript per step (docs/benchmarks.md,
- * issue 17, fourth pass).
+ * Makes `adapter`'s broadcasts of `events` to one room (a session's step frames) write each idle
+ * socket's frame directly in one loop over the room (see writeFrame), instead of calling, per socket,
+ * the adapter's callback, the outbound guard's `writeToEngine` and then the same checks; a socket this
+ * loop declines (something queued, over `maxBufferedBytes`, cut off) takes that path as before. At
+ * 1,000 students this is most of the event loop's JavaScript per step (docs/benchmarks.md, issue 17,
+ * fourth pass). Every other broadcast (presence, state events: a few a minute) keeps the adapter's path.
  *
  * The adapter keeps everything else of the broadcast: the recovery offset and the packet it stores
  * (connection state recovery), the cluster adapter's publication to other nodes, `except`. Its
@@ -97,7 +97,7 @@ const directAdapters = new WeakSet<object>();
  * to `apply`; this wraps the two on the adapter instance. Broadcasts with an ack, to several rooms or
  * to everyone take the adapter's own path. Idempotent per adapter.
  */
-export function fanOutDirectly(adapter: object, maxBufferedBytes: number, isCutOff: (socket: Socket) => boolean): void {
+export function fanOutDirectly(adapter: object, events: ReadonlySet<string>, maxBufferedBytes: number, isCutOff: (socket: Socket) => boolean): void {
   if (directAdapters.has(adapter)) return;
   directAdapters.add(adapter);
   const a = adapter as AdapterInternals;
@@ -109,7 +109,8 @@ export function fanOutDirectly(adapter: object, maxBufferedBytes: number, isCutO
   let pending: Buffer[] | null = null;
   a._encode = (packet, packetOpts) => {
     const encoded = encode(packet, packetOpts);
-    pending = packet.id === undefined ? joinedFrame(packetOpts) : null;
+    const event = packet.data?.[0];
+    pending = packet.id === undefined && typeof event === "string" && events.has(event) ? joinedFrame(packetOpts) : null;
     return encoded;
   };
   a.apply = (opts, callback) => {

@@ -17,6 +17,9 @@ interface EngineConn {
   transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } };
 }
 
+/** Room broadcasts written in one loop over the room (realtime/direct-frames.ts): the step frames, many a second to every student. */
+const DIRECT_EVENTS: ReadonlySet<string> = new Set(["session:step"]);
+
 /** Bytes (and packets) a socket has not yet handed to the network. */
 export function pendingOutput(socket: Socket): { bytes: number; packets: number } {
   const conn = socket.conn as unknown as EngineConn;
@@ -32,7 +35,7 @@ export function pendingOutput(socket: Socket): { bytes: number; packets: number 
  * whose backlog is over the cap gets nothing more and is disconnected at once (its buffers are dropped
  * with the connection, so the memory is returned); the client reconnects and resyncs from a snapshot.
  * Below the cap, a room broadcast's frame is written straight to the WebSocket when engine.io has
- * nothing queued (realtime/direct-frames.ts): for a broadcast to one room, in one loop over the room
+ * nothing queued (realtime/direct-frames.ts): for a session's step frames, in one loop over the room
  * that comes here only for the sockets it declines.
  */
 export function guardOutbound(io: Server, caps: { bytes: number; packets: number } = { bytes: MAX_BACKLOG_BYTES, packets: MAX_BACKLOG_PACKETS }): void {
@@ -40,7 +43,7 @@ export function guardOutbound(io: Server, caps: { bytes: number; packets: number
   const isCut = (socket: Socket) => cut.has(socket);
   io.on("connection", (socket: Socket) => {
     // The namespace's adapter is final once sockets connect (a cluster sets the Redis one before).
-    fanOutDirectly(socket.nsp.adapter, caps.bytes, isCut);
+    fanOutDirectly(socket.nsp.adapter, DIRECT_EVENTS, caps.bytes, isCut);
     const client = socket.client as unknown as { writeToEngine: (packets: unknown, opts: unknown) => void };
     const write = client.writeToEngine.bind(client);
     client.writeToEngine = (packets, opts) => {
