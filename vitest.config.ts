@@ -3,17 +3,20 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { fileURLToPath } from "node:url";
 
 const E2E = "tests/e2e/**/*.test.ts";
-/** Files that measure this machine's timing (frame gaps, HTTP latency against a quiet window): they run alone. */
-const ALONE = ["tests/server/hardening/cpu-share.integration.test.ts"];
+/**
+ * Files that measure this machine's timing (frame gaps, HTTP latency against a quiet window) or a
+ * server's memory (the flood's RSS growth: 32–42 MB alone, 84–115 MB beside three other integration
+ * files on a slow day, when its garbage collection falls behind): they run alone.
+ */
+const ALONE = ["tests/server/hardening/cpu-share.integration.test.ts", "tests/server/hardening/flood.integration.test.ts"];
 
 /**
- * The files that take a minute or more (a kill -9 loop, a 60 s flood) or half of one, longest first.
+ * The files that take a minute or more (a kill -9 loop) or half of one, longest first.
  * A fresh clone has no timings from an earlier run, and Vitest then starts the largest files first, so
  * these could start last and leave the run waiting for them alone while the other workers are idle.
  */
 const LONG_FIRST = [
   "tests/server/recovery-loop.integration.test.ts",
-  "tests/server/hardening/flood.integration.test.ts",
   "tests/server/recovery.integration.test.ts",
   "tests/server/hardening/fuzz.integration.test.ts",
   "tests/e2e/lecture-hall.e2e.test.ts",
