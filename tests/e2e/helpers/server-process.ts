@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedPgliteDataDir } from "../../server/helpers/pglite-template";
+import { readyUrl } from "../../server/helpers/child-server";
 import { ROOT } from "./next-build";
 
 /** How long the server may take to open its port (migrations on a fresh PGlite, Next's prepare; minutes on a loaded two-core machine). */
@@ -38,12 +39,11 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms:\n${out}`)), START_TIMEOUT_MS);
       const check = () => {
-        // PORT=0: the ready line carries the port the kernel picked.
-        const ready = /ready on (http:\/\/[^\s"]+)/.exec(out); // a plain line or a JSON log line
+        const ready = readyUrl(out); // PORT=0: the ready line carries the port the kernel picked
         if (!ready) return;
         clearTimeout(timer);
         child.stdout.off("data", check);
-        resolve(ready[1]);
+        resolve(ready);
       };
       child.stdout.on("data", check);
       void exited.then((code) => {

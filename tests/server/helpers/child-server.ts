@@ -25,32 +25,41 @@ export interface ChildServer {
  */
 export async function startChildServer(env: Record<string, string>, options: { startTimeoutMs?: number; freshDatabase?: boolean } = {}): Promise<ChildServer> {
   if (env.DATA_DIR && !env.DATABASE_URL && !env.REDIS_URL && !options.freshDatabase) await seedPgliteDataDir(env.DATA_DIR);
-  const port = await freePort();
   // The run's compiled server (tests/global-setup.ts), else node --import tsx (not the tsx CLI, which
   // forks): either way the pid we signal is the server itself.
   const bundle = inject("serverBundle");
   const child = spawn(process.execPath, [...NODE_FLAGS, ...(bundle ? [bundle] : ["--import", "tsx", "server/index.ts"])], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL"); // never leave a half-started server behind
       reject(new Error(`server did not start:\n${out}`));
     }, options.startTimeoutMs ?? 240_000); // a first start creates the database (initdb): 30–60 s on a loaded machine
     const check = () => {
-      if (out.includes("ready on")) {
+      const ready = readyUrl(out);
+      if (ready) {
         clearTimeout(timer);
-        resolve();
+        resolve(ready);
       }
     };
     child.stdout!.on("data", check);
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, child, output: () => out, exited };
+  return { url, child, output: () => out, exited };
+}
+
+/**
+ * The URL in a server's "ready on" line (a plain line or a JSON log line). Servers under test listen on
+ * PORT=0 and report the port the kernel picked: a port chosen beforehand can be taken by another
+ * process's connection before the server binds it (EADDRINUSE, seen in CI).
+ */
+export function readyUrl(output: string): string | null {
+  return /ready on (http:\/\/[^\s"]+)/.exec(output)?.[1] ?? null;
 }
