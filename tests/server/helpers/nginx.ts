@@ -31,8 +31,19 @@ export interface OwnNginx {
  * resolves once it answers.
  */
 export async function startNginx(upstreams: string[]): Promise<OwnNginx> {
+  // nginx cannot report a port it picked: a free port is chosen first, and taken again if another
+  // process bound it in between (nginx then exits with "Address already in use").
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNginxOn(await freePort(), upstreams);
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes("Address already in use")) throw error;
+    }
+  }
+}
+
+async function startNginxOn(port: number, upstreams: string[]): Promise<OwnNginx> {
   const dir = await mkdtemp(path.join(tmpdir(), "bp-nginx-"));
-  const port = await freePort();
   await writeFile(path.join(dir, "nginx.conf"), await renderNginxConfig(port, upstreams.map((u) => Number(new URL(u).port))));
   let log = "";
   const nginx = spawn("nginx", ["-p", dir, "-c", "nginx.conf", "-g", `daemon off; pid ${path.join(dir, "nginx.pid")};`], { stdio: ["ignore", "pipe", "pipe"] });
