@@ -2,7 +2,8 @@
  * The bar for `bench:fanout`: a bare Socket.IO 4.8 server with default options that broadcasts, with
  * `io.emit`, a frame shaped like the product's step frame ([step, …, sentAt at index 4, …, padding])
  * padded to a given size on the wire, at a given rate. Forked by the bench and driven over IPC:
- * `{ type: "play", stepsPerSecond, frameBytes }`, `{ type: "pause" }`. Usage: bench-baseline-server.ts <port>
+ * `{ type: "play", stepsPerSecond, frameBytes }`, `{ type: "pause" }`; it answers `{ type: "ready", port }` once it
+ * listens. Usage: bench-baseline-server.ts <port> (0: a free one)
  */
 import { createServer } from "node:http";
 import { Server } from "socket.io";
@@ -51,4 +52,4 @@ process.on("SIGTERM", () => {
 });
 process.on("disconnect", () => process.exit(0));
 
-httpServer.listen(port, "127.0.0.1", () => process.send!({ type: "ready" }));
+httpServer.listen(port, "127.0.0.1", () => process.send!({ type: "ready", port: (httpServer.address() as { port: number }).port }));

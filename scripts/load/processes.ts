@@ -68,6 +68,15 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** A free TCP port on loopback. */
+/**
+ * The URL in a server's "ready on" line (a plain line or a JSON log line). Servers started here and in
+ * the tests listen on PORT=0 and report the port the kernel picked: a port chosen beforehand can be
+ * taken by another process's connection before the server binds it (EADDRINUSE, seen in CI).
+ */
+export function readyUrl(output: string): string | null {
+  return /ready on (http:\/\/[^\s"]+)/.exec(output)?.[1] ?? null;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -131,7 +140,6 @@ async function serverEntry(root: string): Promise<string[]> {
  * PGlite in a temp DATA_DIR. `nodeArgs` go before the script (e.g. `--cpu-prof`).
  */
 export async function startProductServer(env: Record<string, string> = {}, nodeArgs: string[] = [], options: ProductOptions = {}): Promise<ServerProcess> {
-  const port = await freePort();
   const entry = await serverEntry(options.root ?? PRODUCT_ROOT);
   const dataDir = await mkdtemp(path.join(tmpdir(), "bp-bench-"));
   tempDirs.add(dataDir);
@@ -139,25 +147,26 @@ export async function startProductServer(env: Record<string, string> = {}, nodeA
   const child = track(
     spawn(process.execPath, [...startNodeFlags(options.root ?? PRODUCT_ROOT), ...nodeArgs, ...entry], {
       cwd: options.root ?? PRODUCT_ROOT,
-      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", SERVE_UI: "false", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     }),
   );
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 300 s:\n${out}`)), 300_000);
     child.stdout!.on("data", () => {
-      if (out.includes("ready on")) {
+      const ready = readyUrl(out);
+      if (ready) {
         clearTimeout(timer);
-        resolve();
+        resolve(ready);
       }
     });
     child.once("exit", (code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)));
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     child,
     output: () => out,
     async stop() {
@@ -206,9 +215,8 @@ export function nextMessage<T extends { type: string }>(child: ChildProcess, typ
 
 /** The bare Socket.IO 4.8 server of scripts/bench-baseline-server.ts. */
 export async function startBaselineServer(): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = forkScript("scripts/bench-baseline-server.ts", [String(port)]);
-  await nextMessage(child, "ready", 60_000);
+  const child = forkScript("scripts/bench-baseline-server.ts", ["0"]);
+  const { port } = await nextMessage<{ type: "ready"; port: number }>(child, "ready", 60_000);
   return { url: `http://127.0.0.1:${port}`, child, output: () => "", stop: () => stopChild(child) };
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { freePort, startNodeFlags } from "@/scripts/load/processes";
+import { freePort, readyUrl, startNodeFlags } from "@/scripts/load/processes";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
 import { seedPgliteDataDir } from "./pglite-template";
@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 /** `npm start`'s node flags, so that memory is measured as a lecture's server would hold it. */
 const NODE_FLAGS = startNodeFlags(ROOT);
 
-export { freePort };
+export { freePort, readyUrl };
 
 /** The real server (`tsx server/index.ts`, API and sockets only) as a child process. */
 export interface ChildServer {
@@ -55,11 +55,3 @@ export async function startChildServer(env: Record<string, string>, options: { s
   return { url, child, output: () => out, exited };
 }
 
-/**
- * The URL in a server's "ready on" line (a plain line or a JSON log line). Servers under test listen on
- * PORT=0 and report the port the kernel picked: a port chosen beforehand can be taken by another
- * process's connection before the server binds it (EADDRINUSE, seen in CI).
- */
-export function readyUrl(output: string): string | null {
-  return /ready on (http:\/\/[^\s"]+)/.exec(output)?.[1] ?? null;
-}
