@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedPgliteDataDir } from "../../server/helpers/pglite-template";
-import { readyUrl } from "../../server/helpers/child-server";
+import { readyUrl } from "../../../scripts/load/processes";
 import { ROOT } from "./next-build";
 
 /** How long the server may take to open its port (migrations on a fresh PGlite, Next's prepare; minutes on a loaded two-core machine). */

@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 /** `npm start`'s node flags, so that memory is measured as a lecture's server would hold it. */
 const NODE_FLAGS = startNodeFlags(ROOT);
 
-export { freePort, readyUrl };
+export { freePort };
 
 /** The real server (`tsx server/index.ts`, API and sockets only) as a child process. */
 export interface ChildServer {
